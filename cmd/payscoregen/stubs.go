@@ -1,0 +1,12 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+)
+
+func runGenerate(args []string, stdout, stderr io.Writer) error { return errors.New("not yet") }
+func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return errors.New("not yet")
+}

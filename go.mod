@@ -1,0 +1,12 @@
+module github.com/payscoregen/payscoregen
+
+go 1.26.8
+
+require (
+	github.com/google/go-cmp v0.7.0
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2
+	github.com/wechatpay-apiv3/wechatpay-go v0.2.21
+	gopkg.in/yaml.v3 v3.0.1
+)
+
+require golang.org/x/text v0.14.0 // indirect

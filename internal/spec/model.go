@@ -1,0 +1,271 @@
+// Package spec is the typed model of the YAML files under spec/ and the
+// loader that builds it. Every node keeps its source position so that each
+// problem can be reported as file:line:col.
+//
+// Struct tags drive both the loader and the JSON Schema (see schema.go):
+//
+//	yaml:"key"                  the YAML key
+//	spec:"required"             the key must be present
+//	spec:"enum=a|b|c"           a string that must be one of the values
+//	spec:"scalar"               any scalar (string, number, bool) kept as its source text
+package spec
+
+// Pos is a position in a spec file. Line and Col are 1-based.
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// Spec is every spec file under a directory, loaded and validated.
+type Spec struct {
+	Files []*File
+}
+
+// File is one spec file: one documentation page.
+type File struct {
+	Pos       `yaml:"-"`
+	Path      string       `yaml:"-"` // relative to the spec directory, slash-separated
+	Package   string       `yaml:"package" spec:"required"`
+	Page      *Page        `yaml:"page" spec:"required"`
+	API       *API         `yaml:"api"`
+	Endpoints []*Endpoint  `yaml:"endpoints"`
+	Callbacks []*Callback  `yaml:"callbacks"`
+	Jumps     []*Jump      `yaml:"jumps"`
+	Errors    []*ErrorCode `yaml:"errors"`
+	ErrorSets []*ErrorSet  `yaml:"error_sets"`
+	Errata    []*Erratum   `yaml:"errata"`
+}
+
+// Page is the provenance of a spec file: which doc page it transcribes.
+type Page struct {
+	Pos         `yaml:"-"`
+	Title       string `yaml:"title" spec:"required"`
+	Updated     string `yaml:"updated" spec:"required"` // as printed on the page, e.g. 2022.06.09
+	Seed        string `yaml:"seed" spec:"required"`    // file name under shared/seeds
+	Section     string `yaml:"section"`                 // heading inside the seed, when a seed holds several pages
+	Description string `yaml:"description"`
+}
+
+// API says how the endpoints of a file are called.
+type API struct {
+	Pos     `yaml:"-"`
+	Style   string `yaml:"style" spec:"required,enum=wechatpay-v3|form-md5"`
+	BaseURL string `yaml:"base_url" spec:"required"`
+	// VersionPrefix is the path prefix every endpoint path must start with (/v3/ for APIv3).
+	VersionPrefix string `yaml:"version_prefix"`
+}
+
+// Field is a parameter, a response member, a callback member or a jump value.
+type Field struct {
+	Pos         `yaml:"-"`
+	Name        string       `yaml:"name" spec:"required"`
+	GoName      string       `yaml:"go_name"`
+	Title       string       `yaml:"title"` // the Chinese parameter name column
+	In          string       `yaml:"in" spec:"enum=path|query|body"`
+	Type        string       `yaml:"type" spec:"required,enum=string|integer|boolean|object"`
+	Format      string       `yaml:"format" spec:"enum=rfc3339|yyyyMMddHHmmss|unix_seconds|url|json|base64|query_string"`
+	MinLength   *int         `yaml:"min_length"`
+	MaxLength   *int         `yaml:"max_length"`
+	Minimum     *int64       `yaml:"minimum"`
+	Maximum     *int64       `yaml:"maximum"`
+	Required    bool         `yaml:"required"`
+	Enum        []*EnumValue `yaml:"enum"`
+	Const       string       `yaml:"const" spec:"scalar"` // a fixed value (固定配置)
+	Pattern     string       `yaml:"pattern"`             // RE2, anchored, allowed characters
+	PatternText string       `yaml:"pattern_text"`        // the doc's wording of the allowed characters
+	// Reject4ByteUTF8 marks fields where the API refuses 4-byte UTF-8 (emoji).
+	Reject4ByteUTF8 bool     `yaml:"reject_4byte_utf8"`
+	Secret          bool     `yaml:"secret"` // never echoed, even its length is all errors say
+	Aliases         []string `yaml:"aliases"`
+	Example         string   `yaml:"example" spec:"scalar"`
+	Description     string   `yaml:"description"`
+	Erratum         string   `yaml:"erratum"` // id of an erratum about this field
+	Fields          []*Field `yaml:"fields"`  // members of an object
+}
+
+// EnumValue is one allowed value with the doc's meaning.
+type EnumValue struct {
+	Pos         `yaml:"-"`
+	Value       string `yaml:"value" spec:"required,scalar"`
+	GoName      string `yaml:"go_name"`
+	Description string `yaml:"description" spec:"required"`
+}
+
+// Endpoint is one REST operation.
+type Endpoint struct {
+	Pos           `yaml:"-"`
+	ID            string   `yaml:"id" spec:"required"`
+	GoName        string   `yaml:"go_name"`
+	Title         string   `yaml:"title" spec:"required"`
+	Summary       string   `yaml:"summary" spec:"required"`
+	AppliesTo     string   `yaml:"applies_to"`
+	Method        string   `yaml:"method" spec:"required,enum=GET|POST|PUT|PATCH|DELETE"`
+	Path          string   `yaml:"path" spec:"required"`
+	ContentType   string   `yaml:"content_type" spec:"enum=json|form"`
+	SuccessStatus int      `yaml:"success_status" spec:"required"`
+	Request       []*Field `yaml:"request"`
+	Response      []*Field `yaml:"response"`
+	// Error sets (ids from error_sets) and codes of its own.
+	ErrorSets       []string `yaml:"error_sets"`
+	ErrorCodes      []string `yaml:"error_codes"`
+	RequestExample  string   `yaml:"request_example"`
+	ResponseExample string   `yaml:"response_example"`
+
+	File *File `yaml:"-"`
+}
+
+// ErrorCode is one documented error code.
+type ErrorCode struct {
+	Pos         `yaml:"-"`
+	Code        string `yaml:"code" spec:"required"`
+	GoName      string `yaml:"go_name"`
+	Status      int    `yaml:"status" spec:"required"`
+	Description string `yaml:"description" spec:"required"`
+	Solution    string `yaml:"solution" spec:"required"`
+	Advice      string `yaml:"advice" spec:"required,enum=retry_same_params|back_off|fix_request|check_merchant|check_flow|nothing_to_do"`
+	Erratum     string `yaml:"erratum"`
+}
+
+// ErrorSet is a named group of codes, such as the common codes of every endpoint.
+type ErrorSet struct {
+	Pos         `yaml:"-"`
+	ID          string   `yaml:"id" spec:"required"`
+	Description string   `yaml:"description"`
+	Codes       []string `yaml:"codes" spec:"required"`
+}
+
+// Callback is a notification WeChat (or a payment provider) posts to the merchant.
+type Callback struct {
+	Pos      `yaml:"-"`
+	ID       string `yaml:"id" spec:"required"`
+	GoName   string `yaml:"go_name"`
+	Title    string `yaml:"title" spec:"required"`
+	Summary  string `yaml:"summary" spec:"required"`
+	Method   string `yaml:"method" spec:"required,enum=POST"`
+	Encoding string `yaml:"encoding" spec:"required,enum=json|form"`
+	// Signature: how the request is authenticated.
+	Signature  string    `yaml:"signature" spec:"required,enum=WECHATPAY2-SHA256-RSA2048|MD5"`
+	Encryption string    `yaml:"encryption" spec:"enum=AEAD_AES_256_GCM"`
+	Headers    []*Header `yaml:"headers"`
+	Events     []*Event  `yaml:"events"`
+	Envelope   []*Field  `yaml:"envelope"`
+	Plaintext  []*Field  `yaml:"plaintext" spec:"required"`
+	OneOf      []*OneOf  `yaml:"one_of"`
+	Ack        *Ack      `yaml:"ack" spec:"required"`
+	Retry      *Retry    `yaml:"retry" spec:"required"`
+	Notes      []string  `yaml:"notes"`
+
+	File *File `yaml:"-"`
+}
+
+// Header is an HTTP header a callback carries.
+type Header struct {
+	Pos         `yaml:"-"`
+	Name        string `yaml:"name" spec:"required"`
+	Description string `yaml:"description" spec:"required"`
+}
+
+// Event is one event_type a callback can carry.
+type Event struct {
+	Pos     `yaml:"-"`
+	Type    string `yaml:"type" spec:"required"`
+	GoName  string `yaml:"go_name"`
+	Summary string `yaml:"summary" spec:"required"`
+}
+
+// OneOf is a group of plaintext fields of which exactly one is present.
+type OneOf struct {
+	Pos         `yaml:"-"`
+	Name        string   `yaml:"name" spec:"required"`
+	Fields      []string `yaml:"fields" spec:"required"`
+	Description string   `yaml:"description"`
+}
+
+// Ack is how the merchant answers a callback.
+type Ack struct {
+	Pos             `yaml:"-"`
+	SuccessStatuses []int    `yaml:"success_statuses" spec:"required"`
+	SuccessBody     string   `yaml:"success_body"` // empty: no body
+	FailureStatuses string   `yaml:"failure_statuses"`
+	FailureBody     []*Field `yaml:"failure_body"`
+	Deadline        string   `yaml:"deadline"` // e.g. 3s; a Go duration
+}
+
+// Retry is the delivery schedule after a failed or timed-out delivery.
+type Retry struct {
+	Pos `yaml:"-"`
+	// Intervals between attempts, Go durations; the first is the delay of the first attempt.
+	Intervals []string `yaml:"intervals" spec:"required"`
+	Then      string   `yaml:"then"`    // repeat interval after the list, if any
+	MaxAge    string   `yaml:"max_age"` // stop retrying after this long
+}
+
+// Jump is a front-end call that opens another mini program or page.
+type Jump struct {
+	Pos          `yaml:"-"`
+	ID           string `yaml:"id" spec:"required"`
+	GoName       string `yaml:"go_name"`
+	Title        string `yaml:"title" spec:"required"`
+	Summary      string `yaml:"summary" spec:"required"`
+	Platform     string `yaml:"platform" spec:"required,enum=miniprogram|app|jsapi"`
+	Call         string `yaml:"call" spec:"required,enum=wx.openBusinessView|wx.navigateToMiniProgram|WXOpenBusinessView|openBusinessView"`
+	BusinessType string `yaml:"business_type"`
+	AppID        string `yaml:"app_id"`
+	Path         string `yaml:"path"`
+	// Carrier is how the business data travels: an extraData object, a URL-encoded query string.
+	Carrier      string    `yaml:"carrier" spec:"required,enum=extra_data|query_string"`
+	CarrierField string    `yaml:"carrier_field" spec:"required"` // the outer parameter that holds it
+	Params       []*Field  `yaml:"params" spec:"required"`        // the outer object's parameters
+	Data         []*Field  `yaml:"data" spec:"required"`          // the business data
+	Signing      *Signing  `yaml:"signing" spec:"required"`
+	Requires     *Requires `yaml:"requires"`
+	Returns      *Returns  `yaml:"returns"`
+	Notes        []string  `yaml:"notes"`
+
+	File *File `yaml:"-"`
+}
+
+// Signing is how a jump's business data is signed.
+type Signing struct {
+	Pos       `yaml:"-"`
+	Algorithm string `yaml:"algorithm" spec:"required,enum=none|HMAC-SHA256|MD5"`
+	// Key names the secret: the merchant's APIv2 key, or a provider's merchant secret.
+	Key           string `yaml:"key" spec:"enum=apiv2_key|merchant_secret"`
+	SignField     string `yaml:"sign_field"`
+	SignTypeField string `yaml:"sign_type_field"`
+	Erratum       string `yaml:"erratum"`
+}
+
+// Requires lists the version gates of a jump.
+type Requires struct {
+	Pos              `yaml:"-"`
+	BaseLibrary      string `yaml:"base_library"`
+	WeChat           string `yaml:"wechat"`
+	OpenSDKAndroid   string `yaml:"opensdk_android"`
+	OpenSDKIOS       string `yaml:"opensdk_ios"`
+	JSSDK            string `yaml:"jssdk"`
+	OldWeChatIOS     string `yaml:"old_wechat_ios"`     // what happens below the gate on iOS
+	OldWeChatAndroid string `yaml:"old_wechat_android"` // and on Android
+	JumpLimit        bool   `yaml:"counts_toward_jump_limit"`
+}
+
+// Returns is the data a jump hands back when the user comes back.
+type Returns struct {
+	Pos           `yaml:"-"`
+	Scene         int      `yaml:"scene" spec:"required"`
+	ReferrerAppID string   `yaml:"referrer_app_id"`
+	Fields        []*Field `yaml:"fields" spec:"required"`
+	PresentWhen   string   `yaml:"present_when" spec:"required"`
+	Notes         []string `yaml:"notes"`
+}
+
+// Erratum records a place where the doc contradicts itself.
+type Erratum struct {
+	Pos   `yaml:"-"`
+	ID    string `yaml:"id" spec:"required"`
+	Where string `yaml:"where" spec:"required"`
+	Doc   string `yaml:"doc" spec:"required"`  // what the doc says, both sides
+	Uses  string `yaml:"uses" spec:"required"` // what the generated code uses
+	Why   string `yaml:"why" spec:"required"`
+}
