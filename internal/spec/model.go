@@ -40,11 +40,12 @@ type File struct {
 // Page is the provenance of a spec file: which doc page it transcribes.
 type Page struct {
 	Pos         `yaml:"-"`
-	Title       string `yaml:"title" spec:"required"`
-	Updated     string `yaml:"updated" spec:"required"` // as printed on the page, e.g. 2022.06.09
-	Seed        string `yaml:"seed" spec:"required"`    // file name under shared/seeds
-	Section     string `yaml:"section"`                 // heading inside the seed, when a seed holds several pages
-	Description string `yaml:"description"`
+	Title       string   `yaml:"title" spec:"required"`
+	Updated     string   `yaml:"updated" spec:"required"` // as printed on the page, e.g. 2022.06.09
+	Seed        string   `yaml:"seed" spec:"required"`    // file name under shared/seeds
+	SeedCopies  []string `yaml:"seed_copies"`             // other seeds holding the same page
+	Section     string   `yaml:"section"`                 // heading inside the seed, when a seed holds several pages
+	Description string   `yaml:"description"`
 }
 
 // API says how the endpoints of a file are called.
@@ -111,6 +112,10 @@ type Endpoint struct {
 	ErrorCodes      []string `yaml:"error_codes"`
 	RequestExample  string   `yaml:"request_example"`
 	ResponseExample string   `yaml:"response_example"`
+	Notes           []string `yaml:"notes"`
+	// Source says where the item comes from when it is not the seed page
+	// itself (a newer doc revision, the reference notes).
+	Source string `yaml:"source"`
 
 	File *File `yaml:"-"`
 }
@@ -155,6 +160,7 @@ type Callback struct {
 	Ack        *Ack      `yaml:"ack" spec:"required"`
 	Retry      *Retry    `yaml:"retry" spec:"required"`
 	Notes      []string  `yaml:"notes"`
+	Source     string    `yaml:"source"`
 
 	File *File `yaml:"-"`
 }
@@ -222,6 +228,7 @@ type Jump struct {
 	Requires     *Requires `yaml:"requires"`
 	Returns      *Returns  `yaml:"returns"`
 	Notes        []string  `yaml:"notes"`
+	Source       string    `yaml:"source"`
 
 	File *File `yaml:"-"`
 }
@@ -253,7 +260,7 @@ type Requires struct {
 // Returns is the data a jump hands back when the user comes back.
 type Returns struct {
 	Pos           `yaml:"-"`
-	Scene         int      `yaml:"scene" spec:"required"`
+	Scene         int      `yaml:"scene"` // mini-program scene value (1038); 0 for App/JSAPI callbacks
 	ReferrerAppID string   `yaml:"referrer_app_id"`
 	Fields        []*Field `yaml:"fields" spec:"required"`
 	PresentWhen   string   `yaml:"present_when" spec:"required"`
