@@ -3,6 +3,7 @@ module github.com/payscoregen/payscoregen
 go 1.26.8
 
 require (
+	github.com/dave/jennifer v1.7.1
 	github.com/google/go-cmp v0.7.0
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2
 	github.com/wechatpay-apiv3/wechatpay-go v0.2.21

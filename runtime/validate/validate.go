@@ -1,0 +1,286 @@
+// Package validate checks field values for generated Validate methods.
+//
+// Generated code declares one rule per field as a package-level variable and
+// feeds every field to a [Collector] held on the stack; the collector keeps
+// every violation (not just the first) with its JSON path and a typed leaf
+// error, and [Collector.Err] returns them together as an [*Errors]:
+//
+//	var ruleServiceID = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32}
+//
+//	func (r *ApplyPermissionsRequest) Validate() error {
+//		var c validate.Collector
+//		c.String("service_id", r.ServiceID, ruleServiceID)
+//		return c.Err("payscore.ApplyPermissionsRequest")
+//	}
+//
+// Lengths are counted in characters (runes), as the WeChat Pay docs mean by
+// string[a,b]. Checking a valid value allocates nothing. Error messages never
+// contain the value, only lengths, limits and indices.
+package validate
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Formats understood by [StringRule].Format.
+const (
+	// FormatRFC3339 is "2015-05-20T13:29:35+08:00" (fraction optional, Z or
+	// ±hh:mm offset). Everything it accepts also parses with
+	// time.Parse(time.RFC3339, s).
+	FormatRFC3339 = "rfc3339"
+	// FormatChinaTime is yyyyMMddHHmmss, exactly 14 digits forming a real
+	// calendar date and time, e.g. "20180225112233".
+	FormatChinaTime = "yyyyMMddHHmmss"
+	// FormatUnixSeconds is a Unix time in seconds: 1 to 10 ASCII digits, no
+	// sign. Ten digits cover dates up to 2286 and reject millisecond
+	// timestamps (13 digits), a common mistake.
+	FormatUnixSeconds = "unix_seconds"
+)
+
+// KnownFormat reports whether name is a format [StringRule] understands.
+// Spec checkers call it so that generated code never hits the panic in
+// [Collector.String].
+func KnownFormat(name string) bool {
+	switch name {
+	case FormatRFC3339, FormatChinaTime, FormatUnixSeconds:
+		return true
+	}
+	return false
+}
+
+func formatExample(name string) string {
+	switch name {
+	case FormatRFC3339:
+		return "2015-05-20T13:29:35+08:00"
+	case FormatChinaTime:
+		return "20180225112233"
+	case FormatUnixSeconds:
+		return "1414561699"
+	}
+	return ""
+}
+
+// StringRule constrains one string field. The zero value accepts any valid
+// UTF-8 string. Rules are meant to be package-level variables shared by all
+// calls; they must not be modified while in use.
+type StringRule struct {
+	// Required makes the empty string a violation. The empty string counts as
+	// absent: when Required is false it is accepted without further checks.
+	Required bool
+	// MinLength and MaxLength bound the length in characters (runes);
+	// 0 means unbounded.
+	MinLength, MaxLength int
+	// Enum, when not empty, lists the only accepted values. A value outside
+	// it reports just an *EnumError: other checks would only add noise.
+	Enum []string
+	// Pattern, when set, must match the whole value (anchor it with ^ and $).
+	// PatternDescription explains it to humans, e.g. "digits, letters and
+	// _-|*"; when empty the pattern source is shown instead.
+	Pattern            *regexp.Regexp
+	PatternDescription string
+	// Reject4ByteUTF8 rejects characters that take 4 bytes in UTF-8 (emoji
+	// and other characters outside the BMP), which APIv3 refuses in many
+	// fields.
+	Reject4ByteUTF8 bool
+	// Format is "" (none) or one of FormatRFC3339, FormatChinaTime,
+	// FormatUnixSeconds. Any other name is a programming error and panics.
+	Format string
+}
+
+// IntRule constrains one integer field. Min applies only when HasMin is
+// set and Max only when HasMax is set; bools are used instead of pointers so
+// that rules stay plain composite literals in generated code.
+type IntRule struct {
+	Required       bool
+	HasMin, HasMax bool
+	Min, Max       int64
+}
+
+// Collector accumulates violations. Its zero value is ready to use and is
+// meant to live on the stack of a Validate method; it allocates only when a
+// violation is recorded.
+type Collector struct {
+	fields []*FieldError
+}
+
+// RuneCount returns the number of characters in s, counting each invalid
+// UTF-8 byte as one (the same as utf8.RuneCountInString).
+func RuneCount(s string) int { return utf8.RuneCountInString(s) }
+
+// String checks value against rule (a nil rule checks only UTF-8 validity).
+//
+// Order: empty value (RequiredError or nothing), invalid UTF-8 (reported
+// alone: the other checks mean nothing on broken text), enum (reported
+// alone), then length, 4-byte characters, pattern and format, each reported
+// independently.
+func (c *Collector) String(path, value string, rule *StringRule) {
+	if rule == nil {
+		rule = &noRule
+	}
+	if value == "" {
+		if rule.Required {
+			c.add(path, &RequiredError{})
+		}
+		return
+	}
+	n, first4, bad := scan(value)
+	if bad >= 0 {
+		c.add(path, &InvalidUTF8Error{ByteOffset: bad})
+		return
+	}
+	if len(rule.Enum) > 0 && !contains(rule.Enum, value) {
+		// Clone: the error must not alias the shared rule.
+		c.add(path, &EnumError{Allowed: slices.Clone(rule.Enum), Length: n})
+		return
+	}
+	if rule.MinLength > 0 && n < rule.MinLength {
+		c.add(path, &MinLengthError{Min: rule.MinLength, Length: n})
+	}
+	if rule.MaxLength > 0 && n > rule.MaxLength {
+		c.add(path, &MaxLengthError{Max: rule.MaxLength, Length: n})
+	}
+	if rule.Reject4ByteUTF8 && first4 >= 0 {
+		c.add(path, &FourByteUTF8Error{Index: first4})
+	}
+	if rule.Pattern != nil && !rule.Pattern.MatchString(value) {
+		desc := rule.PatternDescription
+		if desc == "" {
+			desc = rule.Pattern.String()
+		}
+		c.add(path, &PatternError{Description: desc, Index: firstDisallowed(rule.Pattern, value)})
+	}
+	if rule.Format != "" && !validFormat(rule.Format, value) {
+		c.add(path, &FormatError{Format: rule.Format, Length: n})
+	}
+}
+
+var noRule StringRule
+
+// Int checks an integer field. present tells whether the field was set
+// (generated code passes ptr != nil for optional fields, true otherwise); an
+// absent field is only a violation when rule.Required.
+func (c *Collector) Int(path string, value int64, present bool, rule *IntRule) {
+	if rule == nil {
+		return
+	}
+	if !present {
+		if rule.Required {
+			c.add(path, &RequiredError{})
+		}
+		return
+	}
+	if rule.HasMin && value < rule.Min {
+		c.add(path, &MinimumError{Min: rule.Min, Value: value})
+	}
+	if rule.HasMax && value > rule.Max {
+		c.add(path, &MaximumError{Max: rule.Max, Value: value})
+	}
+}
+
+// OneOf records a violation unless exactly one of the fields is present
+// (e.g. openid / sub_openid). paths and present are parallel slices; a length
+// mismatch is a programming error and panics. The violation's path is the
+// paths joined with "|".
+func (c *Collector) OneOf(paths []string, present []bool) {
+	if len(paths) != len(present) {
+		panic("validate: OneOf called with " + strconv.Itoa(len(paths)) + " paths and " +
+			strconv.Itoa(len(present)) + " presence flags")
+	}
+	count := 0
+	for _, p := range present {
+		if p {
+			count++
+		}
+	}
+	if count == 1 {
+		return
+	}
+	// Copy so the caller's slices do not escape on the valid path.
+	e := &OneOfError{Fields: append([]string(nil), paths...)}
+	for i, p := range present {
+		if p {
+			e.Present = append(e.Present, paths[i])
+		}
+	}
+	c.add(strings.Join(paths, "|"), e)
+}
+
+// Add records err at path; a nil err is ignored. When err is an *Errors
+// (from a nested value's Validate), its fields are added with path as a
+// prefix: "resource" + "nonce" gives "resource.nonce", "items" + "[0].id"
+// gives "items[0].id".
+func (c *Collector) Add(path string, err error) {
+	if err == nil {
+		return
+	}
+	if nested, ok := err.(*Errors); ok {
+		for _, f := range nested.Fields {
+			c.add(joinPath(path, f.Path), f.Err)
+		}
+		return
+	}
+	c.add(path, err)
+}
+
+// Err returns nil when nothing was recorded, otherwise an *Errors naming
+// typeName (e.g. "payscore.ApplyPermissionsRequest") with every violation in
+// the order recorded.
+func (c *Collector) Err(typeName string) error {
+	if len(c.fields) == 0 {
+		return nil
+	}
+	return &Errors{Type: typeName, Fields: c.fields[:len(c.fields):len(c.fields)]}
+}
+
+func (c *Collector) add(path string, err error) {
+	c.fields = append(c.fields, &FieldError{Path: path, Err: err})
+}
+
+func joinPath(prefix, p string) string {
+	switch {
+	case prefix == "":
+		return p
+	case p == "":
+		return prefix
+	case p[0] == '[':
+		return prefix + p
+	}
+	return prefix + "." + p
+}
+
+// scan walks s once and returns its rune count, the rune index of the first
+// 4-byte character (-1 if none) and the byte offset of the first invalid
+// UTF-8 byte (-1 if none). Invalid bytes count as one rune each, as in
+// utf8.RuneCountInString.
+func scan(s string) (n, first4, bad int) {
+	first4, bad = -1, -1
+	for i := 0; i < len(s); n++ {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			if bad < 0 {
+				bad = i
+			}
+		} else if size == 4 && first4 < 0 {
+			first4 = n
+		}
+		i += size
+	}
+	return n, first4, bad
+}
+
+func contains(list []string, v string) bool {
+	for _, s := range list {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
