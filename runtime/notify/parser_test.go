@@ -1,0 +1,514 @@
+package notify_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
+
+	"github.com/payscoregen/payscoregen/runtime/notify"
+	"github.com/payscoregen/payscoregen/runtime/notify/notifytest"
+)
+
+func TestParseValid(t *testing.T) {
+	for _, mode := range []struct {
+		name string
+		new  func(testing.TB, ...fixtureOption) *fixture
+	}{
+		{"public key", newFixture},
+		{"platform certificate", newCertFixture},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			f := mode.new(t)
+			env := f.envelope(t)
+			body := marshal(t, env)
+			req := f.request(t, body)
+			n, err := f.parser.Parse(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(env, n.Envelope); diff != "" {
+				t.Errorf("Envelope mismatch (-want +got):\n%s", diff)
+			}
+			if !bytes.Equal(n.Plaintext, f.plaintext) {
+				t.Errorf("Plaintext = %q, want %q", n.Plaintext, f.plaintext)
+			}
+			if n.Serial != f.signer.Serial {
+				t.Errorf("Serial = %q, want %q", n.Serial, f.signer.Serial)
+			}
+			if !n.Timestamp.Equal(fixedNow) {
+				t.Errorf("Timestamp = %v, want %v", n.Timestamp, fixedNow)
+			}
+			if n.Nonce != req.Header.Get(notify.HeaderNonce) || n.Nonce == "" {
+				t.Errorf("Nonce = %q, want the header's %q", n.Nonce, req.Header.Get(notify.HeaderNonce))
+			}
+			// Printing a Notification must not print user data.
+			for _, s := range []string{fmt.Sprint(n), fmt.Sprintf("%+v", n)} {
+				assertNoSecrets(t, "Notification.String", s, f.secrets(body))
+				if !strings.Contains(s, env.ID) {
+					t.Errorf("String() = %q lacks the event id", s)
+				}
+			}
+		})
+	}
+}
+
+func TestParseAssociatedData(t *testing.T) {
+	f := newFixture(t)
+	for _, ad := range []string{"", "certificate", "fifteen-bytes!!"} {
+		t.Run(strconv.Quote(ad), func(t *testing.T) {
+			env := f.envelope(t)
+			res, err := notifytest.Encrypt(f.apiV3Key, f.plaintext, ad, notifytest.RandomString(12))
+			if err != nil {
+				t.Fatal(err)
+			}
+			env.Resource = res
+			n, err := f.parser.Parse(f.request(t, marshal(t, env)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(n.Plaintext, f.plaintext) {
+				t.Errorf("Plaintext = %q", n.Plaintext)
+			}
+		})
+	}
+}
+
+func TestParseTimestampWindow(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct {
+		offset time.Duration
+		ok     bool
+	}{
+		{0, true},
+		{-5 * time.Minute, true},
+		{5 * time.Minute, true},
+		{-5*time.Minute - time.Second, false}, // stale
+		{5*time.Minute + time.Second, false},  // future
+		{-24 * time.Hour, false},
+		{365 * 24 * time.Hour, false},
+	} {
+		t.Run(tc.offset.String(), func(t *testing.T) {
+			s := *f.signer
+			s.Now = func() time.Time { return fixedNow.Add(tc.offset) }
+			body := f.body(t)
+			h, err := s.Headers(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = f.parser.Parse(requestWith(body, h))
+			if tc.ok {
+				if err != nil {
+					t.Fatalf("Parse: %v", err)
+				}
+				return
+			}
+			var te *notify.TimestampError
+			if !errors.As(err, &te) || !errors.Is(err, notify.ErrStaleTimestamp) {
+				t.Fatalf("err = %v, want *TimestampError wrapping ErrStaleTimestamp", err)
+			}
+			want := notify.TimestampError{Timestamp: fixedNow.Add(tc.offset), Now: fixedNow, Window: 5 * time.Minute}
+			if !te.Timestamp.Equal(want.Timestamp) || !te.Now.Equal(want.Now) || te.Window != want.Window {
+				t.Errorf("TimestampError = %+v, want %+v", *te, want)
+			}
+		})
+	}
+}
+
+func TestParseCustomWindow(t *testing.T) {
+	f := newFixture(t, func(c *notify.Config) { c.TimestampWindow = time.Minute })
+	s := *f.signer
+	s.Now = func() time.Time { return fixedNow.Add(-2 * time.Minute) }
+	body := f.body(t)
+	h, err := s.Headers(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.parser.Parse(requestWith(body, h)); !errors.Is(err, notify.ErrStaleTimestamp) {
+		t.Fatalf("err = %v, want ErrStaleTimestamp", err)
+	}
+}
+
+// errorCase builds a request that Parse must reject.
+type errorCase struct {
+	name  string
+	build func(t *testing.T, f *fixture) (*http.Request, []byte)
+	want  error
+	check func(t *testing.T, err error) // optional
+}
+
+func withHeader(name, value string) func(*testing.T, *fixture) (*http.Request, []byte) {
+	return func(t *testing.T, f *fixture) (*http.Request, []byte) {
+		body := f.body(t)
+		r := f.request(t, body)
+		if value == "" {
+			r.Header.Del(name)
+		} else {
+			r.Header.Set(name, value)
+		}
+		return r, body
+	}
+}
+
+func headerIs(name, reason string) func(*testing.T, error) {
+	return func(t *testing.T, err error) {
+		t.Helper()
+		var he *notify.HeaderError
+		if !errors.As(err, &he) {
+			t.Fatalf("err = %v, want *HeaderError", err)
+		}
+		if he.Header != name || he.Reason != reason {
+			t.Errorf("HeaderError = %+v, want {%s %s}", *he, name, reason)
+		}
+	}
+}
+
+// signedEnvelope encrypts and signs a valid envelope after mutate changed it.
+func signedEnvelope(mutate func(t *testing.T, f *fixture, env *notify.Envelope)) func(*testing.T, *fixture) (*http.Request, []byte) {
+	return func(t *testing.T, f *fixture) (*http.Request, []byte) {
+		env := f.envelope(t)
+		mutate(t, f, &env)
+		body := marshal(t, env)
+		return f.request(t, body), body
+	}
+}
+
+// signedBody signs an arbitrary body.
+func signedBody(body string) func(*testing.T, *fixture) (*http.Request, []byte) {
+	return func(t *testing.T, f *fixture) (*http.Request, []byte) {
+		return f.request(t, []byte(body)), []byte(body)
+	}
+}
+
+func parseErrorCases() []errorCase {
+	cases := []errorCase{
+		{
+			name: "tampered body",
+			build: func(t *testing.T, f *fixture) (*http.Request, []byte) {
+				body := f.body(t)
+				r := f.request(t, body)
+				tampered := bytes.Replace(body, []byte("USER_OPEN_SERVICE"), []byte("USER_CLOSE_SERVICE"), 1)
+				if bytes.Equal(tampered, body) {
+					t.Fatal("tampering changed nothing")
+				}
+				return requestWith(tampered, r.Header), tampered
+			},
+			want: notify.ErrSignature,
+			check: func(t *testing.T, err error) {
+				var se *notify.SignatureError
+				if !errors.As(err, &se) || se.Serial != pubKeyID || se.Cause == nil {
+					t.Errorf("err = %#v, want *SignatureError{Serial: %q} with a Cause", err, pubKeyID)
+				}
+			},
+		},
+		{
+			name: "wrong signing key",
+			build: func(t *testing.T, f *fixture) (*http.Request, []byte) {
+				_, other := rsaKeys(t)
+				s := *f.signer
+				s.PrivateKey = other
+				body := f.body(t)
+				h, err := s.Headers(body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return requestWith(body, h), body
+			},
+			want: notify.ErrSignature,
+		},
+		{
+			// The signature is checked before the body is decoded.
+			name: "unsigned malformed body",
+			build: func(t *testing.T, f *fixture) (*http.Request, []byte) {
+				r := f.request(t, f.body(t))
+				return requestWith([]byte(`{"id":`), r.Header), []byte(`{"id":`)
+			},
+			want: notify.ErrSignature,
+		},
+		{name: "unknown serial", build: withHeader(notify.HeaderSerial, "PUB_KEY_ID_OTHER"), want: notify.ErrSignature},
+		{name: "signature not base64", build: withHeader(notify.HeaderSignature, "!!!"), want: notify.ErrSignature},
+		{
+			name: "nonce header changed",
+			build: func(t *testing.T, f *fixture) (*http.Request, []byte) {
+				body := f.body(t)
+				r := f.request(t, body)
+				r.Header.Set(notify.HeaderNonce, r.Header.Get(notify.HeaderNonce)+"x")
+				return r, body
+			},
+			want: notify.ErrSignature,
+		},
+		{
+			name:  "non-integer timestamp",
+			build: withHeader(notify.HeaderTimestamp, "1748779200a"),
+			want:  notify.ErrHeader,
+			check: headerIs(notify.HeaderTimestamp, "not an integer"),
+		},
+		{
+			name:  "signed timestamp",
+			build: withHeader(notify.HeaderTimestamp, "+1748779200"),
+			want:  notify.ErrHeader,
+			check: headerIs(notify.HeaderTimestamp, "not an integer"),
+		},
+		{
+			name:  "timestamp overflow",
+			build: withHeader(notify.HeaderTimestamp, "99999999999999999999999"),
+			want:  notify.ErrHeader,
+			check: headerIs(notify.HeaderTimestamp, "out of range"),
+		},
+		{
+			name:  "unsupported signature type",
+			build: withHeader(notify.HeaderSignatureType, "WECHATPAY2-SM2-WITH-SM3"),
+			want:  notify.ErrHeader,
+			check: headerIs(notify.HeaderSignatureType, "unsupported"),
+		},
+		{name: "malformed JSON", build: signedBody(`{"id":"EV-1",`), want: notify.ErrMalformed},
+		{name: "empty body", build: signedBody(``), want: notify.ErrMalformed},
+		{name: "trailing comma as in the doc example", build: signedBody(`{"id":"EV-1","resource":{"algorithm":"AEAD_AES_256_GCM",},}`), want: notify.ErrMalformed},
+		{name: "wrong field type", build: signedBody(`{"id":"EV-1","resource":"AEAD_AES_256_GCM"}`), want: notify.ErrMalformed},
+		{name: "number for string", build: signedBody(`{"id":12345678901234567890}`), want: notify.ErrMalformed},
+		{name: "trailing data", build: signedBody(`{"id":"EV-1"} {}`), want: notify.ErrMalformed},
+		{name: "missing id", build: signedEnvelope(func(_ *testing.T, _ *fixture, e *notify.Envelope) { e.ID = "" }), want: notify.ErrMalformed},
+		{
+			name:  "wrong algorithm",
+			build: signedEnvelope(func(_ *testing.T, _ *fixture, e *notify.Envelope) { e.Resource.Algorithm = "AEAD_AES_128_GCM" }),
+			want:  notify.ErrUnsupportedAlgorithm,
+		},
+		{
+			name:  "missing resource",
+			build: signedEnvelope(func(_ *testing.T, _ *fixture, e *notify.Envelope) { e.Resource = notify.Resource{} }),
+			want:  notify.ErrUnsupportedAlgorithm,
+		},
+		{
+			name: "broken GCM tag",
+			build: signedEnvelope(func(t *testing.T, _ *fixture, e *notify.Envelope) {
+				ct, err := base64.StdEncoding.DecodeString(e.Resource.Ciphertext)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ct[len(ct)-1] ^= 1
+				e.Resource.Ciphertext = base64.StdEncoding.EncodeToString(ct)
+			}),
+			want: notify.ErrDecrypt,
+		},
+		{
+			name:  "wrong associated data",
+			build: signedEnvelope(func(_ *testing.T, _ *fixture, e *notify.Envelope) { e.Resource.AssociatedData = "certificate" }),
+			want:  notify.ErrDecrypt,
+		},
+		{
+			name:  "wrong resource nonce",
+			build: signedEnvelope(func(_ *testing.T, _ *fixture, e *notify.Envelope) { e.Resource.Nonce = "000000000000" }),
+			want:  notify.ErrDecrypt,
+		},
+		{
+			name:  "ciphertext shorter than the tag",
+			build: signedEnvelope(func(_ *testing.T, _ *fixture, e *notify.Envelope) { e.Resource.Ciphertext = "AAAA" }),
+			want:  notify.ErrDecrypt,
+		},
+		{
+			name:  "ciphertext not base64",
+			build: signedEnvelope(func(_ *testing.T, _ *fixture, e *notify.Envelope) { e.Resource.Ciphertext = "not base64!" }),
+			want:  notify.ErrDecrypt,
+		},
+		{
+			name: "body read error",
+			build: func(t *testing.T, f *fixture) (*http.Request, []byte) {
+				body := f.body(t)
+				r := f.request(t, body)
+				r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body[:10]), iotest.ErrReader(errors.New("connection reset"))))
+				r.ContentLength = -1
+				return r, body
+			},
+			want: notify.ErrReadBody,
+		},
+	}
+	// The doc example's nonce "fdasflkja484w" has 13 bytes; GCM needs 12.
+	// The 12-byte one is the right size but not the nonce used to encrypt.
+	for _, nonce := range []string{"", "fdasflkja484", "fdasflkja484w", "fdasflkja48", strings.Repeat("n", 100)} {
+		cases = append(cases, errorCase{
+			name: fmt.Sprintf("resource nonce of %d bytes", len(nonce)),
+			build: signedEnvelope(func(_ *testing.T, _ *fixture, e *notify.Envelope) {
+				e.Resource.Nonce = nonce
+			}),
+			want: notify.ErrDecrypt,
+		})
+	}
+	for _, h := range []string{notify.HeaderSignature, notify.HeaderTimestamp, notify.HeaderNonce, notify.HeaderSerial} {
+		cases = append(cases,
+			errorCase{name: "missing " + h, build: withHeader(h, ""), want: notify.ErrHeader, check: headerIs(h, "missing")},
+			errorCase{name: "blank " + h, build: withHeader(h, " \t "), want: notify.ErrHeader, check: headerIs(h, "missing")},
+		)
+	}
+	return cases
+}
+
+func TestParseErrors(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range parseErrorCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			r, body := tc.build(t, f)
+			n, err := f.parser.Parse(r)
+			if err == nil {
+				t.Fatalf("Parse succeeded: %v", n)
+			}
+			if n != nil {
+				t.Errorf("Parse returned a Notification with error %v", err)
+			}
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("err = %v, want errors.Is %v", err, tc.want)
+			}
+			if tc.check != nil {
+				tc.check(t, err)
+			}
+			assertErrorClean(t, err, f.secrets(body))
+		})
+	}
+}
+
+// assertErrorClean checks every rendering of err for secrets.
+func assertErrorClean(t *testing.T, err error, secrets []string) {
+	t.Helper()
+	for _, s := range []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err)} {
+		assertNoSecrets(t, "error", s, secrets)
+	}
+	for e := errors.Unwrap(err); e != nil; e = errors.Unwrap(e) {
+		assertNoSecrets(t, "wrapped error", e.Error(), secrets)
+	}
+}
+
+func TestParseWrongAPIv3Key(t *testing.T) {
+	f := newFixture(t)
+	other := notifytest.RandomString(32)
+	p, err := notify.NewParser(notify.Config{APIv3Key: other, Verifier: f.verifier, Now: func() time.Time { return fixedNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := f.body(t)
+	_, err = p.Parse(f.request(t, body))
+	if !errors.Is(err, notify.ErrDecrypt) {
+		t.Fatalf("err = %v, want ErrDecrypt", err)
+	}
+	assertErrorClean(t, err, append(f.secrets(body), other))
+}
+
+func TestParseCertificateModeUnknownSerial(t *testing.T) {
+	f := newCertFixture(t)
+	body := f.body(t)
+	r := f.request(t, body)
+	r.Header.Set(notify.HeaderSerial, "5157F09EFDC096DE15EBE81A47057A7232F1B8E1")
+	_, err := f.parser.Parse(r)
+	if !errors.Is(err, notify.ErrSignature) {
+		t.Fatalf("err = %v, want ErrSignature", err)
+	}
+	assertErrorClean(t, err, f.secrets(body))
+}
+
+func TestParseBodyLimit(t *testing.T) {
+	const limit = 4096
+	f := newFixture(t, func(c *notify.Config) { c.MaxBodyBytes = limit })
+	if got := f.parser.MaxBodyBytes(); got != limit {
+		t.Fatalf("MaxBodyBytes = %d, want %d", got, limit)
+	}
+	// Trailing whitespace keeps the JSON valid, so the size is the only variable.
+	pad := func(n int) []byte {
+		b := f.body(t)
+		return append(b, bytes.Repeat([]byte(" "), n-len(b))...)
+	}
+	for _, knownLength := range []bool{true, false} {
+		t.Run(fmt.Sprintf("known length %v", knownLength), func(t *testing.T) {
+			req := func(body []byte) *http.Request {
+				r := f.request(t, body)
+				if !knownLength {
+					r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body)))
+					r.ContentLength = -1
+				}
+				return r
+			}
+			if _, err := f.parser.Parse(req(pad(limit))); err != nil {
+				t.Fatalf("body of exactly the limit: %v", err)
+			}
+			body := pad(limit + 1)
+			_, err := f.parser.Parse(req(body))
+			if !errors.Is(err, notify.ErrBodyTooLarge) {
+				t.Fatalf("err = %v, want ErrBodyTooLarge", err)
+			}
+			assertErrorClean(t, err, f.secrets(body))
+		})
+	}
+}
+
+func TestDefaultLimits(t *testing.T) {
+	if notify.DefaultMaxBodyBytes != 1_048_576+65_536 {
+		t.Errorf("DefaultMaxBodyBytes = %d", notify.DefaultMaxBodyBytes)
+	}
+	f := newFixture(t)
+	if got := f.parser.MaxBodyBytes(); got != notify.DefaultMaxBodyBytes {
+		t.Errorf("MaxBodyBytes = %d, want the default", got)
+	}
+	// A resource with the largest ciphertext the doc allows must fit.
+	pt := bytes.Repeat([]byte("a"), 1_048_576/4*3-16)
+	env := f.envelope(t)
+	res, err := notifytest.Encrypt(f.apiV3Key, pt, "", notifytest.RandomString(12))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Ciphertext) != 1_048_576 {
+		t.Fatalf("ciphertext has %d characters, want 1048576", len(res.Ciphertext))
+	}
+	env.Resource = res
+	n, err := f.parser.Parse(f.request(t, marshal(t, env)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(n.Plaintext) != len(pt) {
+		t.Errorf("plaintext has %d bytes, want %d", len(n.Plaintext), len(pt))
+	}
+}
+
+func TestNewParserValidation(t *testing.T) {
+	key, _ := rsaKeys(t)
+	v := verifiers.NewSHA256WithRSAPubkeyVerifier(pubKeyID, key.PublicKey)
+	good := notifytest.RandomString(32)
+	for _, tc := range []struct {
+		name string
+		cfg  notify.Config
+	}{
+		{"short key", notify.Config{APIv3Key: good[:31], Verifier: v}},
+		{"long key", notify.Config{APIv3Key: good + "X", Verifier: v}},
+		{"empty key", notify.Config{Verifier: v}},
+		{"nil verifier", notify.Config{APIv3Key: good}},
+		{"negative window", notify.Config{APIv3Key: good, Verifier: v, TimestampWindow: -time.Second}},
+		{"negative body limit", notify.Config{APIv3Key: good, Verifier: v, MaxBodyBytes: -1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := notify.NewParser(tc.cfg)
+			if err == nil || p != nil {
+				t.Fatalf("NewParser = %v, %v; want an error", p, err)
+			}
+			if !errors.Is(err, notify.ErrInvalidConfig) {
+				t.Errorf("err = %v, want ErrInvalidConfig", err)
+			}
+			assertNoSecrets(t, "error", err.Error(), []string{good, good[:31], good + "X"})
+		})
+	}
+}
+
+func TestConfigRedactsKey(t *testing.T) {
+	key := notifytest.RandomString(32)
+	cfg := notify.Config{APIv3Key: key}
+	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), fmt.Sprint(&cfg)} {
+		if strings.Contains(s, key) {
+			t.Errorf("formatted Config leaks the key: %s", s)
+		}
+	}
+}
