@@ -6,7 +6,6 @@ import (
 	"io"
 )
 
-func runGenerate(args []string, stdout, stderr io.Writer) error { return errors.New("not yet") }
 func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return errors.New("not yet")
 }

@@ -103,10 +103,10 @@ func where(p Pos) string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
 
 func (c *checker) file(f *File) {
 	if !packageName.MatchString(f.Package) {
-		c.r.add(f.Pos, "package %q must be a lower-case Go package name", f.Package)
+		c.r.add(f.At("package"), "package %q must be a lower-case Go package name", f.Package)
 	}
 	if f.Page != nil && f.Page.Updated != "" && !updatedDate.MatchString(f.Page.Updated) {
-		c.r.add(f.Page.Pos, "page.updated %q must be written as on the page, yyyy.mm.dd", f.Page.Updated)
+		c.r.add(f.Page.At("updated"), "page.updated %q must be written as on the page, yyyy.mm.dd", f.Page.Updated)
 	}
 	if len(f.Endpoints) > 0 && f.API == nil {
 		c.r.add(f.Pos, "a file with endpoints needs an api block (style, base_url)")
@@ -114,30 +114,30 @@ func (c *checker) file(f *File) {
 	if a := f.API; a != nil {
 		u, err := url.Parse(a.BaseURL)
 		if err != nil || u.Scheme != "https" || u.Host == "" || (u.Path != "" && u.Path != "/") {
-			c.r.add(a.Pos, "api.base_url %q must be an https origin such as https://api.mch.weixin.qq.com", a.BaseURL)
+			c.r.add(a.At("base_url"), "api.base_url %q must be an https origin such as https://api.mch.weixin.qq.com", a.BaseURL)
 		}
 		if a.Style == "wechatpay-v3" && a.VersionPrefix != "/v3/" {
-			c.r.add(a.Pos, "api.version_prefix must be \"/v3/\" for style wechatpay-v3")
+			c.r.add(a.At("version_prefix"), "api.version_prefix must be \"/v3/\" for style wechatpay-v3")
 		}
 		if a.VersionPrefix != "" && (!strings.HasPrefix(a.VersionPrefix, "/") || !strings.HasSuffix(a.VersionPrefix, "/")) {
-			c.r.add(a.Pos, "api.version_prefix %q must start and end with /", a.VersionPrefix)
+			c.r.add(a.At("version_prefix"), "api.version_prefix %q must start and end with /", a.VersionPrefix)
 		}
 	}
 }
 
 func (c *checker) errorCode(e *ErrorCode) {
 	if !errorCode.MatchString(e.Code) {
-		c.r.add(e.Pos, "error code %q must be upper-case letters, digits and _ (a stray space in the doc belongs in an erratum)", e.Code)
+		c.r.add(e.At("code"), "error code %q must be upper-case letters, digits and _ (a stray space in the doc belongs in an erratum)", e.Code)
 	}
 	if e.Status < 400 || e.Status > 599 {
-		c.r.add(e.Pos, "error code %s: status %d is not a 4xx or 5xx HTTP status", e.Code, e.Status)
+		c.r.add(e.At("status"), "error code %s: status %d is not a 4xx or 5xx HTTP status", e.Code, e.Status)
 	}
 	if prev, dup := c.codes[e.Code]; dup {
 		c.r.add(e.Pos, "error code %s is already defined at %s", e.Code, where(prev.Pos))
 		return
 	}
 	c.codes[e.Code] = e
-	c.erratumRef(e.Pos, e.Erratum)
+	c.erratumRef(e.At("erratum"), e.Erratum)
 }
 
 func (c *checker) erratumRef(pos Pos, id string) {
@@ -148,21 +148,21 @@ func (c *checker) erratumRef(pos Pos, id string) {
 
 func (c *checker) endpoint(f *File, e *Endpoint) {
 	if !naming.IsSnake(e.ID) {
-		c.r.add(e.Pos, "endpoint id %q must be snake_case", e.ID)
+		c.r.add(e.At("id"), "endpoint id %q must be snake_case", e.ID)
 	}
 	if e.GoName != "" && !naming.IsGoIdent(e.GoName) {
-		c.r.add(e.Pos, "endpoint %s: go_name %q is not an exported Go identifier", e.ID, e.GoName)
+		c.r.add(e.At("go_name"), "endpoint %s: go_name %q is not an exported Go identifier", e.ID, e.GoName)
 	}
 	if !strings.HasPrefix(e.Path, "/") {
-		c.r.add(e.Pos, "endpoint %s: path %q must be absolute (start with /)", e.ID, e.Path)
+		c.r.add(e.At("path"), "endpoint %s: path %q must be absolute (start with /)", e.ID, e.Path)
 	} else if f.API != nil && f.API.VersionPrefix != "" && !strings.HasPrefix(e.Path, f.API.VersionPrefix) {
-		c.r.add(e.Pos, "endpoint %s: path %q is not under the API version prefix %s", e.ID, e.Path, f.API.VersionPrefix)
+		c.r.add(e.At("path"), "endpoint %s: path %q is not under the API version prefix %s", e.ID, e.Path, f.API.VersionPrefix)
 	}
 	if strings.ContainsAny(e.Path, "?# ") {
-		c.r.add(e.Pos, "endpoint %s: path %q must not hold a query, fragment or space", e.ID, e.Path)
+		c.r.add(e.At("path"), "endpoint %s: path %q must not hold a query, fragment or space", e.ID, e.Path)
 	}
 	if e.ContentType == "form" && (f.API == nil || f.API.Style != "form-md5") {
-		c.r.add(e.Pos, "endpoint %s: content_type form needs api.style form-md5", e.ID)
+		c.r.add(e.At("content_type"), "endpoint %s: content_type form needs api.style form-md5", e.ID)
 	}
 	if f.API != nil && f.API.Style == "form-md5" && e.ContentType != "form" {
 		c.r.add(e.Pos, "endpoint %s: api.style form-md5 needs content_type form", e.ID)
@@ -171,10 +171,10 @@ func (c *checker) endpoint(f *File, e *Endpoint) {
 	case 200:
 	case 204:
 		if len(e.Response) > 0 {
-			c.r.add(e.Pos, "endpoint %s: success_status 204 has no body, but response fields are listed", e.ID)
+			c.r.add(e.At("success_status"), "endpoint %s: success_status 204 has no body, but response fields are listed", e.ID)
 		}
 	default:
-		c.r.add(e.Pos, "endpoint %s: success_status must be 200 (with a body) or 204 (without), not %d", e.ID, e.SuccessStatus)
+		c.r.add(e.At("success_status"), "endpoint %s: success_status must be 200 (with a body) or 204 (without), not %d", e.ID, e.SuccessStatus)
 	}
 
 	// Path parameters: declared and used, both ways.
@@ -185,7 +185,7 @@ func (c *checker) endpoint(f *File, e *Endpoint) {
 		p := FieldNamed(e.Request, name)
 		switch {
 		case p == nil:
-			c.r.add(e.Pos, "endpoint %s: path parameter {%s} is not declared in request", e.ID, name)
+			c.r.add(e.At("path"), "endpoint %s: path parameter {%s} is not declared in request", e.ID, name)
 		case p.In != "path":
 			c.r.add(p.Pos, "endpoint %s: %s is used in the path, so it needs in: path", e.ID, name)
 		}
@@ -195,29 +195,29 @@ func (c *checker) endpoint(f *File, e *Endpoint) {
 		case p.In == "":
 			c.r.add(p.Pos, "request field %s: missing in (path, query or body)", p.Name)
 		case p.In == "path" && !used[p.Name]:
-			c.r.add(p.Pos, "request field %s is in: path but the path %q has no {%s}", p.Name, e.Path, p.Name)
+			c.r.add(p.At("in"), "request field %s is in: path but the path %q has no {%s}", p.Name, e.Path, p.Name)
 		case p.In == "path" && !p.Required:
-			c.r.add(p.Pos, "request field %s is in: path, so it must be required", p.Name)
+			c.r.add(p.At("in"), "request field %s is in: path, so it must be required", p.Name)
 		case p.In == "body" && e.Method == "GET":
-			c.r.add(p.Pos, "request field %s: a GET request has no body", p.Name)
+			c.r.add(p.At("in"), "request field %s: a GET request has no body", p.Name)
 		}
 	}
 	c.fields(e.Request, "request")
 	for _, p := range e.Response {
 		if p.In != "" {
-			c.r.add(p.Pos, "response field %s: in applies to request parameters only", p.Name)
+			c.r.add(p.At("in"), "response field %s: in applies to request parameters only", p.Name)
 		}
 	}
 	c.fields(e.Response, "response")
 
 	for _, id := range e.ErrorSets {
 		if c.sets[id] == nil {
-			c.r.add(e.Pos, "endpoint %s: unknown error set %q", e.ID, id)
+			c.r.add(e.At("error_sets"), "endpoint %s: unknown error set %q", e.ID, id)
 		}
 	}
 	for _, code := range e.ErrorCodes {
 		if c.codes[code] == nil {
-			c.r.add(e.Pos, "endpoint %s: unknown error code %q", e.ID, code)
+			c.r.add(e.At("error_codes"), "endpoint %s: unknown error code %q", e.ID, code)
 		}
 	}
 }
@@ -246,9 +246,9 @@ func (c *checker) fields(list []*Field, where string) {
 func (c *checker) field(f *Field, where string) {
 	path := where + "." + f.Name
 	if f.GoName != "" && !naming.IsGoIdent(f.GoName) {
-		c.r.add(f.Pos, "%s: go_name %q is not an exported Go identifier", path, f.GoName)
+		c.r.add(f.At("go_name"), "%s: go_name %q is not an exported Go identifier", path, f.GoName)
 	}
-	c.erratumRef(f.Pos, f.Erratum)
+	c.erratumRef(f.At("erratum"), f.Erratum)
 	isString := f.Type == "string"
 	if !isString {
 		if f.MinLength != nil || f.MaxLength != nil {
@@ -270,16 +270,16 @@ func (c *checker) field(f *Field, where string) {
 		c.r.add(f.Pos, "%s: only an object has fields", path)
 	}
 	if f.MinLength != nil && *f.MinLength < 0 {
-		c.r.add(f.Pos, "%s: min_length %d is negative", path, *f.MinLength)
+		c.r.add(f.At("min_length"), "%s: min_length %d is negative", path, *f.MinLength)
 	}
 	if f.MinLength != nil && f.MaxLength != nil && *f.MinLength > *f.MaxLength {
-		c.r.add(f.Pos, "%s: min_length %d is greater than max_length %d", path, *f.MinLength, *f.MaxLength)
+		c.r.add(f.At("min_length"), "%s: min_length %d is greater than max_length %d", path, *f.MinLength, *f.MaxLength)
 	}
 	if f.MaxLength != nil && *f.MaxLength <= 0 {
-		c.r.add(f.Pos, "%s: max_length %d must be positive", path, *f.MaxLength)
+		c.r.add(f.At("max_length"), "%s: max_length %d must be positive", path, *f.MaxLength)
 	}
 	if f.Minimum != nil && f.Maximum != nil && *f.Minimum > *f.Maximum {
-		c.r.add(f.Pos, "%s: minimum %d is greater than maximum %d", path, *f.Minimum, *f.Maximum)
+		c.r.add(f.At("minimum"), "%s: minimum %d is greater than maximum %d", path, *f.Minimum, *f.Maximum)
 	}
 	var re *regexp.Regexp
 	if f.Pattern != "" {
@@ -287,9 +287,9 @@ func (c *checker) field(f *Field, where string) {
 		re, err = regexp.Compile(f.Pattern)
 		switch {
 		case err != nil:
-			c.r.add(f.Pos, "%s: pattern does not compile: %v", path, err)
+			c.r.add(f.At("pattern"), "%s: pattern does not compile: %v", path, err)
 		case !strings.HasPrefix(f.Pattern, "^") || !strings.HasSuffix(f.Pattern, "$"):
-			c.r.add(f.Pos, "%s: pattern %q must be anchored with ^ and $", path, f.Pattern)
+			c.r.add(f.At("pattern"), "%s: pattern %q must be anchored with ^ and $", path, f.Pattern)
 		}
 	}
 	seen := map[string]bool{}
@@ -312,12 +312,12 @@ func (c *checker) field(f *Field, where string) {
 	}
 	if f.Const != "" {
 		if reason := f.violation(f.Const, re, false); reason != "" {
-			c.r.add(f.Pos, "%s: const %q %s", path, f.Const, reason)
+			c.r.add(f.At("const"), "%s: const %q %s", path, f.Const, reason)
 		}
 	}
 	if f.Example != "" && f.Erratum == "" {
 		if reason := f.violation(f.Example, re, true); reason != "" {
-			c.r.add(f.Pos, "%s: example %q %s; fix it or name the erratum that explains it", path, f.Example, reason)
+			c.r.add(f.At("example"), "%s: example %q %s; fix it or name the erratum that explains it", path, f.Example, reason)
 		}
 	}
 }
@@ -377,7 +377,7 @@ func (f *Field) hasEnum(v string) bool {
 
 func (c *checker) callback(cb *Callback) {
 	if !naming.IsSnake(cb.ID) {
-		c.r.add(cb.Pos, "callback id %q must be snake_case", cb.ID)
+		c.r.add(cb.At("id"), "callback id %q must be snake_case", cb.ID)
 	}
 	types := map[string]bool{}
 	idents := map[string]bool{}
@@ -419,7 +419,7 @@ func (c *checker) callback(cb *Callback) {
 			f := FieldNamed(cb.Plaintext, name)
 			switch {
 			case f == nil:
-				c.r.add(g.Pos, "one_of %s: %q is not a plaintext field", g.Name, name)
+				c.r.add(g.At("fields"), "one_of %s: %q is not a plaintext field", g.Name, name)
 			case f.Required:
 				c.r.add(f.Pos, "plaintext.%s is in one_of %s, so it cannot be required on its own", name, g.Name)
 			}
@@ -428,23 +428,23 @@ func (c *checker) callback(cb *Callback) {
 	if a := cb.Ack; a != nil {
 		for _, st := range a.SuccessStatuses {
 			if st < 200 || st > 299 {
-				c.r.add(a.Pos, "ack.success_statuses: %d is not a 2xx status", st)
+				c.r.add(a.At("success_statuses"), "ack.success_statuses: %d is not a 2xx status", st)
 			}
 		}
 		if a.Deadline != "" {
-			c.duration(a.Pos, "ack.deadline", a.Deadline)
+			c.duration(a.At("deadline"), "ack.deadline", a.Deadline)
 		}
 		c.fields(a.FailureBody, "ack.failure_body")
 	}
 	if rt := cb.Retry; rt != nil {
 		for _, iv := range rt.Intervals {
-			c.duration(rt.Pos, "retry.intervals", iv)
+			c.duration(rt.At("intervals"), "retry.intervals", iv)
 		}
 		if rt.Then != "" {
-			c.duration(rt.Pos, "retry.then", rt.Then)
+			c.duration(rt.At("then"), "retry.then", rt.Then)
 		}
 		if rt.MaxAge != "" {
-			c.duration(rt.Pos, "retry.max_age", rt.MaxAge)
+			c.duration(rt.At("max_age"), "retry.max_age", rt.MaxAge)
 		}
 	}
 }
@@ -457,7 +457,7 @@ func (c *checker) duration(pos Pos, key, s string) {
 
 func (c *checker) jump(j *Jump) {
 	if !naming.IsSnake(j.ID) {
-		c.r.add(j.Pos, "jump id %q must be snake_case", j.ID)
+		c.r.add(j.At("id"), "jump id %q must be snake_case", j.ID)
 	}
 	switch j.Call {
 	case "wx.openBusinessView", "WXOpenBusinessView", "openBusinessView":
@@ -479,10 +479,10 @@ func (c *checker) jump(j *Jump) {
 	c.fields(j.Params, "params")
 	c.fields(j.Data, "data")
 	if FieldNamed(j.Params, j.CarrierField) == nil {
-		c.r.add(j.Pos, "jump %s: carrier_field %q is not one of params", j.ID, j.CarrierField)
+		c.r.add(j.At("carrier_field"), "jump %s: carrier_field %q is not one of params", j.ID, j.CarrierField)
 	}
 	if s := j.Signing; s != nil {
-		c.erratumRef(s.Pos, s.Erratum)
+		c.erratumRef(s.At("erratum"), s.Erratum)
 		if s.Algorithm == "none" {
 			if s.Key != "" || s.SignField != "" || s.SignTypeField != "" {
 				c.r.add(s.Pos, "jump %s: algorithm none takes no key, sign_field or sign_type_field", j.ID)
@@ -492,14 +492,14 @@ func (c *checker) jump(j *Jump) {
 				c.r.add(s.Pos, "jump %s: a signed jump needs signing.key and signing.sign_field", j.ID)
 			}
 			if s.SignField != "" && FieldNamed(j.Data, s.SignField) == nil {
-				c.r.add(s.Pos, "jump %s: sign_field %q is not a data field", j.ID, s.SignField)
+				c.r.add(s.At("sign_field"), "jump %s: sign_field %q is not a data field", j.ID, s.SignField)
 			}
 			if s.SignTypeField != "" {
 				f := FieldNamed(j.Data, s.SignTypeField)
 				if f == nil {
-					c.r.add(s.Pos, "jump %s: sign_type_field %q is not a data field", j.ID, s.SignTypeField)
+					c.r.add(s.At("sign_type_field"), "jump %s: sign_type_field %q is not a data field", j.ID, s.SignTypeField)
 				} else if f.Const != s.Algorithm {
-					c.r.add(f.Pos, "jump %s: %s must have const %q, the signing algorithm", j.ID, f.Name, s.Algorithm)
+					c.r.add(f.At("const"), "jump %s: %s must have const %q, the signing algorithm", j.ID, f.Name, s.Algorithm)
 				}
 			}
 		}
@@ -510,7 +510,7 @@ func (c *checker) jump(j *Jump) {
 			{"opensdk_ios", rq.OpenSDKIOS}, {"jssdk", rq.JSSDK},
 		} {
 			if kv[1] != "" && !version.MatchString(kv[1]) {
-				c.r.add(rq.Pos, "requires.%s: %q is not a version such as 2.6.0", kv[0], kv[1])
+				c.r.add(rq.At(kv[0]), "requires.%s: %q is not a version such as 2.6.0", kv[0], kv[1])
 			}
 		}
 	}

@@ -163,8 +163,15 @@ func kindWord(k reflect.Kind) string {
 // decodeStruct fills the struct v from the mapping n.
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value) {
 	si := infoOf(v.Type())
+	pos := d.pos(n)
+	pos.keys = make(map[string]Pos, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Kind == yaml.ScalarNode {
+			pos.keys[k.Value] = d.pos(resolve(n.Content[i+1]))
+		}
+	}
 	if si.PosIdx >= 0 {
-		v.Field(si.PosIdx).Set(reflect.ValueOf(d.pos(n)))
+		v.Field(si.PosIdx).Set(reflect.ValueOf(pos))
 	}
 	seen := make(map[string]bool, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {

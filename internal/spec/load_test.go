@@ -109,66 +109,66 @@ func TestLoadProblems(t *testing.T) {
 			name:    "min greater than max",
 			replace: [2]string{"min_length: 1", "min_length: 40"},
 			want: []string{
-				`spec/a.yaml:18:9: request.authorization_code: min_length 40 is greater than max_length 32`,
-				`spec/a.yaml:18:9: request.authorization_code: example "1234323JKHDFE1243252" is 20 characters, under min_length 40; fix it or name the erratum that explains it`,
+				`spec/a.yaml:22:21: request.authorization_code: min_length 40 is greater than max_length 32`,
+				`spec/a.yaml:25:18: request.authorization_code: example "1234323JKHDFE1243252" is 20 characters, under min_length 40; fix it or name the erratum that explains it`,
 			},
 		},
 		{
 			name:    "path outside the version prefix",
 			replace: [2]string{"path: /v3/payscore", "path: /payscore"},
 			want: []string{
-				`spec/a.yaml:11:5: endpoint query_authorization: path "/payscore/acquiringbank/permissions/authorization-code/{authorization_code}" is not under the API version prefix /v3/`,
+				`spec/a.yaml:15:11: endpoint query_authorization: path "/payscore/acquiringbank/permissions/authorization-code/{authorization_code}" is not under the API version prefix /v3/`,
 			},
 		},
 		{
 			name:    "path without leading slash",
 			replace: [2]string{"path: /v3/payscore", "path: v3/payscore"},
 			want: []string{
-				`spec/a.yaml:11:5: endpoint query_authorization: path "v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}" must be absolute (start with /)`,
+				`spec/a.yaml:15:11: endpoint query_authorization: path "v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}" must be absolute (start with /)`,
 			},
 		},
 		{
 			name:    "path parameter not declared, declared one not used",
 			replace: [2]string{"{authorization_code}", "{code}"},
 			want: []string{
-				`spec/a.yaml:11:5: endpoint query_authorization: path parameter {code} is not declared in request`,
-				`spec/a.yaml:18:9: request field authorization_code is in: path but the path "/v3/payscore/acquiringbank/permissions/authorization-code/{code}" has no {authorization_code}`,
+				`spec/a.yaml:15:11: endpoint query_authorization: path parameter {code} is not declared in request`,
+				`spec/a.yaml:19:13: request field authorization_code is in: path but the path "/v3/payscore/acquiringbank/permissions/authorization-code/{code}" has no {authorization_code}`,
 			},
 		},
 		{
 			name:    "example over its limit without erratum",
 			replace: [2]string{"example: 1234323JKHDFE1243252", "example: 1234323JKHDFE1243252123456789012345"},
 			want: []string{
-				`spec/a.yaml:18:9: request.authorization_code: example "1234323JKHDFE1243252123456789012345" is 35 characters, over max_length 32; fix it or name the erratum that explains it`,
+				`spec/a.yaml:25:18: request.authorization_code: example "1234323JKHDFE1243252123456789012345" is 35 characters, over max_length 32; fix it or name the erratum that explains it`,
 			},
 		},
 		{
 			name:    "example breaks the pattern",
 			replace: [2]string{"example: 1234323JKHDFE1243252", "example: 1234 5"},
 			want: []string{
-				`spec/a.yaml:18:9: request.authorization_code: example "1234 5" does not match pattern ^[0-9A-Za-z_\-|*]+$; fix it or name the erratum that explains it`,
+				`spec/a.yaml:25:18: request.authorization_code: example "1234 5" does not match pattern ^[0-9A-Za-z_\-|*]+$; fix it or name the erratum that explains it`,
 			},
 		},
 		{
 			name:    "enum example not in enum",
 			replace: [2]string{"example: AVAILABLE", "example: UNAVAILABLE"},
 			want: []string{
-				`spec/a.yaml:27:9: response.authorization_state: example "UNAVAILABLE" is not one of the enum values; fix it or name the erratum that explains it`,
+				`spec/a.yaml:31:18: response.authorization_state: example "UNAVAILABLE" is not one of the enum values; fix it or name the erratum that explains it`,
 			},
 		},
 		{
 			name:    "unknown error set and erratum",
 			replace: [2]string{"error_sets: [common]\n", "error_sets: [commons]\n    go_name: queryAuth\n"},
 			want: []string{
-				`spec/a.yaml:11:5: endpoint query_authorization: go_name "queryAuth" is not an exported Go identifier`,
-				`spec/a.yaml:11:5: endpoint query_authorization: unknown error set "commons"`,
+				`spec/a.yaml:32:17: endpoint query_authorization: unknown error set "commons"`,
+				`spec/a.yaml:33:14: endpoint query_authorization: go_name "queryAuth" is not an exported Go identifier`,
 			},
 		},
 		{
 			name:    "error code with a stray space",
 			replace: [2]string{"code: SYSTEM_ERROR, status", "code: SYSTEM_ ERROR, status"},
 			want: []string{
-				`spec/a.yaml:34:5: error code "SYSTEM_ ERROR" must be upper-case letters, digits and _ (a stray space in the doc belongs in an erratum)`,
+				`spec/a.yaml:34:12: error code "SYSTEM_ ERROR" must be upper-case letters, digits and _ (a stray space in the doc belongs in an erratum)`,
 				`spec/a.yaml:36:5: error set "common": unknown error code "SYSTEM_ERROR"`,
 			},
 		},
@@ -188,7 +188,7 @@ func TestLoadProblems(t *testing.T) {
 		{
 			name:    "bad updated date",
 			replace: [2]string{"updated: 2022.06.09", "updated: 2022-06-09"},
-			want:    []string{`spec/a.yaml:3:3: page.updated "2022-06-09" must be written as on the page, yyyy.mm.dd`},
+			want:    []string{`spec/a.yaml:4:12: page.updated "2022-06-09" must be written as on the page, yyyy.mm.dd`},
 		},
 	}
 	for _, tt := range tests {
@@ -214,7 +214,7 @@ func TestLoadReportsAllFiles(t *testing.T) {
 	got := lines(load(t, map[string]string{"b/one.yaml": bad1, "a/two.yaml": bad2}))
 	want := []string{
 		`spec/a/two.yaml:2:1: unknown key "extra"`,
-		`spec/a/two.yaml:35:5: error code SYSTEM_ERROR: status 200 is not a 4xx or 5xx HTTP status`,
+		`spec/a/two.yaml:35:34: error code SYSTEM_ERROR: status 200 is not a 4xx or 5xx HTTP status`,
 		`spec/b/one.yaml:14:13: method: "FETCH" is not one of GET, POST, PUT, PATCH, DELETE`,
 		`spec/b/one.yaml:34:5: error code SYSTEM_ERROR is already defined at spec/a/two.yaml:35:5`,
 		`spec/b/one.yaml:36:5: error set "common" is already defined at spec/a/two.yaml:37:5`,
@@ -250,9 +250,9 @@ callbacks:
 	got := lines(load(t, map[string]string{"cb.yaml": cb}))
 	want := []string{
 		`spec/cb.yaml:17:9: plaintext.openid is in one_of user_id, so it cannot be required on its own`,
-		`spec/cb.yaml:19:9: one_of user_id: "sub_openid" is not a plaintext field`,
-		`spec/cb.yaml:20:10: ack.success_statuses: 302 is not a 2xx status`,
-		`spec/cb.yaml:21:12: retry.intervals: "15x" is not a duration such as 15s, 30m or 72h`,
+		`spec/cb.yaml:19:33: one_of user_id: "sub_openid" is not a plaintext field`,
+		`spec/cb.yaml:20:29: ack.success_statuses: 302 is not a 2xx status`,
+		`spec/cb.yaml:21:24: retry.intervals: "15x" is not a duration such as 15s, 30m or 72h`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)

@@ -15,6 +15,16 @@ type Pos struct {
 	File string
 	Line int
 	Col  int
+	keys map[string]Pos // value positions of a mapping's keys
+}
+
+// At returns the position of the value of key in the mapping at p, or p
+// itself when the key is absent, so a problem points at the offending value.
+func (p Pos) At(key string) Pos {
+	if k, ok := p.keys[key]; ok {
+		return k
+	}
+	return p
 }
 
 // Spec is every spec file under a directory, loaded and validated.

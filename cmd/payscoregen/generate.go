@@ -1,0 +1,68 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/payscoregen/payscoregen/internal/gen"
+	"github.com/payscoregen/payscoregen/internal/spec"
+	"github.com/payscoregen/payscoregen/internal/writer"
+)
+
+func runGenerate(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("generate", "generate [-spec DIR] [-out DIR] [-schema FILE]", stderr)
+	specDir := fs.String("spec", "spec", "spec directory")
+	out := fs.String("out", "generated", "output directory, replaced as a whole")
+	schema := fs.String("schema", "", "where to write the spec's JSON Schema (default <spec>/schema.json; - for none)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	s, err := spec.LoadDir(*specDir)
+	var problems spec.Problems
+	if errors.As(err, &problems) {
+		return fmt.Errorf("%w\n%d problem(s) in %s; nothing was written", problems, len(problems), *specDir)
+	}
+	if err != nil {
+		return err
+	}
+	files, err := gen.Generate(s, gen.Options{GenerateDirective: gen.Directive(*specDir, *out, s)})
+	if err != nil {
+		return fmt.Errorf("generate: %w; nothing was written", err)
+	}
+	if err := writer.WriteTree(*out, files); err != nil {
+		return err
+	}
+	if *schema != "-" {
+		path := *schema
+		if path == "" {
+			path = filepath.Join(*specDir, "schema.json")
+		}
+		if err := writeFileAtomic(path, spec.JSONSchema()); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "%s: %d files from %s (%s)\n", *out, len(files), *specDir, s.Summary())
+	return nil
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

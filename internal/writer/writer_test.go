@@ -1,0 +1,85 @@
+package writer
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func gen(s string) []byte { return []byte("// " + Marker + "\n" + s) }
+
+func readTree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestWriteTreeReplacesWhole(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "generated")
+	if err := WriteTree(dir, map[string][]byte{"a/x.go": gen("1"), "stale.go": gen("old")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteTree(dir, map[string][]byte{"a/x.go": gen("2"), "js/y.js": gen("3")}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"a/x.go": string(gen("2")), "js/y.js": string(gen("3"))}
+	if diff := cmp.Diff(want, readTree(t, dir)); diff != "" {
+		t.Errorf("tree (-want +got):\n%s", diff)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(dir))
+	if len(entries) != 1 {
+		t.Errorf("temporary directories left behind: %v", entries)
+	}
+}
+
+func TestWriteTreeLeavesDirOnError(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "generated")
+	before := map[string][]byte{"a/x.go": gen("1")}
+	if err := WriteTree(dir, before); err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]map[string][]byte{
+		"missing header": {"a/x.go": gen("2"), "b.go": []byte("package b\n")},
+		"escaping path":  {"../evil.go": gen("2")},
+	}
+	for name, files := range cases {
+		if err := WriteTree(dir, files); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+		if diff := cmp.Diff(map[string]string{"a/x.go": string(gen("1"))}, readTree(t, dir)); diff != "" {
+			t.Errorf("%s: dir changed (-want +got):\n%s", name, diff)
+		}
+	}
+}
+
+func TestWriteTreeRefusesForeignFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "generated")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "handwritten.go"), []byte("package x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteTree(dir, map[string][]byte{"x.go": gen("1")})
+	if err == nil || !strings.Contains(err.Error(), "handwritten.go was not written by payscoregen") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "handwritten.go")); err != nil {
+		t.Errorf("hand-written file touched: %v", err)
+	}
+}

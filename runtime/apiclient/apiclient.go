@@ -1,0 +1,91 @@
+// Package apiclient is the request path every generated operation shares:
+// validate, send through wechatpay-go's core.Client (which signs the request
+// and verifies the response signature), map error responses to typed errors,
+// and decode the body. Generated methods only name the operation and build
+// the URL.
+package apiclient
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/wechatpay-apiv3/wechatpay-go/core"
+	"github.com/wechatpay-apiv3/wechatpay-go/core/consts"
+
+	"github.com/payscoregen/payscoregen/runtime/apierror"
+)
+
+// MaxResponseBytes bounds how much of a success body is decoded.
+const MaxResponseBytes = 4 << 20
+
+// Operation describes one generated operation.
+type Operation struct {
+	Name          string // service-qualified, e.g. "payscore ApplyPermissions"
+	Method        string
+	SuccessStatus int // 200 (a JSON body) or 204 (none)
+	Codes         map[string]*apierror.Code
+}
+
+// Validator is a request that checks its own documented limits.
+type Validator interface{ Validate() error }
+
+// UnexpectedStatusError is a 2xx answer other than the documented one.
+type UnexpectedStatusError struct {
+	Want, Got int
+}
+
+func (e *UnexpectedStatusError) Error() string {
+	return fmt.Sprintf("unexpected HTTP status %d, the documented success status is %d", e.Got, e.Want)
+}
+
+// Call validates req and, only if it is valid, sends it: query is added to
+// requestURL, body (nil for none) is sent as JSON, and a 200 body is decoded
+// into out. Every error is an *apierror.OperationError naming the operation.
+func Call(ctx context.Context, c *core.Client, op *Operation, requestURL string, query url.Values, req Validator, body any, out any) (*core.APIResult, error) {
+	if err := req.Validate(); err != nil {
+		return nil, &apierror.OperationError{Operation: op.Name, Err: err}
+	}
+	var result *core.APIResult
+	var err error
+	if body == nil {
+		result, err = c.Request(ctx, op.Method, requestURL, nil, query, nil, "")
+	} else {
+		result, err = c.Request(ctx, op.Method, requestURL, nil, query, body, consts.ApplicationJSON)
+	}
+	if err != nil {
+		closeBody(result)
+		return result, apierror.FromResponse(op.Name, err, op.Codes)
+	}
+	defer closeBody(result)
+	resp := result.Response
+	if resp.StatusCode != op.SuccessStatus {
+		return result, &apierror.OperationError{Operation: op.Name, Err: &UnexpectedStatusError{Want: op.SuccessStatus, Got: resp.StatusCode}}
+	}
+	if op.SuccessStatus == http.StatusNoContent || out == nil {
+		return result, nil
+	}
+	dec := json.NewDecoder(io.LimitReader(resp.Body, MaxResponseBytes))
+	if err := dec.Decode(out); err != nil {
+		return result, &apierror.OperationError{Operation: op.Name, Err: fmt.Errorf("decode response: %w", err)}
+	}
+	return result, nil
+}
+
+func closeBody(r *core.APIResult) {
+	if r != nil && r.Response != nil && r.Response.Body != nil {
+		_ = r.Response.Body.Close()
+	}
+}
+
+// Join appends a path to a base URL such as https://api.mch.weixin.qq.com,
+// tolerating a trailing slash on the base.
+func Join(base, path string) string {
+	for len(base) > 0 && base[len(base)-1] == '/' {
+		base = base[:len(base)-1]
+	}
+	return base + path
+}
