@@ -17,6 +17,7 @@ const usage = `usage: payscoregen <command> [flags]
 commands:
   check      load and validate the spec, print every problem (exit 1 on any)
   generate   regenerate the output directory from the spec (atomically)
+  errata     list where the docs contradict themselves and what the code uses
   schema     print the JSON Schema of spec files
   sim        run the offline Pay Score simulator on loopback
 
@@ -49,6 +50,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runGenerate(args[1:], stdout, stderr)
 	case "schema":
 		err = runSchema(args[1:], stdout, stderr)
+	case "errata":
+		err = runErrata(args[1:], stdout, stderr)
 	case "sim":
 		err = runSim(ctx, args[1:], stdout, stderr)
 	default:

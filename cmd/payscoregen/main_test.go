@@ -103,3 +103,15 @@ func snapshot(t *testing.T, dir string) map[string]string {
 	})
 	return out
 }
+
+func TestErrataListsEveryErratum(t *testing.T) {
+	code, out, errOut := runCLI(t, "errata", "-spec", "../../spec")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"order-not-exist-space", "common/errors.yaml", "ORDER_NOT_EXIST", "46 errata"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+}
