@@ -33,3 +33,14 @@ test-js:
 	@if command -v node >/dev/null 2>&1; then \
 		if ls $(OUT)/js/*.test.js >/dev/null 2>&1; then node --test $(OUT)/js/; else echo "test-js: no JS tests yet"; fi; \
 	else echo "test-js: SKIPPED: node is not installed (the generated mini-program helper is untested)"; fi
+
+## bench: run the benchmarks (-benchmem) and write BENCHMARKS.md with same-run ratios
+bench:
+	$(GO) run ./internal/benchreport -count 5 -benchtime 1s -out BENCHMARKS.md
+
+## fuzz: run every fuzz target for FUZZTIME each (make test runs their seed corpora)
+FUZZ_TARGETS = ./internal/spec:FuzzParse ./runtime/validate:FuzzString ./runtime/validate:FuzzFormats ./runtime/notify:FuzzParse
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "== $$fn in $$pkg for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg; done
