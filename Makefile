@@ -4,7 +4,7 @@ SPEC    ?= spec
 OUT     ?= generated
 FUZZTIME ?= 1m
 
-.PHONY: all generate check test test-go test-js vet fmt-check bench fuzz demo sim
+.PHONY: all generate check test test-go test-js test-fuzz-smoke run-fuzz vet fmt-check bench fuzz demo sim
 
 all: generate test
 
@@ -16,8 +16,9 @@ generate:
 check:
 	$(GO) run ./cmd/payscoregen check -spec $(SPEC)
 
-## test: gofmt, vet, every Go test with the race detector (fuzz seed corpora included), the JS helper tests
-test: fmt-check vet test-go test-js
+## test: gofmt, vet, every Go test with the race detector (fuzz seed corpora included),
+## a short run of every fuzz target, the JS helper tests
+test: fmt-check vet test-go test-fuzz-smoke test-js
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -38,9 +39,16 @@ test-js:
 bench:
 	$(GO) run ./internal/benchreport -count 5 -benchtime 1s -out BENCHMARKS.md
 
-## fuzz: run every fuzz target for FUZZTIME each (make test runs their seed corpora)
+## fuzz: run every fuzz target for FUZZTIME each (make test runs their seed corpora, and each briefly)
 FUZZ_TARGETS = ./internal/spec:FuzzParse ./runtime/validate:FuzzString ./runtime/validate:FuzzFormats ./runtime/notify:FuzzParse
+FUZZSMOKE ?= 4s
 fuzz:
+	@$(MAKE) --no-print-directory run-fuzz FUZZFOR=$(FUZZTIME)
+
+test-fuzz-smoke:
+	@$(MAKE) --no-print-directory run-fuzz FUZZFOR=$(FUZZSMOKE)
+
+run-fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
-		echo "== $$fn in $$pkg for $(FUZZTIME)"; \
-		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg; done
+		echo "== $$fn in $$pkg for $(FUZZFOR)"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZFOR) $$pkg; done

@@ -32,6 +32,11 @@ func WriteTree(dir string, files map[string][]byte) (err error) {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
+	// Absolute, so that "-out .." (go generate runs in a package directory)
+	// swaps the directory itself rather than writing inside it.
+	if dir, err = filepath.Abs(dir); err != nil {
+		return err
+	}
 	if err := checkOwned(dir); err != nil {
 		return err
 	}

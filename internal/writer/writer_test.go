@@ -83,3 +83,19 @@ func TestWriteTreeRefusesForeignFiles(t *testing.T) {
 		t.Errorf("hand-written file touched: %v", err)
 	}
 }
+
+// go generate runs in a package directory with -out ..: the tree that holds
+// the working directory is replaced as a whole.
+func TestWriteTreeRelativeParent(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "generated")
+	if err := WriteTree(dir, map[string][]byte{"pkg/a.go": gen("1")}); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(filepath.Join(dir, "pkg"))
+	if err := WriteTree("..", map[string][]byte{"pkg/a.go": gen("2")}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]string{"pkg/a.go": string(gen("2"))}, readTree(t, dir)); diff != "" {
+		t.Errorf("tree (-want +got):\n%s", diff)
+	}
+}
