@@ -1,13 +1,10 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
-
-	"github.com/payscoregen/payscoregen/internal/spec"
 )
 
 // runErrata lists every place the docs contradict themselves, and what the
@@ -19,11 +16,7 @@ func runErrata(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	s, err := spec.LoadDir(*dir)
-	var problems spec.Problems
-	if errors.As(err, &problems) {
-		return fmt.Errorf("%w\n%d problem(s) in %s", problems, len(problems), *dir)
-	}
+	s, err := loadSpec(*dir, "")
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,11 +19,7 @@ func runGenerate(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	s, err := spec.LoadDir(*specDir)
-	var problems spec.Problems
-	if errors.As(err, &problems) {
-		return fmt.Errorf("%w\n%d problem(s) in %s; nothing was written", problems, len(problems), *specDir)
-	}
+	s, err := loadSpec(*specDir, "nothing was written")
 	if err != nil {
 		return err
 	}

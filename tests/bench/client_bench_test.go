@@ -116,6 +116,33 @@ func BenchmarkClientCall(b *testing.B) {
 	})
 }
 
+// BenchmarkPair/client_call interleaves the two calls above for a ratio
+// that machine load cannot skew.
+func BenchmarkPairClientCall(b *testing.B) {
+	srv := signedServer(b, 200, queryAnswer)
+	req := &payscore.QueryAuthorizationRequest{AuthorizationCode: "1234323JKHDFE1243252", ServiceID: "500001", ChannelID: "1230000109", SubMchID: "1230000109"}
+	client := payscore.NewClient(coreClient(b), payscore.WithBaseURL(srv.URL))
+	raw := coreClient(b)
+	pair(b, func() {
+		if _, _, err := client.QueryAuthorization(context.Background(), req); err != nil {
+			b.Fatal(err)
+		}
+	}, func() {
+		q := map[string][]string{"service_id": {req.ServiceID}, "channel_id": {req.ChannelID}, "sub_mchid": {req.SubMchID}}
+		result, err := raw.Request(context.Background(), "GET",
+			srv.URL+"/v3/payscore/acquiringbank/permissions/authorization-code/"+req.AuthorizationCode, nil, q, nil, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		var a struct {
+			AuthorizationState string `json:"authorization_state"`
+		}
+		if err := core.UnMarshalResponse(result.Response, &a); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
 func BenchmarkValidate(b *testing.B) {
 	valid := &payscore.ApplyPermissionsRequest{ServiceID: "500001", ChannelID: "1230000109", AppID: "wxd678efh567hg6787",
 		SubAppID: "wxd678efh567hg6787", SubMchID: "1230000109", AuthorizationCode: "1234323JKHDFE1243252",
