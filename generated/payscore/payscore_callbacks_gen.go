@@ -2,7 +2,14 @@
 
 package payscore
 
-import "github.com/payscoregen/payscoregen/runtime/wxtime"
+import (
+	"context"
+	"encoding/json"
+	"github.com/payscoregen/payscoregen/runtime/dedupe"
+	"github.com/payscoregen/payscoregen/runtime/notify"
+	"github.com/payscoregen/payscoregen/runtime/wxtime"
+	"net/http"
+)
 
 // AuthorizationNotifyData is the content of the 授权/解除授权服务回调通知 notification (the decrypted resource).
 //
@@ -54,4 +61,195 @@ type AuthorizationNotifyData struct {
 	// 授权协议号
 	// string[1,32] characters; required; 示例值: 1275342195190894594.
 	AuthorizationCode string `json:"authorization_code,omitempty"`
+}
+
+// UnmarshalJSON decodes AuthorizationNotifyData, also accepting the other spellings the doc uses:
+// mch_id for mchid, sub_mch_id for sub_mchid (see erratum notify-plaintext-mchid-spelling). Both
+// spellings with different values is a *notify.AliasConflictError.
+func (r *AuthorizationNotifyData) UnmarshalJSON(data []byte) error {
+	type plain AuthorizationNotifyData
+	var alias struct {
+		MchID    string `json:"mch_id"`
+		SubMchID string `json:"sub_mch_id"`
+	}
+	if err := json.Unmarshal(data, (*plain)(r)); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, &alias); err != nil {
+		return err
+	}
+	if err := notify.MergeAlias("mchid", &r.MchID, "mch_id", alias.MchID); err != nil {
+		return err
+	}
+	return notify.MergeAlias("sub_mchid", &r.SubMchID, "sub_mch_id", alias.SubMchID)
+}
+
+// DecodeAuthorizationNotifyData decodes the decrypted resource of a
+// 授权/解除授权服务回调通知 notification and checks every documented limit (Validate),
+// including that exactly one of openid, sub_openid is present. Errors are *notify.PlaintextError
+// (errors.Is notify.ErrInvalidPlaintext) and never quote the plaintext.
+func DecodeAuthorizationNotifyData(plaintext []byte) (*AuthorizationNotifyData, error) {
+	d := new(AuthorizationNotifyData)
+	if err := notify.DecodePlaintext(plaintext, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// AuthorizationNotifyMaxBodyBytes is the body limit of the 授权/解除授权服务回调通知
+// notification: resource.ciphertext is at most 1048576 characters (base64, one byte each), plus
+// notify.EnvelopeMarginBytes for the rest of the envelope.
+const AuthorizationNotifyMaxBodyBytes = 1048576 + notify.EnvelopeMarginBytes
+
+// Event types (event_type) of the 授权/解除授权服务回调通知 notification.
+const (
+	// 授权成功通知的类型为PAYSCORE.USER_OPEN_SERVICE
+	UserOpenServiceEventType = "PAYSCORE.USER_OPEN_SERVICE"
+	// 解除授权成功通知的类型为PAYSCORE.USER_CLOSE_SERVICE
+	UserCloseServiceEventType = "PAYSCORE.USER_CLOSE_SERVICE"
+)
+
+// AuthorizationNotifyEvent is a verified, decrypted and validated
+// 授权/解除授权服务回调通知 notification: *UserOpenServiceEvent or *UserCloseServiceEvent.
+// Use a type switch.
+type AuthorizationNotifyEvent interface {
+	isAuthorizationNotifyEvent()
+}
+
+// UserOpenServiceEvent is a PAYSCORE.USER_OPEN_SERVICE notification of 授权/解除授权服务回调通知.
+//
+// 授权成功通知的类型为PAYSCORE.USER_OPEN_SERVICE
+// Doc page: 授权/解除授权服务回调通知, updated 2022.06.16 (seed 003_be7d0e738b2c0d70.txt).
+type UserOpenServiceEvent struct {
+	// Envelope is the notification as sent: id (通知ID; duplicate deliveries share it), create_time
+	// (通知创建时间), event_type (通知类型), resource_type (通知数据类型), summary
+	// (回调摘要). Its Resource is still the ciphertext.
+	Envelope notify.Envelope
+	// Data is the decrypted resource, validated.
+	Data AuthorizationNotifyData
+}
+
+func (*UserOpenServiceEvent) isAuthorizationNotifyEvent() {}
+
+// UserCloseServiceEvent is a PAYSCORE.USER_CLOSE_SERVICE notification of 授权/解除授权服务回调通知.
+//
+// 解除授权成功通知的类型为PAYSCORE.USER_CLOSE_SERVICE
+// Doc page: 授权/解除授权服务回调通知, updated 2022.06.16 (seed 003_be7d0e738b2c0d70.txt).
+type UserCloseServiceEvent struct {
+	// Envelope is the notification as sent: id (通知ID; duplicate deliveries share it), create_time
+	// (通知创建时间), event_type (通知类型), resource_type (通知数据类型), summary
+	// (回调摘要). Its Resource is still the ciphertext.
+	Envelope notify.Envelope
+	// Data is the decrypted resource, validated.
+	Data AuthorizationNotifyData
+}
+
+func (*UserCloseServiceEvent) isAuthorizationNotifyEvent() {}
+
+// DecodeAuthorizationNotifyEvent decodes a verified notification (from notify.Parser.Parse) by its
+// event_type. An event type the spec does not list is a *notify.UnknownEventError (errors.Is
+// notify.ErrUnknownEventType); a resource that does not decode or validate is a
+// *notify.PlaintextError.
+func DecodeAuthorizationNotifyEvent(n *notify.Notification) (AuthorizationNotifyEvent, error) {
+	switch n.Envelope.EventType {
+	case UserOpenServiceEventType:
+		d, err := DecodeAuthorizationNotifyData(n.Plaintext)
+		if err != nil {
+			return nil, err
+		}
+		return &UserOpenServiceEvent{Envelope: n.Envelope, Data: *d}, nil
+	case UserCloseServiceEventType:
+		d, err := DecodeAuthorizationNotifyData(n.Plaintext)
+		if err != nil {
+			return nil, err
+		}
+		return &UserCloseServiceEvent{Envelope: n.Envelope, Data: *d}, nil
+	}
+	return nil, &notify.UnknownEventError{EventType: n.Envelope.EventType}
+}
+
+// ParseAuthorizationNotify verifies, decrypts and decodes a 授权/解除授权服务回调通知
+// request, for routers that do not mount an http.Handler. The body limit is
+// AuthorizationNotifyMaxBodyBytes (or p's, if lower).
+//
+// n is returned once verification and decryption succeeded, also along an error from decoding. Answer
+// an error wrapping notify.ErrUnknownEventType with success (200 or 204, no body) unless you want it
+// again: after a failure WeChat delivers it again on the schedule 0s, 15s, 15s, 30s, 180s, 1800s,
+// 1800s, 1800s, 1800s, 3600s, then every 3600s, for up to 72h.
+//
+// ParseAuthorizationNotify does not deduplicate: claim n.Envelope.ID in a dedupe.Store first, as
+// NewAuthorizationNotifyHandler does.
+func ParseAuthorizationNotify(p *notify.Parser, r *http.Request) (AuthorizationNotifyEvent, *notify.Notification, error) {
+	n, err := p.LimitBody(AuthorizationNotifyMaxBodyBytes).Parse(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	ev, err := DecodeAuthorizationNotifyEvent(n)
+	return ev, n, err
+}
+
+// AuthorizationNotifyHandlers holds the callbacks of NewAuthorizationNotifyHandler, one per event
+// type. Given a dedupe.Store, a callback runs once per notification id; return an error to have WeChat
+// deliver the notification again. A nil callback leaves its event type unhandled.
+type AuthorizationNotifyHandlers struct {
+	// OnUserOpenService handles PAYSCORE.USER_OPEN_SERVICE: 授权成功通知的类型为PAYSCORE.USER_OPEN_SERVICE
+	OnUserOpenService func(ctx context.Context, ev *UserOpenServiceEvent) error
+	// OnUserCloseService handles PAYSCORE.USER_CLOSE_SERVICE: 解除授权成功通知的类型为PAYSCORE.USER_CLOSE_SERVICE
+	OnUserCloseService func(ctx context.Context, ev *UserCloseServiceEvent) error
+}
+
+// Dispatch decodes a verified notification by event type and runs its callback; it is the
+// notify.Dispatch of NewAuthorizationNotifyHandler. An event type without a callback is a
+// *notify.UnknownEventError, whatever its resource holds.
+func (h AuthorizationNotifyHandlers) Dispatch(ctx context.Context, n *notify.Notification) error {
+	switch n.Envelope.EventType {
+	case UserOpenServiceEventType:
+		if h.OnUserOpenService == nil {
+			return &notify.UnknownEventError{EventType: n.Envelope.EventType, NoCallback: true}
+		}
+		d, err := DecodeAuthorizationNotifyData(n.Plaintext)
+		if err != nil {
+			return err
+		}
+		return h.OnUserOpenService(ctx, &UserOpenServiceEvent{Envelope: n.Envelope, Data: *d})
+	case UserCloseServiceEventType:
+		if h.OnUserCloseService == nil {
+			return &notify.UnknownEventError{EventType: n.Envelope.EventType, NoCallback: true}
+		}
+		d, err := DecodeAuthorizationNotifyData(n.Plaintext)
+		if err != nil {
+			return err
+		}
+		return h.OnUserCloseService(ctx, &UserCloseServiceEvent{Envelope: n.Envelope, Data: *d})
+	}
+	return &notify.UnknownEventError{EventType: n.Envelope.EventType}
+}
+
+// NewAuthorizationNotifyHandler returns the http.Handler for the 授权/解除授权服务回调通知
+// notification, posted to the notify_url:
+//
+// 微信支付分通过授权/解除授权服务通知接口将用户通过授权/解除授权服务消息通知给商户
+//
+// It is notify.NewHandler with h.Dispatch: it verifies the Wechatpay-Signature with p, decrypts the
+// resource, claims Envelope.ID in store (nil disables duplicate protection; share one store between
+// instances), decodes and validates the resource and runs the callback of its event type. The body
+// limit is AuthorizationNotifyMaxBodyBytes (or p's, if lower).
+//
+// Replies as the doc asks: 200 or 204 (204 unless notify.WithSuccessStatus(200)) with no body on
+// success; 4xx or 5xx with {"code":"FAIL","message":"..."} on failure, after which WeChat delivers it
+// again on the schedule 0s, 15s, 15s, 30s, 180s, 1800s, 1800s, 1800s, 1800s, 3600s, then every 3600s,
+// for up to 72h. A callback error or panic is a 500 and releases the claim, so the next delivery runs
+// it again.
+//
+// An event type without a callback (not in the spec, or a nil field of h) is acknowledged and logged
+// as a warning by default, since redelivery cannot make it succeed; pass
+// notify.WithUnknownEventStatus(503) to have WeChat deliver it again instead. It panics if every
+// callback of h is nil.
+//
+// Doc page: 授权/解除授权服务回调通知, updated 2022.06.16 (seed 003_be7d0e738b2c0d70.txt).
+func NewAuthorizationNotifyHandler(p *notify.Parser, store dedupe.Store, h AuthorizationNotifyHandlers, opts ...notify.HandlerOption) http.Handler {
+	if h.OnUserOpenService == nil && h.OnUserCloseService == nil {
+		panic("payscore: NewAuthorizationNotifyHandler: every callback is nil")
+	}
+	return notify.NewHandler(p.LimitBody(AuthorizationNotifyMaxBodyBytes), store, h.Dispatch, opts...)
 }

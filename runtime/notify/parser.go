@@ -24,11 +24,14 @@ const (
 
 	// DefaultMaxBodyBytes is the largest ciphertext the doc allows
 	// (resource.ciphertext is string[1,1048576], base64 so one byte per
-	// character) plus 64 KiB for the rest of the envelope. The other fields
-	// are bounded at a few hundred bytes even with every character
-	// JSON-escaped, so the margin only matters for whitespace and fields
-	// WeChat may add later.
-	DefaultMaxBodyBytes = 1_048_576 + 64<<10
+	// character) plus EnvelopeMarginBytes for the rest of the envelope.
+	DefaultMaxBodyBytes = 1_048_576 + EnvelopeMarginBytes
+
+	// EnvelopeMarginBytes is what a body limit allows beyond the ciphertext.
+	// The other fields are bounded at a few hundred bytes even with every
+	// character JSON-escaped, so the margin only matters for whitespace and
+	// fields WeChat may add later.
+	EnvelopeMarginBytes = 64 << 10
 
 	apiV3KeySize = 32
 )
@@ -115,6 +118,20 @@ func NewParser(cfg Config) (*Parser, error) {
 
 // MaxBodyBytes returns the effective body limit.
 func (p *Parser) MaxBodyBytes() int64 { return p.maxBody }
+
+// LimitBody returns a Parser sharing p's key and verifier that reads at most
+// n bytes of body, or p itself when its own limit is already n or less (or
+// n <= 0, or p is nil). Generated handlers pass the limit their spec derives
+// from the ciphertext's max_length; the smaller limit wins, so the one set in
+// Config stays a cap.
+func (p *Parser) LimitBody(n int64) *Parser {
+	if p == nil || n <= 0 || n >= p.maxBody {
+		return p
+	}
+	q := *p // cipher.AEAD is safe for concurrent use
+	q.maxBody = n
+	return &q
+}
 
 type signedHeaders struct {
 	signature string
@@ -246,18 +263,7 @@ func (p *Parser) readBody(r *http.Request) ([]byte, error) {
 // bytes of the body.
 func decodeEnvelope(body []byte, env *Envelope) error {
 	if err := json.Unmarshal(body, env); err != nil {
-		var syn *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &syn):
-			return fmt.Errorf("%w: invalid JSON at byte offset %d", ErrMalformed, syn.Offset)
-		case errors.As(err, &typ):
-			// Value may carry the offending literal after a space ("number 1e999").
-			kind, _, _ := strings.Cut(typ.Value, " ")
-			return fmt.Errorf("%w: field %q must not be a JSON %s", ErrMalformed, clip(typ.Field, 64), kind)
-		default:
-			return fmt.Errorf("%w: invalid JSON", ErrMalformed)
-		}
+		return fmt.Errorf("%w: %v", ErrMalformed, safeJSONError(err))
 	}
 	if env.ID == "" {
 		// The id is the deduplication key.
