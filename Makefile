@@ -52,3 +52,11 @@ run-fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "== $$fn in $$pkg for $(FUZZFOR)"; \
 		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZFOR) $$pkg; done
+
+## demo: run the authorization flow end to end against `payscoregen sim`, started as a separate process on loopback
+demo:
+	$(GO) run ./examples/demo
+
+## sim: run the offline Pay Score simulator on loopback until Ctrl-C (flags: make sim SIMFLAGS="-addr 127.0.0.1:8090 -keys sim.json -v")
+sim:
+	$(GO) run ./cmd/payscoregen sim $(SIMFLAGS)
