@@ -67,21 +67,41 @@ type AuthorizationNotifyData struct {
 // mch_id for mchid, sub_mch_id for sub_mchid (see erratum notify-plaintext-mchid-spelling). Both
 // spellings with different values is a *notify.AliasConflictError.
 func (r *AuthorizationNotifyData) UnmarshalJSON(data []byte) error {
-	type plain AuthorizationNotifyData
-	var alias struct {
-		MchID    string `json:"mch_id"`
-		SubMchID string `json:"sub_mch_id"`
+	var wire struct {
+		AppID             string            `json:"appid,omitempty"`
+		MchID             string            `json:"mchid,omitempty"`
+		SubAppID          string            `json:"sub_appid,omitempty"`
+		SubMchID          string            `json:"sub_mchid,omitempty"`
+		ChannelID         string            `json:"channel_id,omitempty"`
+		ServiceID         string            `json:"service_id,omitempty"`
+		OpenID            string            `json:"openid,omitempty"`
+		SubOpenID         string            `json:"sub_openid,omitempty"`
+		UserServiceStatus UserServiceStatus `json:"user_service_status,omitempty"`
+		OpenorcloseTime   wxtime.ChinaTime  `json:"openorclose_time,omitzero"`
+		AuthorizationCode string            `json:"authorization_code,omitempty"`
+		MchIDAlias        string            `json:"mch_id"`
+		SubMchIDAlias     string            `json:"sub_mch_id"`
 	}
-	if err := json.Unmarshal(data, (*plain)(r)); err != nil {
+	if err := json.Unmarshal(data, &wire); err != nil {
 		return err
 	}
-	if err := json.Unmarshal(data, &alias); err != nil {
+	*r = AuthorizationNotifyData{
+		AppID:             wire.AppID,
+		AuthorizationCode: wire.AuthorizationCode,
+		ChannelID:         wire.ChannelID,
+		MchID:             wire.MchID,
+		OpenID:            wire.OpenID,
+		OpenorcloseTime:   wire.OpenorcloseTime,
+		ServiceID:         wire.ServiceID,
+		SubAppID:          wire.SubAppID,
+		SubMchID:          wire.SubMchID,
+		SubOpenID:         wire.SubOpenID,
+		UserServiceStatus: wire.UserServiceStatus,
+	}
+	if err := notify.MergeAlias("mchid", &r.MchID, "mch_id", wire.MchIDAlias); err != nil {
 		return err
 	}
-	if err := notify.MergeAlias("mchid", &r.MchID, "mch_id", alias.MchID); err != nil {
-		return err
-	}
-	return notify.MergeAlias("sub_mchid", &r.SubMchID, "sub_mch_id", alias.SubMchID)
+	return notify.MergeAlias("sub_mchid", &r.SubMchID, "sub_mch_id", wire.SubMchIDAlias)
 }
 
 // DecodeAuthorizationNotifyData decodes the decrypted resource of a

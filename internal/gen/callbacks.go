@@ -189,8 +189,8 @@ func aliasFields(s *goStruct) []*goField {
 }
 
 // unmarshalJSON writes an UnmarshalJSON that accepts every alias of a field
-// (the doc's mch_id for mchid): the struct decodes as usual, a second pass
-// reads the alias members, and notify.MergeAlias folds them in.
+// (the doc's mch_id for mchid) in one pass: a wire struct holds the fields
+// and the alias members side by side, and notify.MergeAlias folds them in.
 func (c *jsonCallback) unmarshalJSON(g *jen.File, s *goStruct) error {
 	for _, child := range s.Children {
 		if err := c.unmarshalJSON(g, child); err != nil {
@@ -211,7 +211,7 @@ func (c *jsonCallback) unmarshalJSON(g *jen.File, s *goStruct) error {
 		}
 		for _, a := range f.Spec.Aliases {
 			spellings = append(spellings, a+" for "+f.Wire)
-			member := naming.Go(a)
+			member := naming.Go(a) + "Alias"
 			if slices.Contains(memberNames, member) {
 				return fmt.Errorf("%s:%d:%d: callback %s: plaintext.%s: alias %s has the Go name %s of another alias",
 					f.Spec.Pos.File, f.Spec.Line, f.Spec.Col, c.cb.ID, f.Wire, a, member)
@@ -219,7 +219,7 @@ func (c *jsonCallback) unmarshalJSON(g *jen.File, s *goStruct) error {
 			memberNames = append(memberNames, member)
 			members = append(members, jen.Id(member).Add(f.goType()).Tag(map[string]string{"json": a}))
 			merges = append(merges, jen.Qual(pkgNotify, "MergeAlias").Call(
-				jen.Lit(f.Wire), jen.Op("&").Id("r").Dot(f.Name), jen.Lit(a), jen.Id("alias").Dot(member)))
+				jen.Lit(f.Wire), jen.Op("&").Id("r").Dot(f.Name), jen.Lit(a), jen.Id("wire").Dot(member)))
 		}
 		if f.Spec.Erratum != "" && !slices.Contains(errata, f.Spec.Erratum) {
 			errata = append(errata, f.Spec.Erratum)
@@ -231,11 +231,16 @@ func (c *jsonCallback) unmarshalJSON(g *jen.File, s *goStruct) error {
 		text += " (see erratum " + strings.Join(errata, ", ") + ")"
 	}
 	doc(g, text+". Both spellings with different values is a *notify.AliasConflictError.")
+	var wireFields []jen.Code
+	copyBack := jen.Dict{}
+	for _, f := range s.Fields {
+		wireFields = append(wireFields, jen.Id(f.Name).Add(f.goType()).Tag(f.tag()))
+		copyBack[jen.Id(f.Name)] = jen.Id("wire").Dot(f.Name)
+	}
 	body := []jen.Code{
-		jen.Type().Id("plain").Id(s.Name),
-		jen.Var().Id("alias").Struct(members...),
-		returnErr(jen.Qual("encoding/json", "Unmarshal").Call(jen.Id("data"), jen.Parens(jen.Op("*").Id("plain")).Parens(jen.Id("r")))),
-		returnErr(jen.Qual("encoding/json", "Unmarshal").Call(jen.Id("data"), jen.Op("&").Id("alias"))),
+		jen.Var().Id("wire").Struct(append(wireFields, members...)...),
+		returnErr(jen.Qual("encoding/json", "Unmarshal").Call(jen.Id("data"), jen.Op("&").Id("wire"))),
+		jen.Op("*").Id("r").Op("=").Id(s.Name).Values(copyBack),
 	}
 	for _, m := range merges[:len(merges)-1] {
 		body = append(body, returnErr(m))

@@ -42,7 +42,15 @@ func (e *PlaintextError) PublicMessage() string { return "invalid notification d
 // methods are kept as they are, so v must only hold types whose errors do
 // not quote their input (the generated types, package wxtime).
 func DecodePlaintext(plaintext []byte, v interface{ Validate() error }) error {
-	if err := json.Unmarshal(plaintext, v); err != nil {
+	var err error
+	if u, ok := v.(json.Unmarshaler); ok {
+		// Straight to the type's own decoder: json.Unmarshal would first
+		// scan the whole plaintext once more only to hand it over.
+		err = u.UnmarshalJSON(plaintext)
+	} else {
+		err = json.Unmarshal(plaintext, v)
+	}
+	if err != nil {
 		return &PlaintextError{Err: safeJSONError(err)}
 	}
 	if err := v.Validate(); err != nil {

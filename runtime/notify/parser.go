@@ -233,9 +233,11 @@ func isDigits(s string) bool {
 }
 
 func (p *Parser) readBody(r *http.Request) ([]byte, error) {
-	tooLarge := fmt.Errorf("%w (limit %d bytes)", ErrBodyTooLarge, p.maxBody)
+	// A func, not a value: formatting the error on every accepted body costs
+	// an allocation on the hot path.
+	tooLarge := func() error { return fmt.Errorf("%w (limit %d bytes)", ErrBodyTooLarge, p.maxBody) }
 	if r.ContentLength > p.maxBody {
-		return nil, tooLarge
+		return nil, tooLarge()
 	}
 	if r.Body == nil {
 		return nil, nil
@@ -249,12 +251,12 @@ func (p *Parser) readBody(r *http.Request) ([]byte, error) {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, tooLarge
+			return nil, tooLarge()
 		}
 		return nil, fmt.Errorf("%w: %v", ErrReadBody, err)
 	}
 	if int64(buf.Len()) > p.maxBody {
-		return nil, tooLarge
+		return nil, tooLarge()
 	}
 	return buf.Bytes(), nil
 }
