@@ -20,13 +20,19 @@ var (
 	ruleUserLabel                                          = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"A", "B", "C"}}
 	ruleStringRequiredLen1To50NoEmoji                      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 50, Reject4ByteUTF8: true}
 	ruleUserServiceStatusRequired                          = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"USER_OPEN_SERVICE", "USER_CLOSE_SERVICE"}}
+	ruleStringRequiredLen1To16FixedBusinessType            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 16, Enum: []string{"wxpayScoreEnable"}}
 	ruleString                                             = &validate.StringRule{}
 	ruleStringRequiredLen1To32UnixSeconds                  = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Format: validate.FormatUnixSeconds}
 	ruleStringRequiredLen1To32FixedSignType                = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"HMAC-SHA256"}}
 	ruleAuthorizeAppMerchantSignedDataSignRequired         = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: regexp.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum authorize-app-merchant-sign-example)"}
+	ruleStringRequiredLen1To32FixedBusinessType            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreEnable"}}
+	ruleStringRequiredLen1To32FixedAppID                   = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxd8f3793ea3b935b8"}}
+	ruleStringRequiredLen1To64FixedPath                    = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/enable"}}
 	ruleStringRequiredLen1To128                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 128}
 	ruleConfirmOrderOpenBusinessViewDataSignRequired       = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: regexp.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum confirm-order-sign-example)"}
+	ruleStringRequiredLen1To32FixedBusinessType2           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreUse"}}
 	ruleStringRequiredLen1To512                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 512}
+	ruleStringRequiredLen1To64FixedPath2                   = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/use"}}
 	ruleStringRequiredLen1ToAny                            = &validate.StringRule{Required: true, MinLength: 1}
 )
 
@@ -144,6 +150,19 @@ func (r *AuthorizeAppData) Validate() error {
 	return c.Err("payscore.AuthorizeAppData")
 }
 
+// Validate checks every documented limit of AuthorizeAppParams and returns a *validate.Errors
+// listing each violation with its field path, or nil. It makes no network call.
+func (r *AuthorizeAppParams) Validate() error {
+	if r == nil {
+		r = new(AuthorizeAppParams)
+	}
+	var c validate.Collector
+	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To16FixedBusinessType)
+	c.String("query", r.Query, ruleStringRequiredLen1To2048)
+	c.String("extInfo", r.ExtInfo, ruleStringLen1To128)
+	return c.Err("payscore.AuthorizeAppParams")
+}
+
 // Validate checks every documented limit of AuthorizeAppReturn and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeAppReturn) Validate() error {
@@ -174,6 +193,19 @@ func (r *AuthorizeAppMerchantSignedData) Validate() error {
 	return c.Err("payscore.AuthorizeAppMerchantSignedData")
 }
 
+// Validate checks every documented limit of AuthorizeAppMerchantSignedParams and returns a *validate.Errors
+// listing each violation with its field path, or nil. It makes no network call.
+func (r *AuthorizeAppMerchantSignedParams) Validate() error {
+	if r == nil {
+		r = new(AuthorizeAppMerchantSignedParams)
+	}
+	var c validate.Collector
+	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To16FixedBusinessType)
+	c.String("query", r.Query, ruleStringRequiredLen1To2048)
+	c.String("extInfo", r.ExtInfo, ruleStringLen1To128)
+	return c.Err("payscore.AuthorizeAppMerchantSignedParams")
+}
+
 // Validate checks every documented limit of AuthorizeAppMerchantSignedReturn and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeAppMerchantSignedReturn) Validate() error {
@@ -198,6 +230,18 @@ func (r *AuthorizeJSAPIData) Validate() error {
 	return c.Err("payscore.AuthorizeJSAPIData")
 }
 
+// Validate checks every documented limit of AuthorizeJSAPIParams and returns a *validate.Errors
+// listing each violation with its field path, or nil. It makes no network call.
+func (r *AuthorizeJSAPIParams) Validate() error {
+	if r == nil {
+		r = new(AuthorizeJSAPIParams)
+	}
+	var c validate.Collector
+	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To16FixedBusinessType)
+	c.String("queryString", r.QueryString, ruleStringRequiredLen1To2048)
+	return c.Err("payscore.AuthorizeJSAPIParams")
+}
+
 // Validate checks every documented limit of AuthorizeJSAPIReturn and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeJSAPIReturn) Validate() error {
@@ -220,6 +264,18 @@ func (r *AuthorizeMiniprogramOpenBusinessViewData) Validate() error {
 	return c.Err("payscore.AuthorizeMiniprogramOpenBusinessViewData")
 }
 
+// Validate checks every documented limit of AuthorizeMiniprogramOpenBusinessViewParams and returns a *validate.Errors
+// listing each violation with its field path, or nil. It makes no network call.
+func (r *AuthorizeMiniprogramOpenBusinessViewParams) Validate() error {
+	if r == nil {
+		r = new(AuthorizeMiniprogramOpenBusinessViewParams)
+	}
+	var c validate.Collector
+	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To32FixedBusinessType)
+	c.Add("extraData", r.ExtraData.Validate())
+	return c.Err("payscore.AuthorizeMiniprogramOpenBusinessViewParams")
+}
+
 // Validate checks every documented limit of AuthorizeMiniprogramNavigateData and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeMiniprogramNavigateData) Validate() error {
@@ -229,6 +285,19 @@ func (r *AuthorizeMiniprogramNavigateData) Validate() error {
 	var c validate.Collector
 	c.String("apply_permissions_token", r.ApplyPermissionsToken, ruleStringRequiredLen1To2048)
 	return c.Err("payscore.AuthorizeMiniprogramNavigateData")
+}
+
+// Validate checks every documented limit of AuthorizeMiniprogramNavigateParams and returns a *validate.Errors
+// listing each violation with its field path, or nil. It makes no network call.
+func (r *AuthorizeMiniprogramNavigateParams) Validate() error {
+	if r == nil {
+		r = new(AuthorizeMiniprogramNavigateParams)
+	}
+	var c validate.Collector
+	c.String("appId", r.AppID, ruleStringRequiredLen1To32FixedAppID)
+	c.String("path", r.Path, ruleStringRequiredLen1To64FixedPath)
+	c.Add("extraData", r.ExtraData.Validate())
+	return c.Err("payscore.AuthorizeMiniprogramNavigateParams")
 }
 
 // Validate checks every documented limit of ConfirmOrderOpenBusinessViewData and returns a *validate.Errors
@@ -245,6 +314,18 @@ func (r *ConfirmOrderOpenBusinessViewData) Validate() error {
 	c.String("sign_type", r.SignType, ruleStringRequiredLen1To32FixedSignType)
 	c.String("sign", r.Sign, ruleConfirmOrderOpenBusinessViewDataSignRequired)
 	return c.Err("payscore.ConfirmOrderOpenBusinessViewData")
+}
+
+// Validate checks every documented limit of ConfirmOrderOpenBusinessViewParams and returns a *validate.Errors
+// listing each violation with its field path, or nil. It makes no network call.
+func (r *ConfirmOrderOpenBusinessViewParams) Validate() error {
+	if r == nil {
+		r = new(ConfirmOrderOpenBusinessViewParams)
+	}
+	var c validate.Collector
+	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To32FixedBusinessType2)
+	c.Add("extraData", r.ExtraData.Validate())
+	return c.Err("payscore.ConfirmOrderOpenBusinessViewParams")
 }
 
 // Validate checks every documented limit of ConfirmOrderOpenBusinessViewReturn and returns a *validate.Errors
@@ -274,6 +355,19 @@ func (r *ConfirmOrderNavigateData) Validate() error {
 	return c.Err("payscore.ConfirmOrderNavigateData")
 }
 
+// Validate checks every documented limit of ConfirmOrderNavigateParams and returns a *validate.Errors
+// listing each violation with its field path, or nil. It makes no network call.
+func (r *ConfirmOrderNavigateParams) Validate() error {
+	if r == nil {
+		r = new(ConfirmOrderNavigateParams)
+	}
+	var c validate.Collector
+	c.String("appId", r.AppID, ruleStringRequiredLen1To32FixedAppID)
+	c.String("path", r.Path, ruleStringRequiredLen1To64FixedPath2)
+	c.Add("extraData", r.ExtraData.Validate())
+	return c.Err("payscore.ConfirmOrderNavigateParams")
+}
+
 // Validate checks every documented limit of ConfirmOrderNavigateReturn and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderNavigateReturn) Validate() error {
@@ -296,6 +390,18 @@ func (r *ConfirmOrderPackageOpenBusinessViewData) Validate() error {
 	return c.Err("payscore.ConfirmOrderPackageOpenBusinessViewData")
 }
 
+// Validate checks every documented limit of ConfirmOrderPackageOpenBusinessViewParams and returns a *validate.Errors
+// listing each violation with its field path, or nil. It makes no network call.
+func (r *ConfirmOrderPackageOpenBusinessViewParams) Validate() error {
+	if r == nil {
+		r = new(ConfirmOrderPackageOpenBusinessViewParams)
+	}
+	var c validate.Collector
+	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To32FixedBusinessType2)
+	c.Add("extraData", r.ExtraData.Validate())
+	return c.Err("payscore.ConfirmOrderPackageOpenBusinessViewParams")
+}
+
 // Validate checks every documented limit of ConfirmOrderPackageOpenBusinessViewReturn and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderPackageOpenBusinessViewReturn) Validate() error {
@@ -316,6 +422,19 @@ func (r *ConfirmOrderPackageNavigateData) Validate() error {
 	var c validate.Collector
 	c.String("package", r.Package, ruleStringRequiredLen1ToAny)
 	return c.Err("payscore.ConfirmOrderPackageNavigateData")
+}
+
+// Validate checks every documented limit of ConfirmOrderPackageNavigateParams and returns a *validate.Errors
+// listing each violation with its field path, or nil. It makes no network call.
+func (r *ConfirmOrderPackageNavigateParams) Validate() error {
+	if r == nil {
+		r = new(ConfirmOrderPackageNavigateParams)
+	}
+	var c validate.Collector
+	c.String("appId", r.AppID, ruleStringRequiredLen1To32FixedAppID)
+	c.String("path", r.Path, ruleStringRequiredLen1To64FixedPath2)
+	c.Add("extraData", r.ExtraData.Validate())
+	return c.Err("payscore.ConfirmOrderPackageNavigateParams")
 }
 
 // Validate checks every documented limit of ConfirmOrderPackageNavigateReturn and returns a *validate.Errors

@@ -24,6 +24,8 @@ var (
 	ruleStringLen0To255              = &validate.StringRule{MaxLength: 255}
 	ruleStringRequiredLen1To128      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 128}
 	rulePayDataSignRequired          = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: regexp.MustCompile("^[0-9A-F]{32}$"), PatternDescription: "MD5 签名, 32 位大写十六进制 (签名算法 page, not this one)"}
+	ruleStringRequiredFixedAppID     = &validate.StringRule{Required: true, Enum: []string{"wx959c8c1fb2d89988"}}
+	ruleStringRequiredFixedPath      = &validate.StringRule{Required: true, Enum: []string{"pages/pay"}}
 )
 
 // Validate checks every documented limit of OrderInfoRequest and returns a *validate.Errors
@@ -95,6 +97,19 @@ func (r *PayData) Validate() error {
 	c.String("nonce", r.Nonce, ruleStringRequiredLen1To128)
 	c.String("sign", r.Sign, rulePayDataSignRequired)
 	return c.Err("xiaoweijufu.PayData")
+}
+
+// Validate checks every documented limit of PayParams and returns a *validate.Errors
+// listing each violation with its field path, or nil. It makes no network call.
+func (r *PayParams) Validate() error {
+	if r == nil {
+		r = new(PayParams)
+	}
+	var c validate.Collector
+	c.String("appId", r.AppID, ruleStringRequiredFixedAppID)
+	c.String("path", r.Path, ruleStringRequiredFixedPath)
+	c.Add("extraData", r.ExtraData.Validate())
+	return c.Err("xiaoweijufu.PayParams")
 }
 
 // Validate checks every documented limit of PayReturn and returns a *validate.Errors

@@ -77,7 +77,7 @@ type textEmitter interface {
 }
 
 func goEmitters() []goEmitter {
-	return []goEmitter{schemasEmitter{}, validatorsEmitter{}, errorsEmitter{}, clientEmitter{}, callbacksEmitter{}, jumpsEmitter{}}
+	return []goEmitter{schemasEmitter{}, validatorsEmitter{}, errorsEmitter{}, clientEmitter{}, callbacksEmitter{}, jumpsEmitter{}, formClientEmitter{}, formNotifyEmitter{}}
 }
 
 func textEmitters() []textEmitter {

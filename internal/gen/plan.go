@@ -9,11 +9,12 @@ import (
 // typePlan is every struct of a package, built once so that all emitters
 // agree on names and enums are registered before the schemas file lists them.
 type typePlan struct {
-	Requests  map[*spec.Endpoint]*goStruct
-	Responses map[*spec.Endpoint]*goStruct
-	Callbacks map[*spec.Callback]*goStruct // the plaintext (decrypted resource or form)
-	JumpData  map[*spec.Jump]*goStruct     // the business data
-	JumpBack  map[*spec.Jump]*goStruct     // the return data, when documented
+	Requests   map[*spec.Endpoint]*goStruct
+	Responses  map[*spec.Endpoint]*goStruct
+	Callbacks  map[*spec.Callback]*goStruct // the plaintext (decrypted resource or form)
+	JumpData   map[*spec.Jump]*goStruct     // the business data
+	JumpParams map[*spec.Jump]*goStruct     // the outer call's parameters (see jumpParams)
+	JumpBack   map[*spec.Jump]*goStruct     // the return data, when documented
 	// All top-level structs in declaration order, for the validators file.
 	All []*goStruct
 }
@@ -23,11 +24,12 @@ func (p *Package) types() *typePlan {
 		return p.plan
 	}
 	t := &typePlan{
-		Requests:  map[*spec.Endpoint]*goStruct{},
-		Responses: map[*spec.Endpoint]*goStruct{},
-		Callbacks: map[*spec.Callback]*goStruct{},
-		JumpData:  map[*spec.Jump]*goStruct{},
-		JumpBack:  map[*spec.Jump]*goStruct{},
+		Requests:   map[*spec.Endpoint]*goStruct{},
+		Responses:  map[*spec.Endpoint]*goStruct{},
+		Callbacks:  map[*spec.Callback]*goStruct{},
+		JumpData:   map[*spec.Jump]*goStruct{},
+		JumpParams: map[*spec.Jump]*goStruct{},
+		JumpBack:   map[*spec.Jump]*goStruct{},
 	}
 	add := func(s *goStruct) *goStruct { t.All = append(t.All, s); return s }
 	for _, e := range p.Endpoints {
@@ -55,6 +57,7 @@ func (p *Package) types() *typePlan {
 		lines := []string{fmt.Sprintf("%s is the business data (%s) of the %s jump.", name, j.CarrierField, j.Title), ""}
 		lines = append(lines, textLines(j.Summary)...)
 		t.JumpData[j] = add(p.typesOf(name, append(lines, pageDoc(j.File)), j.Data))
+		t.JumpParams[j] = add(p.jumpParams(j, t.JumpData[j]))
 		if j.Returns != nil {
 			back := j.Ident() + "Return"
 			doc := []string{fmt.Sprintf("%s is what the %s jump hands back.", back, j.Title), ""}
