@@ -1,0 +1,96 @@
+package gen
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/payscoregen/payscoregen/internal/spec"
+)
+
+// The jump, form notify, form client and JS emitters refuse spec shapes they
+// cannot generate correct code for, with an error naming the item and why.
+func TestJumpEmitterErrors(t *testing.T) {
+	const page = "package: demo\npage: {title: 演示, updated: 2020.01.01, seed: demo.txt}\n"
+	const miniJump = `
+  - id: go
+    title: 演示
+    summary: 演示
+    platform: miniprogram
+    call: wx.navigateToMiniProgram
+    app_id: wx1
+    path: pages/a
+    carrier: extra_data
+    carrier_field: extraData
+    data: [{name: token, type: string, required: true}]
+    signing: {algorithm: none}
+`
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"required parameter without a value", page + "jumps:" + miniJump + `    params:
+      - {name: appId, type: string, required: true}
+      - {name: extraData, type: object, required: true, fields: [{name: token, type: string}]}
+`, "required parameter appId is neither fixed (const), the carrier, nor has a default"},
+		{"appId disagrees with the fixed parameter", page + "jumps:" + miniJump + `    params:
+      - {name: appId, type: string, required: true, const: wx2}
+      - {name: extraData, type: object, required: true, fields: [{name: token, type: string}]}
+`, `parameter appId is fixed to "wx2" but the jump says "wx1"`},
+		{"form notify without an amount", page + `callbacks:
+  - id: notify
+    title: 通知
+    summary: 通知
+    method: POST
+    encoding: form
+    signature: MD5
+    plaintext:
+      - {name: order_no, type: string, required: true}
+      - {name: mchid, type: string, required: true}
+      - {name: sign, type: string, required: true}
+    ack: {success_statuses: [200], success_body: success}
+    retry: {intervals: [0s]}
+`, "a form notify needs string fields order_no|out_trade_no (order number), mchid|mch_id (merchant number) and integer total_fee (amount)"},
+		{"form endpoint without sign", page + `api: {style: form-md5, base_url: https://e.com}
+endpoints:
+  - id: query
+    title: 查询
+    summary: 查询
+    method: POST
+    path: /q
+    content_type: form
+    success_status: 200
+    request: [{name: order_no, in: body, type: string, required: true}]
+    response: [{name: status, type: string}]
+`, "endpoint query (demo.yaml:5): the request needs exactly one sign field"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := spec.LoadFS(fstest.MapFS{"demo.yaml": {Data: []byte(tt.yaml)}}, "")
+			if err != nil {
+				t.Fatalf("the spec itself must load: %v", err)
+			}
+			_, err = Generate(s, Options{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Generate error = %v\nwant it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestGroupName(t *testing.T) {
+	for _, tc := range []struct {
+		ids      []string
+		platform string
+		want     string
+	}{
+		{[]string{"confirm_order_open_business_view", "confirm_order_navigate"}, "miniprogram", "confirm_order"},
+		{[]string{"authorize_miniprogram_open_business_view", "authorize_miniprogram_navigate"}, "miniprogram", "authorize"},
+		{[]string{"authorize_jsapi"}, "jsapi", "authorize"},
+		{[]string{"pay"}, "miniprogram", "pay"},
+		{[]string{"a_x", "b_y"}, "miniprogram", "a_x"},
+	} {
+		if got := groupName(tc.ids, tc.platform); got != tc.want {
+			t.Errorf("groupName(%v) = %s, want %s", tc.ids, got, tc.want)
+		}
+	}
+}
