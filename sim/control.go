@@ -60,7 +60,7 @@ func (s *Simulator) controlHandler() http.Handler {
 	})
 	m.HandleFunc("POST /sim/clock/advance", s.ctlAdvance)
 	m.HandleFunc("/sim/", func(w http.ResponseWriter, r *http.Request) {
-		writeErr(w, http.StatusNotFound, errors.New("no such control endpoint (see docs/simulator.md)"))
+		writeErr(w, http.StatusNotFound, errors.New("no such control endpoint (see README.md, section Test your integration offline)"))
 	})
 	return m
 }

@@ -86,7 +86,7 @@ func printSimConfig(w io.Writer, c sim.Config, keysFile string) {
 		fmt.Fprintf(w, "  platform_public_key (verifies responses and notifications):\n%s", c.PlatformPublicKeyPEM)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "  control API (JSON; see docs/simulator.md):")
+	fmt.Fprintln(w, "  control API (JSON; see README.md, section Test your integration offline):")
 	fmt.Fprintln(w, "    POST /sim/authorize {\"apply_permissions_token\":\"...\",\"openid\":\"...\"}   POST /sim/revoke {\"authorization_code\":\"...\"}")
 	fmt.Fprintln(w, "    POST /sim/faults {\"operation\":\"query_authorization\",\"code\":\"SYSTEM_ERROR\",\"count\":1}   POST /sim/redeliver {\"id\":\"EV-...\"}")
 	fmt.Fprintln(w, "    POST /sim/clock/advance {\"duration\":\"15s\"}   POST /sim/flush   GET /sim/deliveries   GET /sim/authorizations")
