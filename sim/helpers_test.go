@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/payscoregen/payscoregen/internal/testkit"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -40,23 +41,13 @@ const (
 	openID      = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
 )
 
-// RSA-2048 keys made once per test binary: the merchant's, the platform's,
+// RSA-2048 keys shared by the test binary: the merchant's, the platform's,
 // and a stranger's for forged signatures.
-var (
-	keysOnce                         sync.Once
-	merchantKey, platformKey, badKey *rsa.PrivateKey
-)
+var merchantKey, platformKey, badKey *rsa.PrivateKey
 
 func keys(t testing.TB) {
 	t.Helper()
-	keysOnce.Do(func() {
-		var err error
-		for _, k := range []**rsa.PrivateKey{&merchantKey, &platformKey, &badKey} {
-			if *k, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-				panic(err)
-			}
-		}
-	})
+	merchantKey, platformKey, badKey = testkit.Key("merchant"), testkit.Key("platform"), testkit.Key("stranger")
 }
 
 var start = time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)

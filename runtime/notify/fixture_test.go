@@ -2,18 +2,17 @@ package notify_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
+	"github.com/payscoregen/payscoregen/internal/testkit"
 	"log/slog"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,25 +29,10 @@ const pubKeyID = "PUB_KEY_ID_0114232134912410000000000000"
 
 var fixedNow = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
-var (
-	keysOnce             sync.Once
-	signingKey, otherKey *rsa.PrivateKey
-)
-
-// rsaKeys generates two RSA-2048 keys once per test binary: generation is
-// the slowest step of every test.
+// rsaKeys are the platform key and one nobody trusts, shared by the test binary.
 func rsaKeys(tb testing.TB) (signing, other *rsa.PrivateKey) {
 	tb.Helper()
-	keysOnce.Do(func() {
-		var err error
-		if signingKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-		if otherKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-	})
-	return signingKey, otherKey
+	return testkit.Key("platform"), testkit.Key("stranger")
 }
 
 type fixture struct {
@@ -220,50 +204,7 @@ func clip(s string) string {
 	return s
 }
 
-// logCapture is a slog.Handler recording each line with unescaped attribute
-// values, so a secret cannot hide behind JSON escaping.
-type logCapture struct {
-	mu    *sync.Mutex
-	lines *[]string
-	attrs []slog.Attr
-}
+// logCapture records log lines with values unescaped (testkit.LogCapture).
+type logCapture = testkit.LogCapture
 
-func newLogCapture() (*slog.Logger, *logCapture) {
-	c := &logCapture{mu: new(sync.Mutex), lines: new([]string)}
-	return slog.New(c), c
-}
-
-func (c *logCapture) Enabled(context.Context, slog.Level) bool { return true }
-
-func (c *logCapture) Handle(_ context.Context, r slog.Record) error {
-	var b strings.Builder
-	b.WriteString(r.Level.String() + " " + r.Message)
-	write := func(a slog.Attr) bool {
-		b.WriteString(" " + a.Key + "=" + a.Value.Resolve().String())
-		return true
-	}
-	for _, a := range c.attrs {
-		write(a)
-	}
-	r.Attrs(write)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	*c.lines = append(*c.lines, b.String())
-	return nil
-}
-
-func (c *logCapture) WithAttrs(as []slog.Attr) slog.Handler {
-	n := *c
-	n.attrs = append(append([]slog.Attr(nil), c.attrs...), as...)
-	return &n
-}
-
-func (c *logCapture) WithGroup(string) slog.Handler { return c }
-
-func (c *logCapture) Lines() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]string(nil), *c.lines...)
-}
-
-func (c *logCapture) String() string { return strings.Join(c.Lines(), "\n") }
+func newLogCapture() (*slog.Logger, *logCapture) { return testkit.NewLogCapture() }

@@ -5,14 +5,13 @@ package bench_test
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"fmt"
+	"github.com/payscoregen/payscoregen/internal/testkit"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -25,22 +24,9 @@ import (
 	"github.com/payscoregen/payscoregen/runtime/apiauth"
 )
 
-var (
-	keysOnce          sync.Once
-	merchant, platKey *rsa.PrivateKey
-)
-
+// keys are the merchant's key and the platform key.
 func keys() (*rsa.PrivateKey, *rsa.PrivateKey) {
-	keysOnce.Do(func() {
-		var err error
-		if merchant, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-		if platKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-	})
-	return merchant, platKey
+	return testkit.Key("merchant"), testkit.Key("platform")
 }
 
 // signedServer answers every request with one body signed once up front, so

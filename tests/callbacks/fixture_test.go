@@ -12,6 +12,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
+	"github.com/payscoregen/payscoregen/internal/testkit"
 	"log/slog"
 	"math/big"
 	"net/http"
@@ -38,25 +39,10 @@ const pubKeyID = "PUB_KEY_ID_0114232134912410000000000000"
 // now is the clock of the parser and of the signer (unless a test moves it).
 var now = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
-var (
-	keysOnce                 sync.Once
-	platformKey, strangerKey *rsa.PrivateKey
-)
-
-// keys makes two RSA-2048 keys once per test binary (the slowest step):
-// the platform key WeChat signs with, and another one nobody trusts.
+// keys are the platform key WeChat signs with and one nobody trusts.
 func keys(tb testing.TB) (platform, stranger *rsa.PrivateKey) {
 	tb.Helper()
-	keysOnce.Do(func() {
-		var err error
-		if platformKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-		if strangerKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-	})
-	return platformKey, strangerKey
+	return testkit.Key("platform"), testkit.Key("stranger")
 }
 
 type mode int
@@ -293,48 +279,7 @@ func assertFail(tb testing.TB, w *httptest.ResponseRecorder, status int, message
 	}
 }
 
-// logCapture records each log line with its attribute values unescaped, so
-// a secret cannot hide behind JSON or text quoting.
-type logCapture struct {
-	mu    *sync.Mutex
-	lines *[]string
-	attrs []slog.Attr
-}
+// logCapture records log lines with values unescaped (testkit.LogCapture).
+type logCapture = testkit.LogCapture
 
-func newLogCapture() (*slog.Logger, *logCapture) {
-	c := &logCapture{mu: new(sync.Mutex), lines: new([]string)}
-	return slog.New(c), c
-}
-
-func (c *logCapture) Enabled(context.Context, slog.Level) bool { return true }
-
-func (c *logCapture) Handle(_ context.Context, r slog.Record) error {
-	var b strings.Builder
-	b.WriteString(r.Level.String() + " " + r.Message)
-	write := func(a slog.Attr) bool {
-		b.WriteString(" " + a.Key + "=" + a.Value.Resolve().String())
-		return true
-	}
-	for _, a := range c.attrs {
-		write(a)
-	}
-	r.Attrs(write)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	*c.lines = append(*c.lines, b.String())
-	return nil
-}
-
-func (c *logCapture) WithAttrs(as []slog.Attr) slog.Handler {
-	n := *c
-	n.attrs = append(append([]slog.Attr(nil), c.attrs...), as...)
-	return &n
-}
-
-func (c *logCapture) WithGroup(string) slog.Handler { return c }
-
-func (c *logCapture) String() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return strings.Join(*c.lines, "\n")
-}
+func newLogCapture() (*slog.Logger, *logCapture) { return testkit.NewLogCapture() }

@@ -6,11 +6,11 @@ package client_test
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/payscoregen/payscoregen/internal/testkit"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -36,24 +36,9 @@ const (
 	pubKeyID   = "PUB_KEY_ID_0112345678901234567890123456"
 )
 
-var (
-	keysOnce              sync.Once
-	merchantKey, platform *rsa.PrivateKey
-)
-
-// keys makes the RSA-2048 keys once per test binary: key generation is slow
-// under -race and every test needs the same two.
+// keys are the merchant's key and the platform key, shared by the test binary.
 func keys(t testing.TB) (*rsa.PrivateKey, *rsa.PrivateKey) {
-	keysOnce.Do(func() {
-		var err error
-		if merchantKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-		if platform, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-	})
-	return merchantKey, platform
+	return testkit.Key("merchant"), testkit.Key("platform")
 }
 
 // exchange is what the fake server saw and what it answers.

@@ -8,10 +8,10 @@ package e2e
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
+	"github.com/payscoregen/payscoregen/internal/testkit"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -38,23 +38,13 @@ const (
 	openID      = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
 )
 
-// RSA-2048 keys made once for the package: the merchant's API key, the
+// RSA-2048 keys shared by the test binary: the merchant's API key, the
 // platform key of the simulator, and a stranger's.
-var (
-	keysOnce                          sync.Once
-	merchantKey, platformKey, strange *rsa.PrivateKey
-)
+var merchantKey, platformKey, strange *rsa.PrivateKey
 
 func keys(t *testing.T) {
 	t.Helper()
-	keysOnce.Do(func() {
-		for _, k := range []**rsa.PrivateKey{&merchantKey, &platformKey, &strange} {
-			var err error
-			if *k, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-				panic(err)
-			}
-		}
-	})
+	merchantKey, platformKey, strange = testkit.Key("merchant"), testkit.Key("platform"), testkit.Key("stranger")
 }
 
 // merchantApp is the merchant's side: the generated notification handler
