@@ -21,9 +21,11 @@ type decoder struct {
 
 // Aliases can make a small file describe a huge or endless tree; these
 // bounds keep a hostile file from hanging the loader.
+const givingUp = "the document nests or repeats too deeply (aliases?); giving up on this file"
+
 const (
 	maxDepth = 32
-	maxSteps = 200_000
+	maxSteps = 50_000 // a shipped spec file has about 2,000 nodes
 )
 
 func (d *decoder) pos(n *yaml.Node) Pos {
@@ -67,7 +69,7 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, ki keyInfo) {
 	}
 	d.steps++
 	if d.depth >= maxDepth || d.steps > maxSteps {
-		d.r.add(d.pos(n), "%s: the document nests or repeats too deeply (aliases?); giving up on this file", ki.Key)
+		d.r.always(d.pos(n), ki.Key+": "+givingUp)
 		d.stop = true
 		return
 	}
@@ -163,6 +165,16 @@ func kindWord(k reflect.Kind) string {
 // decodeStruct fills the struct v from the mapping n.
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value) {
 	si := infoOf(v.Type())
+	// Keys count against the budget too: through aliases, a mapping with
+	// thousands of unknown keys can be visited thousands of times.
+	d.steps += len(n.Content) / 2
+	if d.steps > maxSteps {
+		if !d.stop {
+			d.r.always(d.pos(n), givingUp)
+			d.stop = true
+		}
+		return
+	}
 	pos := d.pos(n)
 	pos.keys = make(map[string]Pos, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -181,6 +193,9 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value) {
 			continue
 		}
 		idx, ok := si.ByKey[kn.Value]
+		if !ok && d.r.full(d.file) {
+			continue // nothing more is listed for this file: skip the suggestion's work
+		}
 		if !ok {
 			msg := fmt.Sprintf("unknown key %q", kn.Value)
 			if guess := closest(kn.Value, si.keyNames()); guess != "" {
@@ -213,9 +228,11 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// closest returns the candidate within edit distance 2 of s, if any.
+// closest returns the nearest candidate when it is close enough to be the
+// intended key: within an edit distance of a third of s (at least 1), so
+// "max_lenght" suggests "max_length" but "k0" suggests nothing.
 func closest(s string, candidates []string) string {
-	best, bestDist := "", 3
+	best, bestDist := "", max(1, len(s)/3)+1
 	for _, c := range candidates {
 		if d := editDistance(s, c); d < bestDist {
 			best, bestDist = c, d

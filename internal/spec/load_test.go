@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -273,6 +274,29 @@ func TestShippedSpecLoads(t *testing.T) {
 	}
 	if eps < 4 || cbs < 2 || jumps < 10 {
 		t.Errorf("shipped spec looks incomplete: %s", s.Summary())
+	}
+}
+
+// A small file can describe a huge tree through aliases; the loader gives
+// up on it with a bounded number of problems instead of listing millions.
+func TestAliasBombIsBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x: &x {")
+	for i := range 5000 {
+		fmt.Fprintf(&b, "k%d: 1, ", i)
+	}
+	b.WriteString("}\nendpoints: [")
+	for range 2000 {
+		b.WriteString("*x, ")
+	}
+	b.WriteString("]\n")
+	_, ps := Parse("bomb.yaml", []byte(b.String()))
+	if len(ps) > maxProblemsPerFile+2 {
+		t.Fatalf("%d problems", len(ps))
+	}
+	text := ps.Error()
+	if !strings.Contains(text, "too many problems in this file") || !strings.Contains(text, "giving up on this file") {
+		t.Errorf("problems do not say the file was cut short:\n%.500s", text)
 	}
 }
 

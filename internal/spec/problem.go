@@ -40,11 +40,36 @@ func (ps Problems) sort() {
 	})
 }
 
+// maxProblemsPerFile bounds what one file can report: past it the rest
+// are noise from the same mistakes, and a hostile file could report millions.
+const maxProblemsPerFile = 100
+
 // reporter collects problems; the zero value is ready to use.
 type reporter struct {
 	problems Problems
+	perFile  map[string]int
 }
 
 func (r *reporter) add(pos Pos, format string, args ...any) {
-	r.problems = append(r.problems, Problem{Pos: pos, Message: fmt.Sprintf(format, args...)})
+	if r.perFile == nil {
+		r.perFile = map[string]int{}
+	}
+	n := r.perFile[pos.File]
+	r.perFile[pos.File] = n + 1
+	switch {
+	case n < maxProblemsPerFile:
+		r.problems = append(r.problems, Problem{Pos: pos, Message: fmt.Sprintf(format, args...)})
+	case n == maxProblemsPerFile:
+		r.problems = append(r.problems, Problem{Pos: pos, Message: fmt.Sprintf(
+			"too many problems in this file; the first %d are listed, fix those first", maxProblemsPerFile)})
+	}
 }
+
+// always records a problem past the file's limit: for the one that says
+// the file was not read to its end.
+func (r *reporter) always(pos Pos, msg string) {
+	r.problems = append(r.problems, Problem{Pos: pos, Message: msg})
+}
+
+// full reports whether file has reached its problem limit.
+func (r *reporter) full(file string) bool { return r.perFile[file] > maxProblemsPerFile }
