@@ -122,7 +122,7 @@ func run(ctx context.Context, simPath string, out io.Writer) error {
 	token := applied.ApplyPermissionsToken
 	tr.step("ApplyPermissions authorization_code=%s notify_url=%s\n    -> apply_permissions_token %s (valid 1 hour)", ids.code, notifyURL, short(token))
 
-	jump, err := payscore.NewAuthorizeMiniprogramOpenBusinessView(payscore.AuthorizeMiniprogramOpenBusinessViewData{ApplyPermissionsToken: token})
+	jump, err := payscore.NewAuthorizeMiniprogramOpenBusinessView(payscore.AuthorizeMiniprogramData{ApplyPermissionsToken: token})
 	if err != nil {
 		return fmt.Errorf("jump: %w", err)
 	}

@@ -5,19 +5,19 @@
 // Doc page: JSAPI调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
 
 /** 小程序调起支付分-授权服务 (authorize_miniprogram_open_business_view) */
-export interface AuthorizeMiniprogramOpenBusinessViewData {
+export interface AuthorizeMiniprogramData {
   /** 预授权token: string, at most 2048 characters, required */
   apply_permissions_token: string;
 }
 
 /** 小程序调起支付分-授权服务 (authorize_miniprogram_navigate) */
-export interface AuthorizeMiniprogramNavigateData {
+export interface AuthorizeMiniprogramData {
   /** 预授权token: string, at most 2048 characters, required */
   apply_permissions_token: string;
 }
 
 /** 小程序调起支付分-确认订单 (confirm_order_open_business_view) */
-export interface ConfirmOrderOpenBusinessViewData {
+export interface ConfirmOrderData {
   /** string, at most 32 characters, required */
   mch_id: string;
   /** string, at most 128 characters, required */
@@ -33,7 +33,7 @@ export interface ConfirmOrderOpenBusinessViewData {
 }
 
 /** 小程序调起支付分-确认订单 (confirm_order_navigate) */
-export interface ConfirmOrderNavigateData {
+export interface ConfirmOrderData {
   /** string, at most 32 characters, required */
   mch_id: string;
   /** string, at most 128 characters, required */
@@ -49,13 +49,13 @@ export interface ConfirmOrderNavigateData {
 }
 
 /** 小程序调起支付分-确认订单 (confirm_order_package_open_business_view) */
-export interface ConfirmOrderPackageOpenBusinessViewData {
+export interface ConfirmOrderPackageData {
   /** string, required */
   package: string;
 }
 
 /** 小程序调起支付分-确认订单 (confirm_order_package_navigate) */
-export interface ConfirmOrderPackageNavigateData {
+export interface ConfirmOrderPackageData {
   /** string, required */
   package: string;
 }

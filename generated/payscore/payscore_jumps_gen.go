@@ -99,7 +99,7 @@ func NewAuthorizeApp(data AuthorizeAppData) (*AuthorizeAppParams, error) {
 	return p, nil
 }
 
-// AuthorizeAppReturn is what the APP调起支付分-授权服务 jump hands back.
+// AuthorizeAppReturn is what the APP调起支付分-授权服务 jumps (NewAuthorizeApp, NewAuthorizeAppMerchantSigned) hands back.
 //
 // 在WXEntryActivity的onResp里面接收回调: delivered to WXEntryActivity.onResp(BaseResp r) when r.getType() == ConstantsAPI.COMMAND_OPEN_BUSINESS_VIEW, as WXOpenBusinessView.Resp. There is no scene value (this is an OpenSDK callback, not App.onShow); the page prints only the Android handler.
 // Doc page: APP调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
@@ -218,6 +218,16 @@ func (r *AuthorizeAppMerchantSignedData) Values() map[string]string {
 	}
 }
 
+// VerifySign reports whether r.Sign is the HMAC-SHA256 signature of the other non-empty
+// fields under the key, comparing in constant time (jumpsign.Verify). An empty key
+// gives false.
+//
+// apiV2Key is the merchant's APIv2 key, as WxJava signs these jumps; some SDKs use
+// the APIv3 key instead (the doc page does not say). It is never put into an error.
+func (r *AuthorizeAppMerchantSignedData) VerifySign(apiV2Key jumpsign.Secret) bool {
+	return apiV2Key != "" && jumpsign.Verify(jumpsign.HMACSHA256Algo, r.Values(), apiV2Key, r.Sign)
+}
+
 // AuthorizeAppMerchantSignedParams are the parameters of WXOpenBusinessView for the APP调起支付分-授权服务 jump, ready to JSON-encode for the
 // front end (build them with NewAuthorizeAppMerchantSigned).
 //
@@ -291,74 +301,10 @@ func NewAuthorizeAppMerchantSigned(data AuthorizeAppMerchantSignedData, apiV2Key
 	return p, nil
 }
 
-// VerifySign reports whether r.Sign is the HMAC-SHA256 signature of the other non-empty
-// fields under the key, comparing in constant time (jumpsign.Verify). An empty key
-// gives false.
-//
-// apiV2Key is the merchant's APIv2 key, as WxJava signs these jumps; some SDKs use
-// the APIv3 key instead (the doc page does not say). It is never put into an error.
-func (r *AuthorizeAppMerchantSignedData) VerifySign(apiV2Key jumpsign.Secret) bool {
-	return apiV2Key != "" && jumpsign.Verify(jumpsign.HMACSHA256Algo, r.Values(), apiV2Key, r.Sign)
-}
-
 // VerifySign reports whether p.Query carries a valid HMAC-SHA256 signature under the key
 // (jumps.VerifyQuery: decoded values except sign, constant-time comparison).
 func (p *AuthorizeAppMerchantSignedParams) VerifySign(apiV2Key jumpsign.Secret) bool {
 	return jumps.VerifyQuery(jumpsign.HMACSHA256Algo, p.Query, apiV2Key)
-}
-
-// AuthorizeAppMerchantSignedReturn is what the APP调起支付分-授权服务 jump hands back.
-//
-// 在WXEntryActivity的onResp里面接收回调: delivered to WXEntryActivity.onResp(BaseResp r) when r.getType() == ConstantsAPI.COMMAND_OPEN_BUSINESS_VIEW, as WXOpenBusinessView.Resp. There is no scene value (this is an OpenSDK callback, not App.onShow); the page prints only the Android handler.
-// Doc page: APP调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
-type AuthorizeAppMerchantSignedReturn struct {
-	// extMsg (extMsg)
-	// WXOpenBusinessView.Resp.extMsg (the sample formats it as "nextMsg=%s")
-	// string; optional; see erratum authorize-app-android-sample-typos.
-	ExtMsg string `json:"extMsg,omitempty"`
-	// errStr (errStr)
-	// WXOpenBusinessView.Resp.errStr
-	// string; optional; see erratum authorize-app-android-sample-typos.
-	ErrStr string `json:"errStr,omitempty"`
-	// businessType (businessType)
-	// WXOpenBusinessView.Resp.businessType (wxpayScoreEnable for this jump)
-	// string; optional; see erratum authorize-app-android-sample-typos.
-	BusinessType string `json:"businessType,omitempty"`
-}
-
-// ParseAuthorizeAppMerchantSignedReturn reads the return data of the APP调起支付分-授权服务 jump and validates it.
-//
-// data is the result the front end received in its callback, posted to the back end
-// as a JSON object; numbers and booleans are read as their text where a field is a string.
-// 在WXEntryActivity的onResp里面接收回调: delivered to WXEntryActivity.onResp(BaseResp r) when r.getType() == ConstantsAPI.COMMAND_OPEN_BUSINESS_VIEW, as WXOpenBusinessView.Resp. There is no scene value (this is an OpenSDK callback, not App.onShow); the page prints only the Android handler.
-//
-// Empty data (an empty body, null or {}) is jumps.ErrNoReturnData: ask the back end
-// for the order's state instead. Malformed JSON and invalid fields are errors that
-// name the field, never its value. The front end's data is a hint: confirm the
-// outcome on the back end.
-func ParseAuthorizeAppMerchantSignedReturn(data []byte) (*AuthorizeAppMerchantSignedReturn, error) {
-	m, err := jumps.ReturnFields(data)
-	if err != nil {
-		return nil, fmt.Errorf("payscore.ParseAuthorizeAppMerchantSignedReturn: %w", err)
-	}
-	return decodeAuthorizeAppMerchantSignedReturn(m)
-}
-
-// decodeAuthorizeAppMerchantSignedReturn reads AuthorizeAppMerchantSignedReturn from flat data (see runtime/kv) and validates it.
-func decodeAuthorizeAppMerchantSignedReturn(m map[string]string) (*AuthorizeAppMerchantSignedReturn, error) {
-	var d kv.Decoder
-	r := &AuthorizeAppMerchantSignedReturn{
-		BusinessType: m["businessType"],
-		ErrStr:       m["errStr"],
-		ExtMsg:       m["extMsg"],
-	}
-	if err := d.Err("payscore.AuthorizeAppMerchantSignedReturn"); err != nil {
-		return nil, err
-	}
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
-	return r, nil
 }
 
 // Constants of the AuthorizeJSAPI jump (JSAPI调起支付分-授权服务, openBusinessView), from the spec.
@@ -494,11 +440,10 @@ const (
 	AuthorizeMiniprogramOpenBusinessViewCountsTowardJumpLimit = false
 )
 
-// AuthorizeMiniprogramOpenBusinessViewData is the business data (extraData) of the 小程序调起支付分-授权服务 jump.
+// AuthorizeMiniprogramData is the business data (extraData) of the 小程序调起支付分-授权服务 jumps (NewAuthorizeMiniprogramOpenBusinessView, NewAuthorizeMiniprogramNavigate).
 //
-// 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(小程序端) (1.1 wx.openBusinessView)
 // Doc page: 小程序调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
-type AuthorizeMiniprogramOpenBusinessViewData struct {
+type AuthorizeMiniprogramData struct {
 	// 预授权token (apply_permissions_token)
 	// 用于跳转到微信侧小程序授权数据,跳转到微信侧小程序传入,有效期为1小时;apply_permissions_token可以从《预授权API》接口的返回参数中获取。
 	// string[1,2048] characters; required; 示例值: 1230000109; see erratum authorize-miniprogram-token.
@@ -507,7 +452,7 @@ type AuthorizeMiniprogramOpenBusinessViewData struct {
 
 // Values returns the fields of r by wire name, integers in decimal (0 as empty).
 // Empty values are neither signed nor put into a query string.
-func (r *AuthorizeMiniprogramOpenBusinessViewData) Values() map[string]string {
+func (r *AuthorizeMiniprogramData) Values() map[string]string {
 	return map[string]string{"apply_permissions_token": r.ApplyPermissionsToken}
 }
 
@@ -524,7 +469,7 @@ type AuthorizeMiniprogramOpenBusinessViewParams struct {
 	// 业务参数 (extraData)
 	// 需要传递给支付分的业务数据。
 	// object; required.
-	ExtraData AuthorizeMiniprogramOpenBusinessViewData `json:"extraData,omitzero"`
+	ExtraData AuthorizeMiniprogramData `json:"extraData,omitzero"`
 }
 
 // NewAuthorizeMiniprogramOpenBusinessView builds the parameters of wx.openBusinessView for the 小程序调起支付分-授权服务 jump (miniprogram).
@@ -539,7 +484,7 @@ type AuthorizeMiniprogramOpenBusinessViewParams struct {
 // Note: ● iOS兼容性表现:若微信版本 >= 7.0.3,开发者可以通过此openSDK接口跳转到微信支付分小程序;若微信版本 < 7.0.3,开发者通过此openSDK接口可以跳转到微信,但不能跳转到微信支付分小程序,此时微信会提示用户可能由于应用的请求非法或者微信版本过低。
 // Note: ● Android兼容性表现:若微信版本 >=7.0.3,开发者可以通过此openSDK接口跳转到微信支付分小程序;若微信版本 < 7.0.3,开发者通过此openSDK接口不能跳转到微信,此时开发者应提示用户更新微信版本。
 // Note: The page documents no return data for this jump (no scene value, no extraData), so it has no returns.
-func NewAuthorizeMiniprogramOpenBusinessView(data AuthorizeMiniprogramOpenBusinessViewData) (*AuthorizeMiniprogramOpenBusinessViewParams, error) {
+func NewAuthorizeMiniprogramOpenBusinessView(data AuthorizeMiniprogramData) (*AuthorizeMiniprogramOpenBusinessViewParams, error) {
 	p := &AuthorizeMiniprogramOpenBusinessViewParams{
 		BusinessType: AuthorizeMiniprogramOpenBusinessViewBusinessType,
 		ExtraData:    data,
@@ -563,23 +508,6 @@ const (
 	AuthorizeMiniprogramNavigateCountsTowardJumpLimit = true
 )
 
-// AuthorizeMiniprogramNavigateData is the business data (extraData) of the 小程序调起支付分-授权服务 jump.
-//
-// 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(小程序端) (1.2 wx.navigateToMiniProgram)
-// Doc page: 小程序调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
-type AuthorizeMiniprogramNavigateData struct {
-	// 预授权token (apply_permissions_token)
-	// 用于跳转到微信侧小程序授权数据,跳转到微信侧小程序传入,有效期为1小时;apply_permissions_token可以从《预授权API》接口的返回参数中获取。
-	// string[1,2048] characters; required; 示例值: 1230000109; see erratum authorize-miniprogram-token.
-	ApplyPermissionsToken string `json:"apply_permissions_token,omitempty"`
-}
-
-// Values returns the fields of r by wire name, integers in decimal (0 as empty).
-// Empty values are neither signed nor put into a query string.
-func (r *AuthorizeMiniprogramNavigateData) Values() map[string]string {
-	return map[string]string{"apply_permissions_token": r.ApplyPermissionsToken}
-}
-
 // AuthorizeMiniprogramNavigateParams are the parameters of wx.navigateToMiniProgram for the 小程序调起支付分-授权服务 jump, ready to JSON-encode for the
 // front end (build them with NewAuthorizeMiniprogramNavigate).
 //
@@ -597,7 +525,7 @@ type AuthorizeMiniprogramNavigateParams struct {
 	// 业务参数 (extraData)
 	// 需要传递给支付分的业务数据。
 	// object; required.
-	ExtraData AuthorizeMiniprogramNavigateData `json:"extraData,omitzero"`
+	ExtraData AuthorizeMiniprogramData `json:"extraData,omitzero"`
 }
 
 // NewAuthorizeMiniprogramNavigate builds the parameters of wx.navigateToMiniProgram for the 小程序调起支付分-授权服务 jump (miniprogram).
@@ -609,7 +537,7 @@ type AuthorizeMiniprogramNavigateParams struct {
 // characters); the data is not signed.
 // Note: 接口名称: wx.navigateToMiniProgram,详见小程序API文档
 // Note: Unlike wx.openBusinessView (其中wx.openBusinessView不占用小程序跳转其他小程序的数量名额), this call counts toward the mini program's limit of target mini programs (10 on the confirm-order page).
-func NewAuthorizeMiniprogramNavigate(data AuthorizeMiniprogramNavigateData) (*AuthorizeMiniprogramNavigateParams, error) {
+func NewAuthorizeMiniprogramNavigate(data AuthorizeMiniprogramData) (*AuthorizeMiniprogramNavigateParams, error) {
 	p := &AuthorizeMiniprogramNavigateParams{
 		AppID:     AuthorizeMiniprogramNavigateAppID,
 		ExtraData: data,
@@ -641,11 +569,10 @@ const (
 	ConfirmOrderOpenBusinessViewReferrerAppID = "wxd8f3793ea3b935b8"
 )
 
-// ConfirmOrderOpenBusinessViewData is the business data (extraData) of the 小程序调起支付分-确认订单 jump.
+// ConfirmOrderData is the business data (extraData) of the 小程序调起支付分-确认订单 jumps (NewConfirmOrderOpenBusinessView, NewConfirmOrderNavigate).
 //
-// 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.1 wx.openBusinessView)
 // Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
-type ConfirmOrderOpenBusinessViewData struct {
+type ConfirmOrderData struct {
 	// mch_id (mch_id)
 	// string[1,32] characters; required; 示例值: 1230000109; see erratum confirm-order-extradata-no-table.
 	MchID string `json:"mch_id,omitempty"`
@@ -668,7 +595,7 @@ type ConfirmOrderOpenBusinessViewData struct {
 
 // Values returns the fields of r by wire name, integers in decimal (0 as empty).
 // Empty values are neither signed nor put into a query string.
-func (r *ConfirmOrderOpenBusinessViewData) Values() map[string]string {
+func (r *ConfirmOrderData) Values() map[string]string {
 	return map[string]string{
 		"mch_id":    r.MchID,
 		"nonce_str": r.NonceStr,
@@ -677,6 +604,16 @@ func (r *ConfirmOrderOpenBusinessViewData) Values() map[string]string {
 		"sign_type": r.SignType,
 		"timestamp": r.Timestamp,
 	}
+}
+
+// VerifySign reports whether r.Sign is the HMAC-SHA256 signature of the other non-empty
+// fields under the key, comparing in constant time (jumpsign.Verify). An empty key
+// gives false.
+//
+// apiV2Key is the merchant's APIv2 key, as WxJava signs these jumps; some SDKs use
+// the APIv3 key instead (the doc page does not say). It is never put into an error.
+func (r *ConfirmOrderData) VerifySign(apiV2Key jumpsign.Secret) bool {
+	return apiV2Key != "" && jumpsign.Verify(jumpsign.HMACSHA256Algo, r.Values(), apiV2Key, r.Sign)
 }
 
 // ConfirmOrderOpenBusinessViewParams are the parameters of wx.openBusinessView for the 小程序调起支付分-确认订单 jump, ready to JSON-encode for the
@@ -692,7 +629,7 @@ type ConfirmOrderOpenBusinessViewParams struct {
 	// 业务参数 (extraData)
 	// 需要传递给支付分的业务数据。
 	// object; required.
-	ExtraData ConfirmOrderOpenBusinessViewData `json:"extraData,omitzero"`
+	ExtraData ConfirmOrderData `json:"extraData,omitzero"`
 }
 
 // NewConfirmOrderOpenBusinessView builds the parameters of wx.openBusinessView for the 小程序调起支付分-确认订单 jump (miniprogram).
@@ -713,7 +650,7 @@ type ConfirmOrderOpenBusinessViewParams struct {
 // Note: ● Android 兼容性表现: 若微信版本>=7.0.3, 开发者可以通过此 openSDK 接口跳转到微信支付分小程序；若微信版本< 7.0.3, 开发者通过此 openSDK 接口不能跳转到微信, 此时开发者应提示用户更新微信版本。
 // Note: 示例代码: if (wx.openBusinessView) { wx.openBusinessView({...}) } else { //引导用户升级微信版本 }
 // Note: 其中 wx.openBusinessView 不占用小程序跳转其他小程序的数量名额。
-func NewConfirmOrderOpenBusinessView(data ConfirmOrderOpenBusinessViewData, apiV2Key jumpsign.Secret, opts ...jumps.Option) (*ConfirmOrderOpenBusinessViewParams, error) {
+func NewConfirmOrderOpenBusinessView(data ConfirmOrderData, apiV2Key jumpsign.Secret, opts ...jumps.Option) (*ConfirmOrderOpenBusinessViewParams, error) {
 	stamp := jumps.NewStamp(opts...)
 	data.Timestamp = stamp.Timestamp()
 	nonce, err := stamp.Nonce()
@@ -737,28 +674,18 @@ func NewConfirmOrderOpenBusinessView(data ConfirmOrderOpenBusinessViewData, apiV
 	return p, nil
 }
 
-// VerifySign reports whether r.Sign is the HMAC-SHA256 signature of the other non-empty
-// fields under the key, comparing in constant time (jumpsign.Verify). An empty key
-// gives false.
-//
-// apiV2Key is the merchant's APIv2 key, as WxJava signs these jumps; some SDKs use
-// the APIv3 key instead (the doc page does not say). It is never put into an error.
-func (r *ConfirmOrderOpenBusinessViewData) VerifySign(apiV2Key jumpsign.Secret) bool {
-	return apiV2Key != "" && jumpsign.Verify(jumpsign.HMACSHA256Algo, r.Values(), apiV2Key, r.Sign)
-}
-
-// ConfirmOrderOpenBusinessViewReturn is what the 小程序调起支付分-确认订单 jump hands back.
+// ConfirmOrderReturn is what the 小程序调起支付分-确认订单 jumps (NewConfirmOrderOpenBusinessView, NewConfirmOrderNavigate, NewConfirmOrderPackageOpenBusinessView, NewConfirmOrderPackageNavigate) hands back.
 //
 // 只有用户点击支付分页面内返回按钮时, 才会带上返回参数；如果用户点击页面左上角的返回图标按钮, 则不会带上返回参数。
 // Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
-type ConfirmOrderOpenBusinessViewReturn struct {
+type ConfirmOrderReturn struct {
 	// 单据查询 id (query_id)
 	// 单据查询 id, 对应【查询订单】接口中入参 query_id。
 	// string[1,512] characters; required; 示例值: XXXXXXXX; see erratum confirm-order-query-id-length.
 	QueryID string `json:"query_id,omitempty"`
 }
 
-// ParseConfirmOrderOpenBusinessViewReturn reads the return data of the 小程序调起支付分-确认订单 jump and validates it.
+// ParseConfirmOrderReturn reads the return data of the 小程序调起支付分-确认订单 jump and validates it.
 //
 // data is referrerInfo.extraData as the merchant mini program received it in App.onShow
 // (scene 1038, referrerInfo.appId wxd8f3793ea3b935b8) and posted to its back end, a JSON object.
@@ -768,19 +695,19 @@ type ConfirmOrderOpenBusinessViewReturn struct {
 // for the order's state instead. Malformed JSON and invalid fields are errors that
 // name the field, never its value. The front end's data is a hint: confirm the
 // outcome on the back end.
-func ParseConfirmOrderOpenBusinessViewReturn(data []byte) (*ConfirmOrderOpenBusinessViewReturn, error) {
+func ParseConfirmOrderReturn(data []byte) (*ConfirmOrderReturn, error) {
 	m, err := jumps.ReturnFields(data)
 	if err != nil {
-		return nil, fmt.Errorf("payscore.ParseConfirmOrderOpenBusinessViewReturn: %w", err)
+		return nil, fmt.Errorf("payscore.ParseConfirmOrderReturn: %w", err)
 	}
-	return decodeConfirmOrderOpenBusinessViewReturn(m)
+	return decodeConfirmOrderReturn(m)
 }
 
-// decodeConfirmOrderOpenBusinessViewReturn reads ConfirmOrderOpenBusinessViewReturn from flat data (see runtime/kv) and validates it.
-func decodeConfirmOrderOpenBusinessViewReturn(m map[string]string) (*ConfirmOrderOpenBusinessViewReturn, error) {
+// decodeConfirmOrderReturn reads ConfirmOrderReturn from flat data (see runtime/kv) and validates it.
+func decodeConfirmOrderReturn(m map[string]string) (*ConfirmOrderReturn, error) {
 	var d kv.Decoder
-	r := &ConfirmOrderOpenBusinessViewReturn{QueryID: m["query_id"]}
-	if err := d.Err("payscore.ConfirmOrderOpenBusinessViewReturn"); err != nil {
+	r := &ConfirmOrderReturn{QueryID: m["query_id"]}
+	if err := d.Err("payscore.ConfirmOrderReturn"); err != nil {
 		return nil, err
 	}
 	if err := r.Validate(); err != nil {
@@ -808,44 +735,6 @@ const (
 	ConfirmOrderNavigateReferrerAppID = "wxd8f3793ea3b935b8"
 )
 
-// ConfirmOrderNavigateData is the business data (extraData) of the 小程序调起支付分-确认订单 jump.
-//
-// 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.2 wx.navigateToMiniProgram)
-// Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
-type ConfirmOrderNavigateData struct {
-	// mch_id (mch_id)
-	// string[1,32] characters; required; 示例值: 1230000109; see erratum confirm-order-extradata-no-table.
-	MchID string `json:"mch_id,omitempty"`
-	// package (package)
-	// string[1,128] characters; required; 示例值: XXXXXXXX; see erratum confirm-order-extradata-no-table.
-	Package string `json:"package,omitempty"`
-	// timestamp (timestamp)
-	// string[1,32] characters; required; format unix_seconds; 示例值: 1530097563; see erratum confirm-order-extradata-no-table.
-	Timestamp string `json:"timestamp,omitempty"`
-	// nonce_str (nonce_str)
-	// string[1,32] characters; required; 示例值: zyx53Nkey8o4bHpxTQvd8m7e92nG5mG2; see erratum confirm-order-extradata-no-table.
-	NonceStr string `json:"nonce_str,omitempty"`
-	// sign_type (sign_type)
-	// string[1,32] characters; required; fixed "HMAC-SHA256"; 示例值: HMAC-SHA256; see erratum confirm-order-extradata-no-table.
-	SignType string `json:"sign_type,omitempty"`
-	// sign (sign)
-	// string[1,64] characters; required; 示例值: 029B52F67573D7E3BE74904BF9AEA; see erratum confirm-order-sign-example.
-	Sign string `json:"sign,omitempty"`
-}
-
-// Values returns the fields of r by wire name, integers in decimal (0 as empty).
-// Empty values are neither signed nor put into a query string.
-func (r *ConfirmOrderNavigateData) Values() map[string]string {
-	return map[string]string{
-		"mch_id":    r.MchID,
-		"nonce_str": r.NonceStr,
-		"package":   r.Package,
-		"sign":      r.Sign,
-		"sign_type": r.SignType,
-		"timestamp": r.Timestamp,
-	}
-}
-
 // ConfirmOrderNavigateParams are the parameters of wx.navigateToMiniProgram for the 小程序调起支付分-确认订单 jump, ready to JSON-encode for the
 // front end (build them with NewConfirmOrderNavigate).
 //
@@ -863,7 +752,7 @@ type ConfirmOrderNavigateParams struct {
 	// 业务参数 (extraData)
 	// 需要传递给支付分的业务数据。
 	// object; required.
-	ExtraData ConfirmOrderNavigateData `json:"extraData,omitzero"`
+	ExtraData ConfirmOrderData `json:"extraData,omitzero"`
 }
 
 // NewConfirmOrderNavigate builds the parameters of wx.navigateToMiniProgram for the 小程序调起支付分-确认订单 jump (miniprogram).
@@ -880,7 +769,7 @@ type ConfirmOrderNavigateParams struct {
 // the APIv3 key instead (the doc page does not say). It is never put into an error.
 // Note: 接口名称: wx.navigateToMiniProgram, 详见小程序 API 文档。
 // Note: 接口兼容: 每个小程序可跳转的其他小程序数量限制为不超过 10 个。
-func NewConfirmOrderNavigate(data ConfirmOrderNavigateData, apiV2Key jumpsign.Secret, opts ...jumps.Option) (*ConfirmOrderNavigateParams, error) {
+func NewConfirmOrderNavigate(data ConfirmOrderData, apiV2Key jumpsign.Secret, opts ...jumps.Option) (*ConfirmOrderNavigateParams, error) {
 	stamp := jumps.NewStamp(opts...)
 	data.Timestamp = stamp.Timestamp()
 	nonce, err := stamp.Nonce()
@@ -905,58 +794,6 @@ func NewConfirmOrderNavigate(data ConfirmOrderNavigateData, apiV2Key jumpsign.Se
 	return p, nil
 }
 
-// VerifySign reports whether r.Sign is the HMAC-SHA256 signature of the other non-empty
-// fields under the key, comparing in constant time (jumpsign.Verify). An empty key
-// gives false.
-//
-// apiV2Key is the merchant's APIv2 key, as WxJava signs these jumps; some SDKs use
-// the APIv3 key instead (the doc page does not say). It is never put into an error.
-func (r *ConfirmOrderNavigateData) VerifySign(apiV2Key jumpsign.Secret) bool {
-	return apiV2Key != "" && jumpsign.Verify(jumpsign.HMACSHA256Algo, r.Values(), apiV2Key, r.Sign)
-}
-
-// ConfirmOrderNavigateReturn is what the 小程序调起支付分-确认订单 jump hands back.
-//
-// 只有用户点击支付分页面内返回按钮时, 才会带上返回参数；如果用户点击页面左上角的返回图标按钮, 则不会带上返回参数。
-// Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
-type ConfirmOrderNavigateReturn struct {
-	// 单据查询 id (query_id)
-	// 单据查询 id, 对应【查询订单】接口中入参 query_id。
-	// string[1,512] characters; required; 示例值: XXXXXXXX; see erratum confirm-order-query-id-length.
-	QueryID string `json:"query_id,omitempty"`
-}
-
-// ParseConfirmOrderNavigateReturn reads the return data of the 小程序调起支付分-确认订单 jump and validates it.
-//
-// data is referrerInfo.extraData as the merchant mini program received it in App.onShow
-// (scene 1038, referrerInfo.appId wxd8f3793ea3b935b8) and posted to its back end, a JSON object.
-// 只有用户点击支付分页面内返回按钮时, 才会带上返回参数；如果用户点击页面左上角的返回图标按钮, 则不会带上返回参数。
-//
-// Empty data (an empty body, null or {}) is jumps.ErrNoReturnData: ask the back end
-// for the order's state instead. Malformed JSON and invalid fields are errors that
-// name the field, never its value. The front end's data is a hint: confirm the
-// outcome on the back end.
-func ParseConfirmOrderNavigateReturn(data []byte) (*ConfirmOrderNavigateReturn, error) {
-	m, err := jumps.ReturnFields(data)
-	if err != nil {
-		return nil, fmt.Errorf("payscore.ParseConfirmOrderNavigateReturn: %w", err)
-	}
-	return decodeConfirmOrderNavigateReturn(m)
-}
-
-// decodeConfirmOrderNavigateReturn reads ConfirmOrderNavigateReturn from flat data (see runtime/kv) and validates it.
-func decodeConfirmOrderNavigateReturn(m map[string]string) (*ConfirmOrderNavigateReturn, error) {
-	var d kv.Decoder
-	r := &ConfirmOrderNavigateReturn{QueryID: m["query_id"]}
-	if err := d.Err("payscore.ConfirmOrderNavigateReturn"); err != nil {
-		return nil, err
-	}
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
 // Constants of the ConfirmOrderPackageOpenBusinessView jump (小程序调起支付分-确认订单, wx.openBusinessView), from the spec.
 const (
 	// ConfirmOrderPackageOpenBusinessViewBusinessType is the fixed businessType parameter (businessType).
@@ -975,11 +812,10 @@ const (
 	ConfirmOrderPackageOpenBusinessViewReferrerAppID = "wxd8f3793ea3b935b8"
 )
 
-// ConfirmOrderPackageOpenBusinessViewData is the business data (extraData) of the 小程序调起支付分-确认订单 jump.
+// ConfirmOrderPackageData is the business data (extraData) of the 小程序调起支付分-确认订单 jumps (NewConfirmOrderPackageOpenBusinessView, NewConfirmOrderPackageNavigate).
 //
-// 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.1 wx.openBusinessView). Unsigned form: extraData carries only the package returned by 创建订单.
 // Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
-type ConfirmOrderPackageOpenBusinessViewData struct {
+type ConfirmOrderPackageData struct {
 	// package (package)
 	// string[1,∞] characters; required; see erratum confirm-order-package-only-form.
 	Package string `json:"package,omitempty"`
@@ -987,7 +823,7 @@ type ConfirmOrderPackageOpenBusinessViewData struct {
 
 // Values returns the fields of r by wire name, integers in decimal (0 as empty).
 // Empty values are neither signed nor put into a query string.
-func (r *ConfirmOrderPackageOpenBusinessViewData) Values() map[string]string {
+func (r *ConfirmOrderPackageData) Values() map[string]string {
 	return map[string]string{"package": r.Package}
 }
 
@@ -1004,7 +840,7 @@ type ConfirmOrderPackageOpenBusinessViewParams struct {
 	// 业务参数 (extraData)
 	// 需要传递给支付分的业务数据。
 	// object; required.
-	ExtraData ConfirmOrderPackageOpenBusinessViewData `json:"extraData,omitzero"`
+	ExtraData ConfirmOrderPackageData `json:"extraData,omitzero"`
 }
 
 // NewConfirmOrderPackageOpenBusinessView builds the parameters of wx.openBusinessView for the 小程序调起支付分-确认订单 jump (miniprogram).
@@ -1016,7 +852,7 @@ type ConfirmOrderPackageOpenBusinessViewParams struct {
 // It fills the fixed parameters and validates every documented limit (lengths in
 // characters); the data is not signed.
 // Requires base library >= 2.6.0, WeChat >= 7.0.3.
-func NewConfirmOrderPackageOpenBusinessView(data ConfirmOrderPackageOpenBusinessViewData) (*ConfirmOrderPackageOpenBusinessViewParams, error) {
+func NewConfirmOrderPackageOpenBusinessView(data ConfirmOrderPackageData) (*ConfirmOrderPackageOpenBusinessViewParams, error) {
 	p := &ConfirmOrderPackageOpenBusinessViewParams{
 		BusinessType: ConfirmOrderPackageOpenBusinessViewBusinessType,
 		ExtraData:    data,
@@ -1025,48 +861,6 @@ func NewConfirmOrderPackageOpenBusinessView(data ConfirmOrderPackageOpenBusiness
 		return nil, err
 	}
 	return p, nil
-}
-
-// ConfirmOrderPackageOpenBusinessViewReturn is what the 小程序调起支付分-确认订单 jump hands back.
-//
-// 只有用户点击支付分页面内返回按钮时, 才会带上返回参数；如果用户点击页面左上角的返回图标按钮, 则不会带上返回参数。
-// Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
-type ConfirmOrderPackageOpenBusinessViewReturn struct {
-	// 单据查询 id (query_id)
-	// 单据查询 id, 对应【查询订单】接口中入参 query_id。
-	// string[1,512] characters; required; 示例值: XXXXXXXX; see erratum confirm-order-query-id-length.
-	QueryID string `json:"query_id,omitempty"`
-}
-
-// ParseConfirmOrderPackageOpenBusinessViewReturn reads the return data of the 小程序调起支付分-确认订单 jump and validates it.
-//
-// data is referrerInfo.extraData as the merchant mini program received it in App.onShow
-// (scene 1038, referrerInfo.appId wxd8f3793ea3b935b8) and posted to its back end, a JSON object.
-// 只有用户点击支付分页面内返回按钮时, 才会带上返回参数；如果用户点击页面左上角的返回图标按钮, 则不会带上返回参数。
-//
-// Empty data (an empty body, null or {}) is jumps.ErrNoReturnData: ask the back end
-// for the order's state instead. Malformed JSON and invalid fields are errors that
-// name the field, never its value. The front end's data is a hint: confirm the
-// outcome on the back end.
-func ParseConfirmOrderPackageOpenBusinessViewReturn(data []byte) (*ConfirmOrderPackageOpenBusinessViewReturn, error) {
-	m, err := jumps.ReturnFields(data)
-	if err != nil {
-		return nil, fmt.Errorf("payscore.ParseConfirmOrderPackageOpenBusinessViewReturn: %w", err)
-	}
-	return decodeConfirmOrderPackageOpenBusinessViewReturn(m)
-}
-
-// decodeConfirmOrderPackageOpenBusinessViewReturn reads ConfirmOrderPackageOpenBusinessViewReturn from flat data (see runtime/kv) and validates it.
-func decodeConfirmOrderPackageOpenBusinessViewReturn(m map[string]string) (*ConfirmOrderPackageOpenBusinessViewReturn, error) {
-	var d kv.Decoder
-	r := &ConfirmOrderPackageOpenBusinessViewReturn{QueryID: m["query_id"]}
-	if err := d.Err("payscore.ConfirmOrderPackageOpenBusinessViewReturn"); err != nil {
-		return nil, err
-	}
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
-	return r, nil
 }
 
 // Constants of the ConfirmOrderPackageNavigate jump (小程序调起支付分-确认订单, wx.navigateToMiniProgram), from the spec.
@@ -1086,22 +880,6 @@ const (
 	ConfirmOrderPackageNavigateReferrerAppID = "wxd8f3793ea3b935b8"
 )
 
-// ConfirmOrderPackageNavigateData is the business data (extraData) of the 小程序调起支付分-确认订单 jump.
-//
-// 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.2 wx.navigateToMiniProgram). Unsigned form: extraData carries only the package returned by 创建订单.
-// Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
-type ConfirmOrderPackageNavigateData struct {
-	// package (package)
-	// string[1,∞] characters; required; see erratum confirm-order-package-only-form.
-	Package string `json:"package,omitempty"`
-}
-
-// Values returns the fields of r by wire name, integers in decimal (0 as empty).
-// Empty values are neither signed nor put into a query string.
-func (r *ConfirmOrderPackageNavigateData) Values() map[string]string {
-	return map[string]string{"package": r.Package}
-}
-
 // ConfirmOrderPackageNavigateParams are the parameters of wx.navigateToMiniProgram for the 小程序调起支付分-确认订单 jump, ready to JSON-encode for the
 // front end (build them with NewConfirmOrderPackageNavigate).
 //
@@ -1119,7 +897,7 @@ type ConfirmOrderPackageNavigateParams struct {
 	// 业务参数 (extraData)
 	// 需要传递给支付分的业务数据。
 	// object; required.
-	ExtraData ConfirmOrderPackageNavigateData `json:"extraData,omitzero"`
+	ExtraData ConfirmOrderPackageData `json:"extraData,omitzero"`
 }
 
 // NewConfirmOrderPackageNavigate builds the parameters of wx.navigateToMiniProgram for the 小程序调起支付分-确认订单 jump (miniprogram).
@@ -1130,7 +908,7 @@ type ConfirmOrderPackageNavigateParams struct {
 //
 // It fills the fixed parameters and validates every documented limit (lengths in
 // characters); the data is not signed.
-func NewConfirmOrderPackageNavigate(data ConfirmOrderPackageNavigateData) (*ConfirmOrderPackageNavigateParams, error) {
+func NewConfirmOrderPackageNavigate(data ConfirmOrderPackageData) (*ConfirmOrderPackageNavigateParams, error) {
 	p := &ConfirmOrderPackageNavigateParams{
 		AppID:     ConfirmOrderPackageNavigateAppID,
 		ExtraData: data,
@@ -1140,46 +918,4 @@ func NewConfirmOrderPackageNavigate(data ConfirmOrderPackageNavigateData) (*Conf
 		return nil, err
 	}
 	return p, nil
-}
-
-// ConfirmOrderPackageNavigateReturn is what the 小程序调起支付分-确认订单 jump hands back.
-//
-// 只有用户点击支付分页面内返回按钮时, 才会带上返回参数；如果用户点击页面左上角的返回图标按钮, 则不会带上返回参数。
-// Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
-type ConfirmOrderPackageNavigateReturn struct {
-	// 单据查询 id (query_id)
-	// 单据查询 id, 对应【查询订单】接口中入参 query_id。
-	// string[1,512] characters; required; 示例值: XXXXXXXX; see erratum confirm-order-query-id-length.
-	QueryID string `json:"query_id,omitempty"`
-}
-
-// ParseConfirmOrderPackageNavigateReturn reads the return data of the 小程序调起支付分-确认订单 jump and validates it.
-//
-// data is referrerInfo.extraData as the merchant mini program received it in App.onShow
-// (scene 1038, referrerInfo.appId wxd8f3793ea3b935b8) and posted to its back end, a JSON object.
-// 只有用户点击支付分页面内返回按钮时, 才会带上返回参数；如果用户点击页面左上角的返回图标按钮, 则不会带上返回参数。
-//
-// Empty data (an empty body, null or {}) is jumps.ErrNoReturnData: ask the back end
-// for the order's state instead. Malformed JSON and invalid fields are errors that
-// name the field, never its value. The front end's data is a hint: confirm the
-// outcome on the back end.
-func ParseConfirmOrderPackageNavigateReturn(data []byte) (*ConfirmOrderPackageNavigateReturn, error) {
-	m, err := jumps.ReturnFields(data)
-	if err != nil {
-		return nil, fmt.Errorf("payscore.ParseConfirmOrderPackageNavigateReturn: %w", err)
-	}
-	return decodeConfirmOrderPackageNavigateReturn(m)
-}
-
-// decodeConfirmOrderPackageNavigateReturn reads ConfirmOrderPackageNavigateReturn from flat data (see runtime/kv) and validates it.
-func decodeConfirmOrderPackageNavigateReturn(m map[string]string) (*ConfirmOrderPackageNavigateReturn, error) {
-	var d kv.Decoder
-	r := &ConfirmOrderPackageNavigateReturn{QueryID: m["query_id"]}
-	if err := d.Err("payscore.ConfirmOrderPackageNavigateReturn"); err != nil {
-		return nil, err
-	}
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
-	return r, nil
 }

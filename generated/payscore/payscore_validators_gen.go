@@ -29,7 +29,7 @@ var (
 	ruleStringRequiredLen1To32FixedAppID                   = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxd8f3793ea3b935b8"}}
 	ruleStringRequiredLen1To64FixedPath                    = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/enable"}}
 	ruleStringRequiredLen1To128                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 128}
-	ruleConfirmOrderOpenBusinessViewDataSignRequired       = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: regexp.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum confirm-order-sign-example)"}
+	ruleConfirmOrderDataSignRequired                       = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: regexp.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum confirm-order-sign-example)"}
 	ruleStringRequiredLen1To32FixedBusinessType2           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreUse"}}
 	ruleStringRequiredLen1To512                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 512}
 	ruleStringRequiredLen1To64FixedPath2                   = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/use"}}
@@ -206,19 +206,6 @@ func (r *AuthorizeAppMerchantSignedParams) Validate() error {
 	return c.Err("payscore.AuthorizeAppMerchantSignedParams")
 }
 
-// Validate checks every documented limit of AuthorizeAppMerchantSignedReturn and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
-func (r *AuthorizeAppMerchantSignedReturn) Validate() error {
-	if r == nil {
-		r = new(AuthorizeAppMerchantSignedReturn)
-	}
-	var c validate.Collector
-	c.String("extMsg", r.ExtMsg, ruleString)
-	c.String("errStr", r.ErrStr, ruleString)
-	c.String("businessType", r.BusinessType, ruleString)
-	return c.Err("payscore.AuthorizeAppMerchantSignedReturn")
-}
-
 // Validate checks every documented limit of AuthorizeJSAPIData and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeJSAPIData) Validate() error {
@@ -253,15 +240,15 @@ func (r *AuthorizeJSAPIReturn) Validate() error {
 	return c.Err("payscore.AuthorizeJSAPIReturn")
 }
 
-// Validate checks every documented limit of AuthorizeMiniprogramOpenBusinessViewData and returns a *validate.Errors
+// Validate checks every documented limit of AuthorizeMiniprogramData and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
-func (r *AuthorizeMiniprogramOpenBusinessViewData) Validate() error {
+func (r *AuthorizeMiniprogramData) Validate() error {
 	if r == nil {
-		r = new(AuthorizeMiniprogramOpenBusinessViewData)
+		r = new(AuthorizeMiniprogramData)
 	}
 	var c validate.Collector
 	c.String("apply_permissions_token", r.ApplyPermissionsToken, ruleStringRequiredLen1To2048)
-	return c.Err("payscore.AuthorizeMiniprogramOpenBusinessViewData")
+	return c.Err("payscore.AuthorizeMiniprogramData")
 }
 
 // Validate checks every documented limit of AuthorizeMiniprogramOpenBusinessViewParams and returns a *validate.Errors
@@ -274,17 +261,6 @@ func (r *AuthorizeMiniprogramOpenBusinessViewParams) Validate() error {
 	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To32FixedBusinessType)
 	c.Add("extraData", r.ExtraData.Validate())
 	return c.Err("payscore.AuthorizeMiniprogramOpenBusinessViewParams")
-}
-
-// Validate checks every documented limit of AuthorizeMiniprogramNavigateData and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
-func (r *AuthorizeMiniprogramNavigateData) Validate() error {
-	if r == nil {
-		r = new(AuthorizeMiniprogramNavigateData)
-	}
-	var c validate.Collector
-	c.String("apply_permissions_token", r.ApplyPermissionsToken, ruleStringRequiredLen1To2048)
-	return c.Err("payscore.AuthorizeMiniprogramNavigateData")
 }
 
 // Validate checks every documented limit of AuthorizeMiniprogramNavigateParams and returns a *validate.Errors
@@ -300,11 +276,11 @@ func (r *AuthorizeMiniprogramNavigateParams) Validate() error {
 	return c.Err("payscore.AuthorizeMiniprogramNavigateParams")
 }
 
-// Validate checks every documented limit of ConfirmOrderOpenBusinessViewData and returns a *validate.Errors
+// Validate checks every documented limit of ConfirmOrderData and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
-func (r *ConfirmOrderOpenBusinessViewData) Validate() error {
+func (r *ConfirmOrderData) Validate() error {
 	if r == nil {
-		r = new(ConfirmOrderOpenBusinessViewData)
+		r = new(ConfirmOrderData)
 	}
 	var c validate.Collector
 	c.String("mch_id", r.MchID, ruleStringRequiredLen1To32)
@@ -312,8 +288,8 @@ func (r *ConfirmOrderOpenBusinessViewData) Validate() error {
 	c.String("timestamp", r.Timestamp, ruleStringRequiredLen1To32UnixSeconds)
 	c.String("nonce_str", r.NonceStr, ruleStringRequiredLen1To32)
 	c.String("sign_type", r.SignType, ruleStringRequiredLen1To32FixedSignType)
-	c.String("sign", r.Sign, ruleConfirmOrderOpenBusinessViewDataSignRequired)
-	return c.Err("payscore.ConfirmOrderOpenBusinessViewData")
+	c.String("sign", r.Sign, ruleConfirmOrderDataSignRequired)
+	return c.Err("payscore.ConfirmOrderData")
 }
 
 // Validate checks every documented limit of ConfirmOrderOpenBusinessViewParams and returns a *validate.Errors
@@ -328,31 +304,15 @@ func (r *ConfirmOrderOpenBusinessViewParams) Validate() error {
 	return c.Err("payscore.ConfirmOrderOpenBusinessViewParams")
 }
 
-// Validate checks every documented limit of ConfirmOrderOpenBusinessViewReturn and returns a *validate.Errors
+// Validate checks every documented limit of ConfirmOrderReturn and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
-func (r *ConfirmOrderOpenBusinessViewReturn) Validate() error {
+func (r *ConfirmOrderReturn) Validate() error {
 	if r == nil {
-		r = new(ConfirmOrderOpenBusinessViewReturn)
+		r = new(ConfirmOrderReturn)
 	}
 	var c validate.Collector
 	c.String("query_id", r.QueryID, ruleStringRequiredLen1To512)
-	return c.Err("payscore.ConfirmOrderOpenBusinessViewReturn")
-}
-
-// Validate checks every documented limit of ConfirmOrderNavigateData and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
-func (r *ConfirmOrderNavigateData) Validate() error {
-	if r == nil {
-		r = new(ConfirmOrderNavigateData)
-	}
-	var c validate.Collector
-	c.String("mch_id", r.MchID, ruleStringRequiredLen1To32)
-	c.String("package", r.Package, ruleStringRequiredLen1To128)
-	c.String("timestamp", r.Timestamp, ruleStringRequiredLen1To32UnixSeconds)
-	c.String("nonce_str", r.NonceStr, ruleStringRequiredLen1To32)
-	c.String("sign_type", r.SignType, ruleStringRequiredLen1To32FixedSignType)
-	c.String("sign", r.Sign, ruleConfirmOrderOpenBusinessViewDataSignRequired)
-	return c.Err("payscore.ConfirmOrderNavigateData")
+	return c.Err("payscore.ConfirmOrderReturn")
 }
 
 // Validate checks every documented limit of ConfirmOrderNavigateParams and returns a *validate.Errors
@@ -368,26 +328,15 @@ func (r *ConfirmOrderNavigateParams) Validate() error {
 	return c.Err("payscore.ConfirmOrderNavigateParams")
 }
 
-// Validate checks every documented limit of ConfirmOrderNavigateReturn and returns a *validate.Errors
+// Validate checks every documented limit of ConfirmOrderPackageData and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
-func (r *ConfirmOrderNavigateReturn) Validate() error {
+func (r *ConfirmOrderPackageData) Validate() error {
 	if r == nil {
-		r = new(ConfirmOrderNavigateReturn)
-	}
-	var c validate.Collector
-	c.String("query_id", r.QueryID, ruleStringRequiredLen1To512)
-	return c.Err("payscore.ConfirmOrderNavigateReturn")
-}
-
-// Validate checks every documented limit of ConfirmOrderPackageOpenBusinessViewData and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
-func (r *ConfirmOrderPackageOpenBusinessViewData) Validate() error {
-	if r == nil {
-		r = new(ConfirmOrderPackageOpenBusinessViewData)
+		r = new(ConfirmOrderPackageData)
 	}
 	var c validate.Collector
 	c.String("package", r.Package, ruleStringRequiredLen1ToAny)
-	return c.Err("payscore.ConfirmOrderPackageOpenBusinessViewData")
+	return c.Err("payscore.ConfirmOrderPackageData")
 }
 
 // Validate checks every documented limit of ConfirmOrderPackageOpenBusinessViewParams and returns a *validate.Errors
@@ -402,28 +351,6 @@ func (r *ConfirmOrderPackageOpenBusinessViewParams) Validate() error {
 	return c.Err("payscore.ConfirmOrderPackageOpenBusinessViewParams")
 }
 
-// Validate checks every documented limit of ConfirmOrderPackageOpenBusinessViewReturn and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
-func (r *ConfirmOrderPackageOpenBusinessViewReturn) Validate() error {
-	if r == nil {
-		r = new(ConfirmOrderPackageOpenBusinessViewReturn)
-	}
-	var c validate.Collector
-	c.String("query_id", r.QueryID, ruleStringRequiredLen1To512)
-	return c.Err("payscore.ConfirmOrderPackageOpenBusinessViewReturn")
-}
-
-// Validate checks every documented limit of ConfirmOrderPackageNavigateData and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
-func (r *ConfirmOrderPackageNavigateData) Validate() error {
-	if r == nil {
-		r = new(ConfirmOrderPackageNavigateData)
-	}
-	var c validate.Collector
-	c.String("package", r.Package, ruleStringRequiredLen1ToAny)
-	return c.Err("payscore.ConfirmOrderPackageNavigateData")
-}
-
 // Validate checks every documented limit of ConfirmOrderPackageNavigateParams and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderPackageNavigateParams) Validate() error {
@@ -435,15 +362,4 @@ func (r *ConfirmOrderPackageNavigateParams) Validate() error {
 	c.String("path", r.Path, ruleStringRequiredLen1To64FixedPath2)
 	c.Add("extraData", r.ExtraData.Validate())
 	return c.Err("payscore.ConfirmOrderPackageNavigateParams")
-}
-
-// Validate checks every documented limit of ConfirmOrderPackageNavigateReturn and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
-func (r *ConfirmOrderPackageNavigateReturn) Validate() error {
-	if r == nil {
-		r = new(ConfirmOrderPackageNavigateReturn)
-	}
-	var c validate.Collector
-	c.String("query_id", r.QueryID, ruleStringRequiredLen1To512)
-	return c.Err("payscore.ConfirmOrderPackageNavigateReturn")
 }

@@ -78,6 +78,16 @@ func (r *PayData) Values() map[string]string {
 	}
 }
 
+// VerifySign reports whether r.Sign is the MD5 signature of the other non-empty
+// fields under the key, comparing in constant time (jumpsign.Verify). An empty key
+// gives false.
+//
+// merchantKey is the merchant's secret (通信密钥) at the provider. It is never put
+// into an error.
+func (r *PayData) VerifySign(merchantKey jumpsign.Secret) bool {
+	return merchantKey != "" && jumpsign.Verify(jumpsign.MD5Algo, r.Values(), merchantKey, r.Sign)
+}
+
 // PayParams are the parameters of wx.navigateToMiniProgram for the 小程序支付 jump, ready to JSON-encode for the
 // front end (build them with NewPay).
 //
@@ -138,16 +148,6 @@ func NewPay(data PayData, merchantKey jumpsign.Secret, opts ...jumps.Option) (*P
 		return nil, err
 	}
 	return p, nil
-}
-
-// VerifySign reports whether r.Sign is the MD5 signature of the other non-empty
-// fields under the key, comparing in constant time (jumpsign.Verify). An empty key
-// gives false.
-//
-// merchantKey is the merchant's secret (通信密钥) at the provider. It is never put
-// into an error.
-func (r *PayData) VerifySign(merchantKey jumpsign.Secret) bool {
-	return merchantKey != "" && jumpsign.Verify(jumpsign.MD5Algo, r.Values(), merchantKey, r.Sign)
 }
 
 // PayReturn is what the 小程序支付 jump hands back.

@@ -61,20 +61,28 @@ func (jumpsEmitter) emit(p *Package, g *jen.File) (bool, error) {
 		return false, nil
 	}
 	plan := p.types()
+	declared := map[*goStruct]bool{} // types jumps of one page share are written once
 	for _, j := range p.Jumps {
 		jp, err := planJump(j, plan)
 		if err != nil {
 			return false, fmt.Errorf("jump %s (%s:%d): %w", j.ID, j.File.Path, j.Line, err)
 		}
 		jp.emitConsts(g)
-		jp.data.declare(g)
-		jp.emitValues(g)
+		if !declared[jp.data] {
+			declared[jp.data] = true
+			jp.data.declare(g)
+			jp.emitValues(g)
+			if jp.signed {
+				jp.emitVerifyData(g)
+			}
+		}
 		jp.params.declare(g)
 		jp.emitBuilder(p, g)
 		if jp.signed {
-			jp.emitVerify(g)
+			jp.emitVerifyParams(g)
 		}
-		if jp.back != nil {
+		if jp.back != nil && !declared[jp.back] {
+			declared[jp.back] = true
 			jp.back.declare(g)
 			jp.emitParseReturn(p, g)
 			emitDecode(p, g, jp.back)
@@ -317,7 +325,8 @@ func (jp *jumpPlan) keyDoc() []string {
 	}
 }
 
-func (jp *jumpPlan) emitVerify(g *jen.File) {
+// emitVerifyData writes the data's VerifySign, once per data type.
+func (jp *jumpPlan) emitVerifyData(g *jen.File) {
 	s := jp.data
 	key := jen.Id(jp.keyParam)
 	g.Commentf("VerifySign reports whether r.%s is the %s signature of the other non-empty", jp.sign.Name, algWords(jp.alg))
@@ -332,6 +341,11 @@ func (jp *jumpPlan) emitVerify(g *jen.File) {
 			jen.Qual(pkgJumpSign, jp.alg), jen.Id("r").Dot("Values").Call(), key.Clone(), jen.Id("r").Dot(jp.sign.Name))),
 	)
 	g.Line()
+}
+
+// emitVerifyParams writes VerifySign on a query-string jump's parameters.
+func (jp *jumpPlan) emitVerifyParams(g *jen.File) {
+	key := jen.Id(jp.keyParam)
 	if jp.j.Carrier == "query_string" {
 		g.Commentf("VerifySign reports whether p.%s carries a valid %s signature under the key", jp.carrier.Name, algWords(jp.alg))
 		g.Comment("(jumps.VerifyQuery: decoded values except sign, constant-time comparison).")

@@ -2,7 +2,9 @@ package gen
 
 import (
 	"fmt"
+	"strings"
 
+	"github.com/payscoregen/payscoregen/internal/naming"
 	"github.com/payscoregen/payscoregen/internal/spec"
 )
 
@@ -52,17 +54,40 @@ func (p *Package) types() *typePlan {
 		s.OneOf = cb.OneOf
 		t.Callbacks[cb] = s
 	}
+	// Jumps of one doc page whose data (or return data) are the same fields
+	// share one type, named after what their ids share: confirm_order_navigate
+	// and confirm_order_open_business_view both carry ConfirmOrderData.
+	dataOf := groupJumps(p.Jumps, func(j *spec.Jump) string { return fieldsKey(j.Data) })
+	backOf := groupJumps(p.Jumps, func(j *spec.Jump) string {
+		if j.Returns == nil {
+			return ""
+		}
+		r := j.Returns
+		return fmt.Sprintf("%d|%s|%s|%s", r.Scene, r.ReferrerAppID, r.PresentWhen, fieldsKey(r.Fields))
+	})
+	shared := map[string]*goStruct{}
 	for _, j := range p.Jumps {
-		name := j.Ident() + "Data"
-		lines := []string{fmt.Sprintf("%s is the business data (%s) of the %s jump.", name, j.CarrierField, j.Title), ""}
-		lines = append(lines, textLines(j.Summary)...)
-		t.JumpData[j] = add(p.typesOf(name, append(lines, pageDoc(j.File)), j.Data))
+		g := dataOf[j]
+		name := g.name + "Data"
+		if t.JumpData[j] = shared[name]; t.JumpData[j] == nil {
+			lines := []string{fmt.Sprintf("%s is the business data (%s) of the %s jump%s.", name, j.CarrierField, j.Title, g.users()), ""}
+			if len(g.members) == 1 { // a shared type's summary would name one call only
+				lines = append(lines, textLines(j.Summary)...)
+			}
+			t.JumpData[j] = add(p.typesOf(name, append(lines, pageDoc(j.File)), j.Data))
+			shared[name] = t.JumpData[j]
+		}
 		t.JumpParams[j] = add(p.jumpParams(j, t.JumpData[j]))
-		if j.Returns != nil {
-			back := j.Ident() + "Return"
-			doc := []string{fmt.Sprintf("%s is what the %s jump hands back.", back, j.Title), ""}
+		if j.Returns == nil {
+			continue
+		}
+		g = backOf[j]
+		back := g.name + "Return"
+		if t.JumpBack[j] = shared[back]; t.JumpBack[j] == nil {
+			doc := []string{fmt.Sprintf("%s is what the %s jump%s hands back.", back, j.Title, g.users()), ""}
 			doc = append(doc, textLines(j.Returns.PresentWhen)...)
 			t.JumpBack[j] = add(p.typesOf(back, append(doc, pageDoc(j.File)), j.Returns.Fields))
+			shared[back] = t.JumpBack[j]
 		}
 	}
 	p.plan = t
@@ -81,4 +106,97 @@ func dataWord(cb *spec.Callback) string {
 		return "its form fields"
 	}
 	return "the decrypted resource"
+}
+
+// jumpGroup is the jumps of one page that share a type.
+type jumpGroup struct {
+	name    string // Go name stem of the shared type
+	members []*spec.Jump
+}
+
+// users names the jumps of a shared type, for its doc comment.
+func (g *jumpGroup) users() string {
+	if len(g.members) < 2 {
+		return ""
+	}
+	var names []string
+	for _, j := range g.members {
+		names = append(names, "New"+j.Ident())
+	}
+	return "s (" + strings.Join(names, ", ") + ")"
+}
+
+// groupJumps groups the jumps of each file by key (an empty key never
+// groups) and names each group after the longest run of leading words its
+// ids share, or after its only jump.
+func groupJumps(jumps []*spec.Jump, key func(*spec.Jump) string) map[*spec.Jump]*jumpGroup {
+	byKey := map[string]*jumpGroup{}
+	out := map[*spec.Jump]*jumpGroup{}
+	for _, j := range jumps {
+		k := key(j)
+		if k == "" {
+			out[j] = &jumpGroup{name: j.Ident(), members: []*spec.Jump{j}}
+			continue
+		}
+		k = j.File.Path + "\x00" + k
+		g := byKey[k]
+		if g == nil {
+			g = &jumpGroup{}
+			byKey[k] = g
+		}
+		g.members = append(g.members, j)
+		out[j] = g
+	}
+	for _, g := range out {
+		if g.name != "" {
+			continue
+		}
+		words := strings.Split(g.members[0].ID, "_")
+		for _, j := range g.members[1:] {
+			other := strings.Split(j.ID, "_")
+			n := 0
+			for n < len(words) && n < len(other) && words[n] == other[n] {
+				n++
+			}
+			words = words[:n]
+		}
+		if g.name = g.members[0].Ident(); len(g.members) > 1 && len(words) > 0 {
+			g.name = naming.Go(strings.Join(words, "_"))
+		}
+	}
+	return out
+}
+
+// fieldsKey renders everything about fields that shapes generated code or
+// its docs, so equal keys mean one type serves both.
+func fieldsKey(fields []*spec.Field) string {
+	var b strings.Builder
+	for _, f := range fields {
+		fmt.Fprintf(&b, "{%s|%s|%s|%s|%s|%s|%s|%v|%s|%s|%s|%v|%v|%s|%s|%s|%s|%s|", f.Name, f.GoName, f.Title, f.In, f.Type, f.Format,
+			intText(f.MinLength), f.Required, f.Const, f.Pattern, f.PatternText, f.Reject4ByteUTF8, f.Secret,
+			strings.Join(f.Aliases, ","), f.Example, f.Description, f.Erratum, intText(f.MaxLength))
+		if f.Minimum != nil || f.Maximum != nil {
+			fmt.Fprintf(&b, "%v|%v|", int64Text(f.Minimum), int64Text(f.Maximum))
+		}
+		for _, e := range f.Enum {
+			fmt.Fprintf(&b, "%s=%s=%s;", e.Value, e.GoName, e.Description)
+		}
+		b.WriteString(fieldsKey(f.Fields))
+		b.WriteString("}")
+	}
+	return b.String()
+}
+
+func intText(p *int) string {
+	if p == nil {
+		return "-"
+	}
+	return fmt.Sprint(*p)
+}
+
+func int64Text(p *int64) string {
+	if p == nil {
+		return "-"
+	}
+	return fmt.Sprint(*p)
 }

@@ -153,7 +153,7 @@ func TestAuthorizationFlow(t *testing.T) {
 
 	// 2. The server builds the jump for the mini program front end:
 	// wx.openBusinessView(params), params JSON-encoded as sent to the page.
-	params, err := payscore.NewAuthorizeMiniprogramOpenBusinessView(payscore.AuthorizeMiniprogramOpenBusinessViewData{
+	params, err := payscore.NewAuthorizeMiniprogramOpenBusinessView(payscore.AuthorizeMiniprogramData{
 		ApplyPermissionsToken: applied.ApplyPermissionsToken,
 	})
 	if err != nil {

@@ -19,7 +19,7 @@ func FuzzParseConfirmOrderReturn(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := payscore.ParseConfirmOrderOpenBusinessViewReturn(data)
+		r, err := payscore.ParseConfirmOrderReturn(data)
 		if err != nil {
 			if r != nil {
 				t.Fatal("both a result and an error")

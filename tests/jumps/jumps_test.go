@@ -106,7 +106,7 @@ func TestConstantsComeFromTheSpec(t *testing.T) {
 const confirmOrderSign = "6167DEA2D8366EDDF4CDA43B17D3D80765976FB214CF26C3A6BE0866D9ACC0EF"
 
 func TestConfirmOrderSignedVector(t *testing.T) {
-	data := payscore.ConfirmOrderOpenBusinessViewData{MchID: "1230000109", Package: "AAQ+bc/Zy9=",
+	data := payscore.ConfirmOrderData{MchID: "1230000109", Package: "AAQ+bc/Zy9=",
 		// Replaced by the builder: what the caller left here must not leak into the signature.
 		Timestamp: "1", NonceStr: "stale", SignType: "MD5", Sign: "stale"}
 	opts := []jumps.Option{fixedClock(1700000000), fixedNonce("5K8264ILTKCH16CQ2502SI8ZNMTM67VS")}
@@ -125,7 +125,7 @@ func TestConfirmOrderSignedVector(t *testing.T) {
 		t.Errorf("JSON:\n got %s\nwant %s", got, wantOBV)
 	}
 
-	nav, err := payscore.NewConfirmOrderNavigate(payscore.ConfirmOrderNavigateData{MchID: "1230000109", Package: "AAQ+bc/Zy9="}, apiV2Key, opts...)
+	nav, err := payscore.NewConfirmOrderNavigate(payscore.ConfirmOrderData{MchID: "1230000109", Package: "AAQ+bc/Zy9="}, apiV2Key, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,12 +148,12 @@ func TestConfirmOrderSignedVector(t *testing.T) {
 	if obv.ExtraData.VerifySign(apiV2Key+"x") || obv.ExtraData.VerifySign("") {
 		t.Error("VerifySign accepts another or an empty key")
 	}
-	for name, tamper := range map[string]func(d *payscore.ConfirmOrderOpenBusinessViewData){
-		"package":   func(d *payscore.ConfirmOrderOpenBusinessViewData) { d.Package = "AAQ bc/Zy9=" },
-		"timestamp": func(d *payscore.ConfirmOrderOpenBusinessViewData) { d.Timestamp = "1700000001" },
-		"nonce":     func(d *payscore.ConfirmOrderOpenBusinessViewData) { d.NonceStr = "X" },
-		"sign":      func(d *payscore.ConfirmOrderOpenBusinessViewData) { d.Sign = d.Sign[:63] + "0" },
-		"no sign":   func(d *payscore.ConfirmOrderOpenBusinessViewData) { d.Sign = "" },
+	for name, tamper := range map[string]func(d *payscore.ConfirmOrderData){
+		"package":   func(d *payscore.ConfirmOrderData) { d.Package = "AAQ bc/Zy9=" },
+		"timestamp": func(d *payscore.ConfirmOrderData) { d.Timestamp = "1700000001" },
+		"nonce":     func(d *payscore.ConfirmOrderData) { d.NonceStr = "X" },
+		"sign":      func(d *payscore.ConfirmOrderData) { d.Sign = d.Sign[:63] + "0" },
+		"no sign":   func(d *payscore.ConfirmOrderData) { d.Sign = "" },
 	} {
 		d := obv.ExtraData
 		tamper(&d)
@@ -165,11 +165,11 @@ func TestConfirmOrderSignedVector(t *testing.T) {
 
 func TestConfirmOrderDefaultClockAndNonce(t *testing.T) {
 	before := time.Now().Unix()
-	p, err := payscore.NewConfirmOrderOpenBusinessView(payscore.ConfirmOrderOpenBusinessViewData{MchID: "1230000109", Package: "P"}, apiV2Key)
+	p, err := payscore.NewConfirmOrderOpenBusinessView(payscore.ConfirmOrderData{MchID: "1230000109", Package: "P"}, apiV2Key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, err := payscore.NewConfirmOrderOpenBusinessView(payscore.ConfirmOrderOpenBusinessViewData{MchID: "1230000109", Package: "P"}, apiV2Key)
+	q, err := payscore.NewConfirmOrderOpenBusinessView(payscore.ConfirmOrderData{MchID: "1230000109", Package: "P"}, apiV2Key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestConfirmOrderDefaultClockAndNonce(t *testing.T) {
 }
 
 func TestSignedBuilderFailures(t *testing.T) {
-	data := payscore.ConfirmOrderOpenBusinessViewData{MchID: "1230000109", Package: "P"}
+	data := payscore.ConfirmOrderData{MchID: "1230000109", Package: "P"}
 	if _, err := payscore.NewConfirmOrderOpenBusinessView(data, ""); !errors.Is(err, jumps.ErrEmptyKey) {
 		t.Errorf("empty key: err = %v, want jumps.ErrEmptyKey", err)
 	}
@@ -226,7 +226,7 @@ func TestConfirmOrderValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := payscore.NewConfirmOrderOpenBusinessView(payscore.ConfirmOrderOpenBusinessViewData{MchID: tt.mchID, Package: tt.pkg},
+			_, err := payscore.NewConfirmOrderOpenBusinessView(payscore.ConfirmOrderData{MchID: tt.mchID, Package: tt.pkg},
 				apiV2Key, fixedClock(1700000000), fixedNonce("N"))
 			if tt.wantErr == nil {
 				if err != nil {
@@ -268,35 +268,35 @@ func leafKind(v any) string {
 
 func TestConfirmOrderPackageForm(t *testing.T) {
 	long := strings.Repeat("A", 237) // the newer doc's own sample is 237 characters: no upper bound
-	obv, err := payscore.NewConfirmOrderPackageOpenBusinessView(payscore.ConfirmOrderPackageOpenBusinessViewData{Package: long})
+	obv, err := payscore.NewConfirmOrderPackageOpenBusinessView(payscore.ConfirmOrderPackageData{Package: long})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := mustJSON(t, obv), `{"businessType":"wxpayScoreUse","extraData":{"package":"`+long+`"}}`; got != want {
 		t.Errorf("JSON = %s", got)
 	}
-	nav, err := payscore.NewConfirmOrderPackageNavigate(payscore.ConfirmOrderPackageNavigateData{Package: "P+/="})
+	nav, err := payscore.NewConfirmOrderPackageNavigate(payscore.ConfirmOrderPackageData{Package: "P+/="})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := mustJSON(t, nav), `{"appId":"wxd8f3793ea3b935b8","path":"pages/use/use","extraData":{"package":"P+/="}}`; got != want {
 		t.Errorf("JSON = %s", got)
 	}
-	_, err = payscore.NewConfirmOrderPackageNavigate(payscore.ConfirmOrderPackageNavigateData{})
+	_, err = payscore.NewConfirmOrderPackageNavigate(payscore.ConfirmOrderPackageData{})
 	if _, ok := fieldErr(err, "extraData.package").(*validate.RequiredError); !ok {
 		t.Errorf("empty package: err = %v", err)
 	}
 }
 
 func TestAuthorizeMiniProgram(t *testing.T) {
-	obv, err := payscore.NewAuthorizeMiniprogramOpenBusinessView(payscore.AuthorizeMiniprogramOpenBusinessViewData{ApplyPermissionsToken: "tok"})
+	obv, err := payscore.NewAuthorizeMiniprogramOpenBusinessView(payscore.AuthorizeMiniprogramData{ApplyPermissionsToken: "tok"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := mustJSON(t, obv), `{"businessType":"wxpayScoreEnable","extraData":{"apply_permissions_token":"tok"}}`; got != want {
 		t.Errorf("JSON = %s", got)
 	}
-	nav, err := payscore.NewAuthorizeMiniprogramNavigate(payscore.AuthorizeMiniprogramNavigateData{ApplyPermissionsToken: "tok"})
+	nav, err := payscore.NewAuthorizeMiniprogramNavigate(payscore.AuthorizeMiniprogramData{ApplyPermissionsToken: "tok"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,10 +304,10 @@ func TestAuthorizeMiniProgram(t *testing.T) {
 		t.Errorf("JSON = %s", got)
 	}
 	// [1,2048] characters.
-	if _, err := payscore.NewAuthorizeMiniprogramNavigate(payscore.AuthorizeMiniprogramNavigateData{ApplyPermissionsToken: strings.Repeat("令", 2048)}); err != nil {
+	if _, err := payscore.NewAuthorizeMiniprogramNavigate(payscore.AuthorizeMiniprogramData{ApplyPermissionsToken: strings.Repeat("令", 2048)}); err != nil {
 		t.Errorf("2048-character token: %v", err)
 	}
-	_, err = payscore.NewAuthorizeMiniprogramNavigate(payscore.AuthorizeMiniprogramNavigateData{ApplyPermissionsToken: strings.Repeat("t", 2049)})
+	_, err = payscore.NewAuthorizeMiniprogramNavigate(payscore.AuthorizeMiniprogramData{ApplyPermissionsToken: strings.Repeat("t", 2049)})
 	if _, ok := fieldErr(err, "extraData.apply_permissions_token").(*validate.MaxLengthError); !ok {
 		t.Errorf("2049-character token: err = %v", err)
 	}
@@ -406,9 +406,9 @@ func TestAuthorizeAppMerchantSignedVector(t *testing.T) {
 }
 
 func TestParseConfirmOrderReturn(t *testing.T) {
-	ok := func(body string) *payscore.ConfirmOrderOpenBusinessViewReturn {
+	ok := func(body string) *payscore.ConfirmOrderReturn {
 		t.Helper()
-		r, err := payscore.ParseConfirmOrderOpenBusinessViewReturn([]byte(body))
+		r, err := payscore.ParseConfirmOrderReturn([]byte(body))
 		if err != nil {
 			t.Fatalf("%s: %v", body, err)
 		}
@@ -450,7 +450,7 @@ func TestParseConfirmOrderReturn(t *testing.T) {
 		"too large":        {`{"query_id":"` + strings.Repeat("q", jumps.MaxReturnBytes) + `"}`, func(e error) bool { var tl *jumps.TooLargeError; return errors.As(e, &tl) }},
 	} {
 		t.Run(name, func(t *testing.T) {
-			r, err := payscore.ParseConfirmOrderOpenBusinessViewReturn([]byte(tc.body))
+			r, err := payscore.ParseConfirmOrderReturn([]byte(tc.body))
 			if err == nil || r != nil || !tc.check(err) {
 				t.Fatalf("Parse(%.40q) = %v, %v", tc.body, r, err)
 			}
@@ -462,15 +462,15 @@ func TestParseConfirmOrderReturn(t *testing.T) {
 	// The four confirm-order jumps share the return data.
 	for _, parse := range []func([]byte) (string, error){
 		func(b []byte) (string, error) {
-			r, err := payscore.ParseConfirmOrderNavigateReturn(b)
+			r, err := payscore.ParseConfirmOrderReturn(b)
 			return ptrQ(r), err
 		},
 		func(b []byte) (string, error) {
-			r, err := payscore.ParseConfirmOrderPackageOpenBusinessViewReturn(b)
+			r, err := payscore.ParseConfirmOrderReturn(b)
 			return ptrQ2(r), err
 		},
 		func(b []byte) (string, error) {
-			r, err := payscore.ParseConfirmOrderPackageNavigateReturn(b)
+			r, err := payscore.ParseConfirmOrderReturn(b)
 			return ptrQ3(r), err
 		},
 	} {
@@ -480,21 +480,21 @@ func TestParseConfirmOrderReturn(t *testing.T) {
 	}
 }
 
-func ptrQ(r *payscore.ConfirmOrderNavigateReturn) string {
+func ptrQ(r *payscore.ConfirmOrderReturn) string {
 	if r == nil {
 		return ""
 	}
 	return r.QueryID
 }
 
-func ptrQ2(r *payscore.ConfirmOrderPackageOpenBusinessViewReturn) string {
+func ptrQ2(r *payscore.ConfirmOrderReturn) string {
 	if r == nil {
 		return ""
 	}
 	return r.QueryID
 }
 
-func ptrQ3(r *payscore.ConfirmOrderPackageNavigateReturn) string {
+func ptrQ3(r *payscore.ConfirmOrderReturn) string {
 	if r == nil {
 		return ""
 	}
