@@ -4,13 +4,9 @@
 // Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
 // Doc page: JSAPI调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
 
-/** 小程序调起支付分-授权服务 (authorize_miniprogram_open_business_view) */
-export interface AuthorizeMiniprogramData {
-  /** 预授权token: string, at most 2048 characters, required */
-  apply_permissions_token: string;
-}
+import type { Env, OpenResult, WebResult, ReturnField, ReturnProblem, ShowOptions } from './payscoregen';
 
-/** 小程序调起支付分-授权服务 (authorize_miniprogram_navigate) */
+/** 小程序调起支付分-授权服务 (authorize_miniprogram_open_business_view) */
 export interface AuthorizeMiniprogramData {
   /** 预授权token: string, at most 2048 characters, required */
   apply_permissions_token: string;
@@ -32,29 +28,7 @@ export interface ConfirmOrderData {
   sign: string;
 }
 
-/** 小程序调起支付分-确认订单 (confirm_order_navigate) */
-export interface ConfirmOrderData {
-  /** string, at most 32 characters, required */
-  mch_id: string;
-  /** string, at most 128 characters, required */
-  package: string;
-  /** string, at most 32 characters, required */
-  timestamp: string;
-  /** string, at most 32 characters, required */
-  nonce_str: string;
-  /** string, at most 32 characters, required */
-  sign_type: string;
-  /** string, at most 64 characters, required */
-  sign: string;
-}
-
 /** 小程序调起支付分-确认订单 (confirm_order_package_open_business_view) */
-export interface ConfirmOrderPackageData {
-  /** string, required */
-  package: string;
-}
-
-/** 小程序调起支付分-确认订单 (confirm_order_package_navigate) */
 export interface ConfirmOrderPackageData {
   /** string, required */
   package: string;
@@ -64,34 +38,6 @@ export interface ConfirmOrderPackageData {
 export interface ConfirmOrderReturnData {
   /** 单据查询 id: string, at most 512 characters, required */
   query_id: string;
-}
-
-/** Replaces the globals: the wx object and navigator.userAgent. */
-export interface Env {
-  wx?: any;
-  userAgent?: string;
-}
-
-/** An error of the helper; code says which. */
-export interface JumpError extends Error {
-  code: 'JUMP_FAILED' | 'UPGRADE_REQUIRED' | 'WECHAT_TOO_OLD' | 'API_UNAVAILABLE';
-  errMsg?: string;
-  wechatVersion?: string;
-  cause?: unknown;
-}
-
-/** What an open function resolves with: the wx API used and its success result. */
-export interface OpenResult {
-  api: 'openBusinessView' | 'navigateToMiniProgram';
-  res: unknown;
-}
-
-/** What a web open function resolves with when the user comes back. */
-export interface WebResult {
-  /** parseInt(err_code) === 0 */
-  ok: boolean;
-  errCode: number | null;
-  res: unknown;
 }
 
 /** Constants of the jumps, from the spec. */
@@ -124,44 +70,23 @@ export const jumps: {
   };
 };
 
-export interface ReturnField {
-  name: string;
-  kind: 'string' | 'integer' | 'boolean';
-  required: boolean;
-  minLength: number;
-  maxLength: number;
-}
-
 /** Return data by referrer appId, from the spec. */
 export const returns: { readonly [appId: string]: { readonly scene: number; readonly jump: string; readonly fields: readonly ReturnField[] } };
 
 /** 小程序调起支付分-授权服务 (authorize_miniprogram_open_business_view, authorize_miniprogram_navigate). */
-export function openAuthorize(input: AuthorizeMiniprogramOpenBusinessViewData | AuthorizeMiniprogramNavigateData | { extraData: AuthorizeMiniprogramOpenBusinessViewData | AuthorizeMiniprogramNavigateData }, env?: Env): Promise<OpenResult>;
+export function openAuthorize(input: AuthorizeMiniprogramData | { extraData: AuthorizeMiniprogramData }, env?: Env): Promise<OpenResult>;
 
 /** 小程序调起支付分-确认订单 (confirm_order_open_business_view, confirm_order_navigate, confirm_order_package_open_business_view, confirm_order_package_navigate). */
-export function openConfirmOrder(input: ConfirmOrderOpenBusinessViewData | ConfirmOrderNavigateData | ConfirmOrderPackageOpenBusinessViewData | ConfirmOrderPackageNavigateData | { extraData: ConfirmOrderOpenBusinessViewData | ConfirmOrderNavigateData | ConfirmOrderPackageOpenBusinessViewData | ConfirmOrderPackageNavigateData }, env?: Env): Promise<OpenResult>;
+export function openConfirmOrder(input: ConfirmOrderData | ConfirmOrderPackageData | { extraData: ConfirmOrderData | ConfirmOrderPackageData }, env?: Env): Promise<OpenResult>;
 
 /** JSAPI调起支付分-授权服务 (authorize_jsapi), in a web page inside WeChat. */
 export function openAuthorizeWeb(input: string | { queryString: string }, env?: Env): Promise<WebResult>;
-
-export interface ReturnProblem {
-  field: string;
-  problem: 'missing' | 'type' | 'too-long' | 'too-short';
-}
 
 export type ReturnResult =
   | { appId: "wxd8f3793ea3b935b8"; jump: string; status: 'ok' | 'invalid'; data: Partial<ConfirmOrderReturnData>; problems: ReturnProblem[] }
   | { appId: string; jump: string; status: 'no-data'; data: null; problems: [] };
 
-/** The options of App.onShow / App.onLaunch. */
-export interface ShowOptions {
-  scene?: number;
-  referrerInfo?: { appId?: string; extraData?: Record<string, unknown> };
-}
-
 export function takeReturn(options: ShowOptions | undefined): ReturnResult | null;
 export function waitForReturn(timeoutMs?: number): Promise<ReturnResult | null>;
 export function expectReturn(appId: string, jump: string): void;
-export function canOpenBusinessView(wx: any, minVersion: string): boolean;
-export function compareVersion(a: string, b: string): number;
-export function wechatVersion(userAgent: string): string;
+export { canOpenBusinessView, compareVersion, wechatVersion } from './payscoregen';

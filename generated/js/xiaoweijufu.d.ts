@@ -2,6 +2,8 @@
 // Types of xiaoweijufu.js, the mini-program and web helper for the xiaoweijufu jumps.
 // Doc page: 小程序支付 (seed 002_b5b6a216e98ebd98.txt).
 
+import type { Env, OpenResult, WebResult, ReturnField, ReturnProblem, ShowOptions } from './payscoregen';
+
 /** 小程序支付 (pay) */
 export interface PayData {
   /** string, at most 16 characters, required */
@@ -34,34 +36,6 @@ export interface PayReturnData {
   payjsOrderId?: string;
 }
 
-/** Replaces the globals: the wx object and navigator.userAgent. */
-export interface Env {
-  wx?: any;
-  userAgent?: string;
-}
-
-/** An error of the helper; code says which. */
-export interface JumpError extends Error {
-  code: 'JUMP_FAILED' | 'UPGRADE_REQUIRED' | 'WECHAT_TOO_OLD' | 'API_UNAVAILABLE';
-  errMsg?: string;
-  wechatVersion?: string;
-  cause?: unknown;
-}
-
-/** What an open function resolves with: the wx API used and its success result. */
-export interface OpenResult {
-  api: 'openBusinessView' | 'navigateToMiniProgram';
-  res: unknown;
-}
-
-/** What a web open function resolves with when the user comes back. */
-export interface WebResult {
-  /** parseInt(err_code) === 0 */
-  ok: boolean;
-  errCode: number | null;
-  res: unknown;
-}
-
 /** Constants of the jumps, from the spec. */
 export const jumps: {
   readonly pay: {
@@ -75,38 +49,17 @@ export const jumps: {
   };
 };
 
-export interface ReturnField {
-  name: string;
-  kind: 'string' | 'integer' | 'boolean';
-  required: boolean;
-  minLength: number;
-  maxLength: number;
-}
-
 /** Return data by referrer appId, from the spec. */
 export const returns: { readonly [appId: string]: { readonly scene: number; readonly jump: string; readonly fields: readonly ReturnField[] } };
 
 /** 小程序支付 (pay). */
 export function openPay(input: PayData | { extraData: PayData }, env?: Env): Promise<OpenResult>;
 
-export interface ReturnProblem {
-  field: string;
-  problem: 'missing' | 'type' | 'too-long' | 'too-short';
-}
-
 export type ReturnResult =
   | { appId: "wx959c8c1fb2d89988"; jump: string; status: 'ok' | 'invalid'; data: Partial<PayReturnData>; problems: ReturnProblem[] }
   | { appId: string; jump: string; status: 'no-data'; data: null; problems: [] };
 
-/** The options of App.onShow / App.onLaunch. */
-export interface ShowOptions {
-  scene?: number;
-  referrerInfo?: { appId?: string; extraData?: Record<string, unknown> };
-}
-
 export function takeReturn(options: ShowOptions | undefined): ReturnResult | null;
 export function waitForReturn(timeoutMs?: number): Promise<ReturnResult | null>;
 export function expectReturn(appId: string, jump: string): void;
-export function canOpenBusinessView(wx: any, minVersion: string): boolean;
-export function compareVersion(a: string, b: string): number;
-export function wechatVersion(userAgent: string): string;
+export { canOpenBusinessView, compareVersion, wechatVersion } from './payscoregen';

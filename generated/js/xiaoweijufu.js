@@ -37,106 +37,9 @@ const returns = Object.freeze({
   }),
 });
 
-/**
- * compareVersion('2.10.0', '2.6.0') > 0: numeric, part by part; missing parts
- * count as 0 and non-numeric parts as 0.
- */
-function compareVersion(a, b) {
-  const pa = String(a || '').split('.');
-  const pb = String(b || '').split('.');
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = parseInt(pa[i], 10) || 0;
-    const y = parseInt(pb[i], 10) || 0;
-    if (x !== y) return x > y ? 1 : -1;
-  }
-  return 0;
-}
+const runtime = require('./payscoregen');
+const helper = runtime.createHelper("xiaoweijufu", jumps, returns);
 
-function getWx(env) {
-  const w = env && env.wx ? env.wx : (typeof wx !== 'undefined' ? wx : undefined); // eslint-disable-line no-undef
-  if (!w) throw new Error('xiaoweijufu: the wx object is not available');
-  return w;
-}
-
-function jumpError(code, message, cause) {
-  const err = new Error('xiaoweijufu: ' + message);
-  err.code = code;
-  if (cause !== undefined) {
-    err.cause = cause;
-    if (cause && cause.errMsg) err.errMsg = cause.errMsg;
-  }
-  return err;
-}
-
-/** The mini program's base library version, '' when unknown. */
-function baseLibraryVersion(w) {
-  try {
-    const info = typeof w.getAppBaseInfo === 'function' ? w.getAppBaseInfo() : w.getSystemInfoSync();
-    return (info && info.SDKVersion) || '';
-  } catch (e) {
-    return '';
-  }
-}
-
-/**
- * Whether wx.openBusinessView may be used: the API exists and the base library
- * is at least minVersion; when the version is unknown, wx.canIUse decides.
- */
-function canOpenBusinessView(w, minVersion) {
-  if (typeof w.openBusinessView !== 'function') return false;
-  const v = baseLibraryVersion(w);
-  if (v) return !minVersion || compareVersion(v, minVersion) >= 0;
-  try {
-    return typeof w.canIUse === 'function' && !!w.canIUse('openBusinessView');
-  } catch (e) {
-    return false;
-  }
-}
-
-function callWx(w, api, args) {
-  return new Promise(function (resolve, reject) {
-    w[api](Object.assign({}, args, {
-      success: function (res) { resolve({ api: api, res: res }); },
-      fail: function (err) { reject(jumpError('JUMP_FAILED', api + ' failed', err)); },
-    }));
-  });
-}
-
-/** The extraData of input: the parameters the back end built ({extraData, ...}) or extraData itself. */
-function extraDataOf(input) {
-  if (input && typeof input === 'object' && input.extraData && typeof input.extraData === 'object') return input.extraData;
-  return input;
-}
-
-function open(name, c, input, env) {
-  let w;
-  try {
-    w = getWx(env);
-  } catch (e) {
-    return Promise.reject(e);
-  }
-  const extraData = extraDataOf(input);
-  if (!extraData || typeof extraData !== 'object') {
-    return Promise.reject(new TypeError('xiaoweijufu.' + name + ': extraData must be an object'));
-  }
-  let api, args;
-  if (c.businessType && canOpenBusinessView(w, c.minBaseLibrary)) {
-    api = 'openBusinessView';
-    args = { businessType: c.businessType, extraData: extraData };
-  } else if (c.appId && typeof w.navigateToMiniProgram === 'function') {
-    api = 'navigateToMiniProgram';
-    args = { appId: c.appId, path: c.path, extraData: extraData };
-  } else {
-    return Promise.reject(jumpError('UPGRADE_REQUIRED', name + ': the base library is older than ' +
-      (c.minBaseLibrary || 'required') + '; ask the user to upgrade WeChat'));
-  }
-  // Await the return before leaving: App.onShow runs when the user comes back.
-  if (c.returnAppId) expectReturn(c.returnAppId, name);
-  return callWx(w, api, args).catch(function (err) {
-    if (c.returnAppId && state.pending[c.returnAppId] === name) delete state.pending[c.returnAppId];
-    throw err;
-  });
-}
 
 /**
  * 小程序支付: opens the target with wx.navigateToMiniProgram (appId wx959c8c1fb2d89988, path pages/pay; counts toward the limit of
@@ -148,197 +51,22 @@ function open(name, c, input, env) {
  * Resolves {api, res}; rejects with err.code JUMP_FAILED (the wx call failed). The return is then awaited: see takeReturn.
  */
 function openPay(input, env) {
-  return open("pay", jumps.pay, input, env);
+  return helper.open("pay", jumps.pay, input, env);
 }
 
-/** The WeChat version in a MicroMessenger/x.y.z user agent, '' when absent. */
-function wechatVersion(userAgent) {
-  const m = /MicroMessenger\/([\d.]+)/i.exec(String(userAgent || ''));
-  return m ? m[1] : '';
-}
-
-function openWeb(name, c, input, env) {
-  let w;
-  try {
-    w = getWx(env);
-  } catch (e) {
-    return Promise.reject(e);
-  }
-  const ua = env && env.userAgent !== undefined ? env.userAgent : (typeof navigator !== 'undefined' ? navigator.userAgent : '');
-  const query = typeof input === 'string' ? input : input && input[c.carrierField];
-  if (!query || typeof query !== 'string') {
-    return Promise.reject(new TypeError('xiaoweijufu.' + name + ': ' + c.carrierField + ' must be a non-empty string'));
-  }
-  const version = wechatVersion(ua);
-  if (c.minWeChat && (!version || compareVersion(version, c.minWeChat) < 0)) {
-    const err = jumpError('WECHAT_TOO_OLD', name + ': WeChat ' + (version || '(not WeChat)') + ' is older than ' + c.minWeChat +
-      '; ask the user to upgrade WeChat');
-    err.wechatVersion = version;
-    return Promise.reject(err);
-  }
-  return new Promise(function (resolve, reject) {
-    w.checkJsApi({
-      jsApiList: [c.api],
-      success: function (res) {
-        if (!(res && res.checkResult && res.checkResult[c.api])) {
-          reject(jumpError('API_UNAVAILABLE', name + ': ' + c.api + ' is not available (checkJsApi)', res));
-          return;
-        }
-        const args = { businessType: c.businessType };
-        args[c.carrierField] = query;
-        w.invoke(c.api, args, function (r) {
-          const code = parseInt(r && r.err_code, 10);
-          resolve({ ok: code === 0, errCode: isNaN(code) ? null : code, res: r });
-        });
-      },
-      fail: function (err) { reject(jumpError('API_UNAVAILABLE', name + ': checkJsApi failed', err)); },
-    });
-  });
-}
 
 // Return data. The target hands extraData back in App.onShow (scene 1038 from wx959c8c1fb2d89988)
 // only when the user leaves through its in-page button; on Android
 // referrerInfo stays in later onShow calls, so each return is taken once.
 // wx959c8c1fb2d89988: 三、支付后自动返回: extraData is set when the 小微聚付 mini program navigates back after payment; a user who leaves it by other means (back gesture, closing) comes back without extraData. Read it in App.onShow when options.scene === 1038 && options.referrerInfo && options.referrerInfo.appId === 'wx959c8c1fb2d89988'.
-const state = { pending: {}, consumed: {}, mailbox: null, waiters: [] };
-
-/** Marks that a return from appId is awaited (the open functions call it). */
-function expectReturn(appId, jump) {
-  state.pending[appId] = jump;
-}
-
-function stableKey(obj) {
-  const keys = Object.keys(obj).sort();
-  return JSON.stringify(keys.map(function (k) { return [k, obj[k]]; }));
-}
-
-function charCount(s) {
-  return Array.from(s).length;
-}
-
-/** The documented fields of extraData, converted as the back end reads them, and what is wrong with them. */
-function pick(extra, fields) {
-  const data = {};
-  const problems = [];
-  fields.forEach(function (f) {
-    let v = extra[f.name];
-    if (v === undefined || v === null || v === '') {
-      if (f.required) problems.push({ field: f.name, problem: 'missing' });
-      return;
-    }
-    if (f.kind === 'boolean') {
-      if (v === 'true' || v === 'false') v = v === 'true';
-      if (typeof v !== 'boolean') {
-        problems.push({ field: f.name, problem: 'type' });
-        return;
-      }
-    } else if (f.kind === 'integer') {
-      if (typeof v === 'string' && /^-?\d+$/.test(v)) v = parseInt(v, 10);
-      if (typeof v !== 'number' || !Number.isInteger(v)) {
-        problems.push({ field: f.name, problem: 'type' });
-        return;
-      }
-    } else {
-      if (typeof v === 'number' || typeof v === 'boolean') v = String(v);
-      if (typeof v !== 'string') {
-        problems.push({ field: f.name, problem: 'type' });
-        return;
-      }
-      if (f.maxLength && charCount(v) > f.maxLength) problems.push({ field: f.name, problem: 'too-long' });
-      if (f.minLength && charCount(v) < f.minLength) problems.push({ field: f.name, problem: 'too-short' });
-    }
-    data[f.name] = v;
-  });
-  return { data: data, problems: problems };
-}
-
-/**
- * Call from App.onShow (and App.onLaunch) with its options. Returns null when
- * the options are not a return from a known target (another scene, another
- * appId) or hold a return already taken; otherwise
- *   {appId, jump, status: 'ok', data, problems: []}            documented fields, valid
- *   {appId, jump, status: 'invalid', data, problems: [...]}    fields missing, mistyped or too long
- *   {appId, jump, status: 'no-data', data: null, problems: []} the user came back without data
- *                                                               (e.g. the top-left back icon)
- * 'no-data' is reported only after an open function awaited the return. Each
- * result is also handed to waitForReturn. Send data to the back end and let it
- * query the order.
- */
-function takeReturn(options) {
-  const ref = options && options.referrerInfo;
-  if (!ref || typeof ref !== 'object' || !Object.prototype.hasOwnProperty.call(returns, ref.appId)) return null;
-  const spec = returns[ref.appId];
-  if (Number(options.scene) !== spec.scene) return null;
-  const extra = ref.extraData && typeof ref.extraData === 'object' ? ref.extraData : null;
-  const key = extra && Object.keys(extra).length > 0 ? stableKey(extra) : '';
-  const fresh = key !== '' && key !== state.consumed[ref.appId];
-  const pending = state.pending[ref.appId];
-  if (!pending && !fresh) return null;
-  delete state.pending[ref.appId];
-  let result;
-  if (pending && jumps[pending] && !jumps[pending].returnsData) {
-    // Back from a page that documents no return data: whatever came is not a return of spec.jump.
-    if (key) state.consumed[ref.appId] = key;
-    result = { appId: ref.appId, jump: pending, status: 'no-data', data: null, problems: [] };
-  } else if (!fresh) {
-    result = { appId: ref.appId, jump: pending || spec.jump, status: 'no-data', data: null, problems: [] };
-  } else {
-    state.consumed[ref.appId] = key;
-    const picked = pick(extra, spec.fields);
-    result = {
-      appId: ref.appId,
-      jump: pending || spec.jump,
-      status: picked.problems.length ? 'invalid' : 'ok',
-      data: picked.data,
-      problems: picked.problems,
-    };
-  }
-  deliver(result);
-  return result;
-}
-
-function deliver(result) {
-  const waiters = state.waiters.splice(0);
-  if (waiters.length === 0) {
-    state.mailbox = result;
-    return;
-  }
-  waiters.forEach(function (w) {
-    clearTimeout(w.timer);
-    w.resolve(result);
-  });
-}
-
-/**
- * For a page's onShow, which may run before App.onShow: resolves with the next
- * takeReturn result (or one taken since the last call), or null after
- * timeoutMs (default 1000).
- */
-function waitForReturn(timeoutMs) {
-  if (state.mailbox) {
-    const r = state.mailbox;
-    state.mailbox = null;
-    return Promise.resolve(r);
-  }
-  return new Promise(function (resolve) {
-    const w = { resolve: resolve };
-    w.timer = setTimeout(function () {
-      const i = state.waiters.indexOf(w);
-      if (i >= 0) state.waiters.splice(i, 1);
-      resolve(null);
-    }, timeoutMs === undefined ? 1000 : timeoutMs);
-    state.waiters.push(w);
-  });
-}
-
 module.exports = {
   jumps: jumps,
   returns: returns,
   openPay: openPay,
-  takeReturn: takeReturn,
-  waitForReturn: waitForReturn,
-  expectReturn: expectReturn,
-  canOpenBusinessView: canOpenBusinessView,
-  compareVersion: compareVersion,
-  wechatVersion: wechatVersion,
+  takeReturn: helper.takeReturn,
+  waitForReturn: helper.waitForReturn,
+  expectReturn: helper.expectReturn,
+  canOpenBusinessView: runtime.canOpenBusinessView,
+  compareVersion: runtime.compareVersion,
+  wechatVersion: runtime.wechatVersion,
 };

@@ -20,6 +20,9 @@ import (
 // spec through jsModule.
 type jsEmitter struct{}
 
+// jsRuntime is the name of the shared JS runtime module the package modules require.
+const jsRuntime = "payscoregen"
+
 // jsModule is the template data of one package's helper.
 type jsModule struct {
 	Header  string
@@ -108,12 +111,22 @@ func (jsEmitter) emitText(p *Package) (Files, error) {
 		return nil, fmt.Errorf("js: templates: %w", err)
 	}
 	out := Files{}
-	for _, f := range []struct{ tmpl, ext string }{{"helper.js.tmpl", ".js"}, {"helper.d.ts.tmpl", ".d.ts"}} {
+	// The package module and, beside it, the runtime it requires. Every
+	// package writes the same runtime bytes, so the tree holds it once.
+	for _, f := range []struct {
+		tmpl, path string
+		data       any
+	}{
+		{"helper.js.tmpl", p.Name + ".js", m},
+		{"helper.d.ts.tmpl", p.Name + ".d.ts", m},
+		{"runtime.js.tmpl", jsRuntime + ".js", m},
+		{"runtime.d.ts.tmpl", jsRuntime + ".d.ts", m},
+	} {
 		var buf bytes.Buffer
-		if err := tmpl.ExecuteTemplate(&buf, f.tmpl, m); err != nil {
+		if err := tmpl.ExecuteTemplate(&buf, f.tmpl, f.data); err != nil {
 			return nil, fmt.Errorf("js: %s: %w", f.tmpl, err)
 		}
-		out["js/"+p.Name+f.ext] = buf.Bytes()
+		out["js/"+f.path] = buf.Bytes()
 	}
 	return out, nil
 }
@@ -247,16 +260,31 @@ func jsModuleOf(p *Package) (*jsModule, error) {
 		return nil
 	}
 	plan := p.types()
+	byID := map[string]*spec.Jump{}
+	for _, j := range p.Jumps {
+		byID[j.ID] = j
+	}
 	for _, o := range m.Opens {
+		// The data interfaces are the Go data types, which jumps of one page share.
+		o.DataTypes = nil
+		for _, id := range o.JumpIDs {
+			if name := plan.JumpData[byID[id]].Name; !slices.Contains(o.DataTypes, name) {
+				o.DataTypes = append(o.DataTypes, name)
+			}
+		}
 		base := groupName(o.JumpIDs, "miniprogram")
 		o.Key, o.Func = naming.Unexported(base), "open"+naming.Go(base)
 		if err := claim(o.Func); err != nil {
 			return nil, err
 		}
 	}
+	declared := map[string]bool{}
 	for _, j := range mini {
 		addPage(j.File)
-		m.Types = append(m.Types, &jsType{Name: plan.JumpData[j].Name, Doc: j.Title + " (" + j.ID + ")", Fields: jsFields(j.Data)})
+		if name := plan.JumpData[j].Name; !declared[name] {
+			declared[name] = true
+			m.Types = append(m.Types, &jsType{Name: name, Doc: j.Title + " (" + j.ID + ")", Fields: jsFields(j.Data)})
+		}
 	}
 	for _, j := range p.Jumps {
 		if j.Platform != "jsapi" {
@@ -333,7 +361,6 @@ func fieldNamesJS(fs []*jsField) []string {
 // add puts a jump's constants into the open.
 func (o *jsOpen) add(j *spec.Jump) {
 	o.JumpIDs = append(o.JumpIDs, j.ID)
-	o.DataTypes = append(o.DataTypes, j.Ident()+"Data")
 	o.Summaries = append(o.Summaries, textLines(j.Summary)...)
 	switch j.Call {
 	case "wx.openBusinessView":
