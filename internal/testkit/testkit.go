@@ -8,9 +8,13 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"log/slog"
+	"math/big"
 	"strings"
 	"sync"
+	"time"
 )
 
 var (
@@ -89,3 +93,26 @@ func (c *LogCapture) Lines() []string {
 
 // String is every line, newline-separated.
 func (c *LogCapture) String() string { return strings.Join(c.Lines(), "\n") }
+
+// PlatformCertificate is a self-signed certificate for key, valid a year
+// around now, as WeChat Pay's certificate download would return it: its
+// serial has 40 hex digits (no leading zero byte).
+func PlatformCertificate(key *rsa.PrivateKey, now time.Time) (*x509.Certificate, error) {
+	serial := make([]byte, 20)
+	if _, err := rand.Read(serial); err != nil {
+		return nil, err
+	}
+	serial[0] = serial[0]&0x7f | 0x10
+	tmpl := &x509.Certificate{
+		SerialNumber: new(big.Int).SetBytes(serial),
+		Subject:      pkix.Name{CommonName: "Tenpay.com Root CA test"},
+		NotBefore:    now.Add(-24 * time.Hour),
+		NotAfter:     now.Add(365 * 24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, err
+	}
+	return x509.ParseCertificate(der)
+}

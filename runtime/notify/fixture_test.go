@@ -2,14 +2,11 @@ package notify_test
 
 import (
 	"bytes"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"github.com/payscoregen/payscoregen/internal/testkit"
 	"log/slog"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -70,22 +67,7 @@ func newFixture(tb testing.TB, opts ...fixtureOption) *fixture {
 func newCertFixture(tb testing.TB, opts ...fixtureOption) *fixture {
 	tb.Helper()
 	key, _ := rsaKeys(tb)
-	serialBytes := make([]byte, 20)
-	_, _ = rand.Read(serialBytes)
-	serialBytes[0] &= 0x7f
-	serialBytes[0] |= 0x10 // no leading zero byte, so the hex serial keeps 40 digits
-	tmpl := &x509.Certificate{
-		SerialNumber: new(big.Int).SetBytes(serialBytes),
-		Subject:      pkix.Name{CommonName: "Tenpay.com Root CA test"},
-		NotBefore:    fixedNow.Add(-24 * time.Hour),
-		NotAfter:     fixedNow.Add(365 * 24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
+	cert, err := testkit.PlatformCertificate(key, fixedNow)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -7,14 +7,11 @@ package callbacks_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"github.com/payscoregen/payscoregen/internal/testkit"
 	"log/slog"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -111,21 +108,7 @@ func newFixture(tb testing.TB, m mode, opts ...parserOption) *fixture {
 // download API would return it.
 func selfSignedCert(tb testing.TB, key *rsa.PrivateKey) *x509.Certificate {
 	tb.Helper()
-	serial := make([]byte, 20)
-	_, _ = rand.Read(serial)
-	serial[0] = serial[0]&0x7f | 0x10 // 40 hex digits, no leading zero
-	tmpl := &x509.Certificate{
-		SerialNumber: new(big.Int).SetBytes(serial),
-		Subject:      pkix.Name{CommonName: "Tenpay.com Root CA test"},
-		NotBefore:    now.Add(-24 * time.Hour),
-		NotAfter:     now.Add(365 * 24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
+	cert, err := testkit.PlatformCertificate(key, now)
 	if err != nil {
 		tb.Fatal(err)
 	}
