@@ -12,6 +12,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -24,7 +25,9 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/core/option"
 
 	"github.com/payscoregen/payscoregen/generated/payscore"
+	"github.com/payscoregen/payscoregen/generated/xiaoweijufu"
 	"github.com/payscoregen/payscoregen/runtime/apiauth"
+	"github.com/payscoregen/payscoregen/runtime/jumps"
 	"github.com/payscoregen/payscoregen/runtime/notify"
 )
 
@@ -200,4 +203,42 @@ func TestNotificationConfigAndParseErrorsCarryNoAPIv3Key(t *testing.T) {
 		_, err := p.Parse(r)
 		audit(t, "parse "+name, err, []string{key, body})
 	}
+}
+
+// Jump signers and the 小微聚付 client: the APIv2 key, the merchant key and
+// the access key stay out of every error.
+func TestJumpAndFormErrorsCarryNoKey(t *testing.T) {
+	const apiV2 = "APIV2apiv2KEYkey0123456789abcdef"
+	const merchant = "MERCHANTsecretKEY0123456789"
+	const access = "ACCESSaccessKEY0123456789"
+	secrets := []string{apiV2, merchant, access}
+
+	_, err := payscore.NewConfirmOrderOpenBusinessView(payscore.ConfirmOrderData{MchID: strings.Repeat("9", 40)}, apiV2)
+	audit(t, "confirm-order builder, invalid data", err, secrets)
+	_, err = payscore.NewConfirmOrderOpenBusinessView(payscore.ConfirmOrderData{MchID: "1", Package: "p"}, apiV2,
+		jumps.WithNonce(func() (string, error) { return "", errors.New("no randomness") }))
+	audit(t, "confirm-order builder, nonce failure", err, secrets)
+	_, err = payscore.NewAuthorizeAppMerchantSigned(payscore.AuthorizeAppMerchantSignedData{}, apiV2)
+	audit(t, "merchant-signed App builder, empty data", err, secrets)
+	_, err = xiaoweijufu.NewPay(xiaoweijufu.PayData{MchID: strings.Repeat("1", 17), TotalFee: -1}, merchant)
+	audit(t, "小微聚付 pay builder, invalid data", err, secrets)
+
+	status, received := http.StatusInternalServerError, ""
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		received = r.FormValue("access_key")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(`{"return_code":0,"msg":"` + r.FormValue("access_key") + `","sign":"WRONG"}`))
+	}))
+	defer srv.Close()
+	client := xiaoweijufu.NewClient(access, merchant, xiaoweijufu.WithBaseURL(srv.URL))
+	_, err = client.OrderInfo(context.Background(), &xiaoweijufu.OrderInfoRequest{OrderNo: "O1"})
+	audit(t, "order query, HTTP 500 echoing the access key", err, secrets)
+	if received != access {
+		t.Fatalf("the server did not get the access key (%d bytes), so the echo proves nothing", len(received))
+	}
+	status = http.StatusOK
+	_, err = client.OrderInfo(context.Background(), &xiaoweijufu.OrderInfoRequest{OrderNo: "O1"})
+	audit(t, "order query, wrong response sign", err, secrets)
+	_, err = client.OrderInfo(context.Background(), &xiaoweijufu.OrderInfoRequest{})
+	audit(t, "order query, invalid request", err, secrets)
 }
