@@ -4,7 +4,7 @@
 // Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
 // Doc page: JSAPI调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
 
-import type { Env, OpenResult, WebResult, ReturnField, ReturnProblem, ShowOptions } from './payscoregen';
+import type { Env, OpenResult, WebResult, OpenConstants, WebConstants, ReturnSpec, ReturnProblem, ShowOptions } from './payscoregen';
 
 /** 小程序调起支付分-授权服务 (authorize_miniprogram_open_business_view) */
 export interface AuthorizeMiniprogramData {
@@ -42,36 +42,13 @@ export interface ConfirmOrderReturnData {
 
 /** Constants of the jumps, from the spec. */
 export const jumps: {
-  readonly authorize: {
-    readonly jumpIds: readonly string[];
-    readonly businessType: string;
-    readonly minBaseLibrary: string;
-    readonly appId: string;
-    readonly path: string;
-    readonly returnAppId: string;
-    readonly returnsData: boolean;
-  };
-  readonly confirmOrder: {
-    readonly jumpIds: readonly string[];
-    readonly businessType: string;
-    readonly minBaseLibrary: string;
-    readonly appId: string;
-    readonly path: string;
-    readonly returnAppId: string;
-    readonly returnsData: boolean;
-  };
-  readonly authorizeWeb: {
-    readonly jumpIds: readonly string[];
-    readonly api: string;
-    readonly businessType: string;
-    readonly carrierField: string;
-    readonly minWeChat: string;
-    readonly minJSSDK: string;
-  };
+  readonly authorize: OpenConstants;
+  readonly confirmOrder: OpenConstants;
+  readonly authorizeWeb: WebConstants;
 };
 
 /** Return data by referrer appId, from the spec. */
-export const returns: { readonly [appId: string]: { readonly scene: number; readonly jump: string; readonly fields: readonly ReturnField[] } };
+export const returns: { readonly [appId: string]: ReturnSpec };
 
 /** 小程序调起支付分-授权服务 (authorize_miniprogram_open_business_view, authorize_miniprogram_navigate). */
 export function openAuthorize(input: AuthorizeMiniprogramData | { extraData: AuthorizeMiniprogramData }, env?: Env): Promise<OpenResult>;

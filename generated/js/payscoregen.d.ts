@@ -29,6 +29,34 @@ export interface WebResult {
   res: unknown;
 }
 
+/** Constants of a mini-program jump (wx.openBusinessView / wx.navigateToMiniProgram), from the spec. */
+export interface OpenConstants {
+  readonly jumpIds: readonly string[];
+  readonly businessType: string;
+  readonly minBaseLibrary: string;
+  readonly appId: string;
+  readonly path: string;
+  readonly returnAppId: string;
+  readonly returnsData: boolean;
+}
+
+/** Constants of a web (JSAPI) jump, from the spec. */
+export interface WebConstants {
+  readonly jumpIds: readonly string[];
+  readonly api: string;
+  readonly businessType: string;
+  readonly carrierField: string;
+  readonly minWeChat: string;
+  readonly minJSSDK: string;
+}
+
+/** The return data documented for one referrer appId. */
+export interface ReturnSpec {
+  readonly scene: number;
+  readonly jump: string;
+  readonly fields: readonly ReturnField[];
+}
+
 export interface ReturnField {
   name: string;
   kind: 'string' | 'integer' | 'boolean';

@@ -2,7 +2,7 @@
 // Types of xiaoweijufu.js, the mini-program and web helper for the xiaoweijufu jumps.
 // Doc page: 小程序支付 (seed 002_b5b6a216e98ebd98.txt).
 
-import type { Env, OpenResult, WebResult, ReturnField, ReturnProblem, ShowOptions } from './payscoregen';
+import type { Env, OpenResult, WebResult, OpenConstants, WebConstants, ReturnSpec, ReturnProblem, ShowOptions } from './payscoregen';
 
 /** 小程序支付 (pay) */
 export interface PayData {
@@ -38,19 +38,11 @@ export interface PayReturnData {
 
 /** Constants of the jumps, from the spec. */
 export const jumps: {
-  readonly pay: {
-    readonly jumpIds: readonly string[];
-    readonly businessType: string;
-    readonly minBaseLibrary: string;
-    readonly appId: string;
-    readonly path: string;
-    readonly returnAppId: string;
-    readonly returnsData: boolean;
-  };
+  readonly pay: OpenConstants;
 };
 
 /** Return data by referrer appId, from the spec. */
-export const returns: { readonly [appId: string]: { readonly scene: number; readonly jump: string; readonly fields: readonly ReturnField[] } };
+export const returns: { readonly [appId: string]: ReturnSpec };
 
 /** 小程序支付 (pay). */
 export function openPay(input: PayData | { extraData: PayData }, env?: Env): Promise<OpenResult>;
