@@ -143,22 +143,14 @@ func fieldNames(fs []*spec.Field) []string {
 // platform word: confirm_order_open_business_view + confirm_order_navigate
 // -> confirm_order; authorize_jsapi -> authorize.
 func groupName(ids []string, platform string) string {
-	words := strings.Split(ids[0], "_")
-	for _, id := range ids[1:] {
-		w := strings.Split(id, "_")
-		n := 0
-		for n < len(words) && n < len(w) && words[n] == w[n] {
-			n++
-		}
-		words = words[:n]
+	shared := naming.SharedPrefix(ids)
+	if trimmed, ok := strings.CutSuffix(shared, "_"+platform); ok {
+		shared = trimmed
 	}
-	if len(words) > 1 && words[len(words)-1] == platform {
-		words = words[:len(words)-1]
-	}
-	if len(words) == 0 {
+	if shared == "" {
 		return ids[0]
 	}
-	return strings.Join(words, "_")
+	return shared
 }
 
 func jsFields(fs []*spec.Field) []*jsField {

@@ -151,17 +151,14 @@ func groupJumps(jumps []*spec.Jump, key func(*spec.Jump) string) map[*spec.Jump]
 		if g.name != "" {
 			continue
 		}
-		words := strings.Split(g.members[0].ID, "_")
-		for _, j := range g.members[1:] {
-			other := strings.Split(j.ID, "_")
-			n := 0
-			for n < len(words) && n < len(other) && words[n] == other[n] {
-				n++
-			}
-			words = words[:n]
+		ids := make([]string, len(g.members))
+		for i, j := range g.members {
+			ids[i] = j.ID
 		}
-		if g.name = g.members[0].Ident(); len(g.members) > 1 && len(words) > 0 {
-			g.name = naming.Go(strings.Join(words, "_"))
+		if g.name = g.members[0].Ident(); len(g.members) > 1 {
+			if shared := naming.SharedPrefix(ids); shared != "" {
+				g.name = naming.Go(shared)
+			}
 		}
 	}
 	return out

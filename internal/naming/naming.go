@@ -116,3 +116,22 @@ func IsGoIdent(s string) bool {
 	}
 	return s != ""
 }
+
+// SharedPrefix returns the leading snake_case words all ids share, joined
+// with "_": confirm_order_navigate and confirm_order_open_business_view give
+// confirm_order; ids with nothing in common give "".
+func SharedPrefix(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	words := strings.Split(ids[0], "_")
+	for _, id := range ids[1:] {
+		other := strings.Split(id, "_")
+		n := 0
+		for n < len(words) && n < len(other) && words[n] == other[n] {
+			n++
+		}
+		words = words[:n]
+	}
+	return strings.Join(words, "_")
+}
