@@ -3,6 +3,7 @@ package formmd5
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -128,4 +129,12 @@ func encodeForm(form map[string]string) string {
 		v.Set(k, form[k])
 	}
 	return v.Encode()
+}
+
+// FormatRedacted writes what fmt prints for a generated client of type
+// typeName (every verb, %+v and %#v included): the type and the base URL,
+// never a key. Generated clients keep their keys in unexported fields,
+// which fmt would print raw, so they implement fmt.Formatter with this.
+func FormatRedacted(f fmt.State, typeName, baseURL string) {
+	_, _ = fmt.Fprintf(f, "%s{BaseURL:%q Keys:[REDACTED]}", typeName, baseURL)
 }

@@ -86,14 +86,14 @@ func post(h http.Handler, body string) *httptest.ResponseRecorder {
 
 type brokenStore struct{ state dedupe.State }
 
-func (s brokenStore) Begin(context.Context, string) (dedupe.State, error) {
+func (s brokenStore) Begin(_ context.Context, id string) (dedupe.Claim, error) {
 	if s.state == 0 {
-		return 0, errors.New("store offline")
+		return dedupe.Claim{}, errors.New("store offline")
 	}
-	return s.state, nil
+	return dedupe.Claim{ID: id, State: s.state, Token: "t", Deadline: time.Now().Add(time.Minute)}, nil
 }
-func (brokenStore) Complete(context.Context, string) error { return errors.New("store offline") }
-func (brokenStore) Release(context.Context, string) error  { return nil }
+func (brokenStore) Complete(context.Context, dedupe.Claim) error { return errors.New("store offline") }
+func (brokenStore) Release(context.Context, dedupe.Claim) error  { return nil }
 
 func TestHandlerStoreFailures(t *testing.T) {
 	ok := func(context.Context, note) error { return nil }
@@ -131,8 +131,8 @@ func TestHandlerDeadlineAndIDs(t *testing.T) {
 	store := dedupe.NewMemoryStore()
 	h = newHandler(t, store, &logs, func(context.Context, note) error { return nil })
 	post(h, signedBody(map[string]string{"order_no": "O2"}))
-	if st, _ := store.Begin(context.Background(), "test notify:O2"); st != dedupe.Done {
-		t.Errorf("store state of test notify:O2 = %v", st)
+	if c, _ := store.Begin(context.Background(), "test notify:O2"); c.State != dedupe.Done {
+		t.Errorf("store state of test notify:O2 = %v", c.State)
 	}
 	if rec := post(h, strings.Repeat("a", 2048)); rec.Code != http.StatusRequestEntityTooLarge {
 		t.Errorf("body over WithMaxBodyBytes: %d", rec.Code)

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
@@ -45,6 +46,12 @@ type Notification[T any] struct {
 	Deadline time.Duration
 	// Decode turns the verified fields into T and validates it.
 	Decode func(fields map[string]string) (T, error)
+	// Succeeded reports whether the notification says the payment
+	// succeeded. Others are acknowledged (so the sender stops) and logged
+	// as a warning, without claiming the id or calling Check and Process:
+	// a later successful notification of the same order is still
+	// processed. nil treats every notification as a success.
+	Succeeded func(T) bool
 	// ID returns the dedupe id of a notification (its order number).
 	ID func(T) string
 	// Check compares the notification with the merchant's own record of the
@@ -127,8 +134,10 @@ type handler[T any] struct {
 //
 //  1. reads at most the body limit (413 beyond it) as a form (415 for another
 //     content type, 400 when malformed or a key repeats);
-//  2. verifies sign over every received field except sign (401 on mismatch);
-//  3. decodes and validates the fields (400);
+//  2. verifies sign over every received field except sign (401 on mismatch;
+//     either hex case is accepted);
+//  3. decodes and validates the fields (400); a notification that reports
+//     no successful payment (Succeeded) is acknowledged here, unprocessed;
 //  4. runs Check (400 for ErrUnknownOrder or a *MismatchError, 500 otherwise);
 //  5. claims the id in store (nil disables duplicate protection): a duplicate
 //     of a processed notification is answered with success without
@@ -183,6 +192,9 @@ func (h *handler[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			failure{http.StatusUnauthorized, errors.New("signature mismatch")})
 		return
 	}
+	// Verify ignores the hex case; the decoded field keeps the documented
+	// upper case so Validate's pattern accepts a valid lower-case sign.
+	fields[jumpsign.SignField] = strings.ToUpper(sign)
 	n, err := h.n.Decode(fields)
 	if err != nil {
 		h.fail(ctx, w, attrs, failure{http.StatusBadRequest, err})
@@ -192,6 +204,11 @@ func (h *handler[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	attrs = append(attrs, slog.String("id", id))
 	if id == "" {
 		h.fail(ctx, w, attrs, failure{http.StatusBadRequest, errors.New("empty notification id")})
+		return
+	}
+	if h.n.Succeeded != nil && !h.n.Succeeded(n) {
+		h.log.LogAttrs(ctx, slog.LevelWarn, "formmd5: the notification reports no successful payment; acknowledged without processing it", attrs...)
+		h.succeed(w)
 		return
 	}
 	if err := h.n.Check(ctx, n); err != nil {
@@ -205,16 +222,17 @@ func (h *handler[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	key := h.n.Name + ":" + id
+	var claim dedupe.Claim
 	if h.store != nil {
-		st, err := h.store.Begin(ctx, key)
-		if err == nil && st != dedupe.Acquired && st != dedupe.InProgress && st != dedupe.Done {
-			err = fmt.Errorf("dedupe store returned invalid state %v", st)
+		claim, err = h.store.Begin(ctx, key)
+		if err == nil && claim.State != dedupe.Acquired && claim.State != dedupe.InProgress && claim.State != dedupe.Done {
+			err = fmt.Errorf("dedupe store returned invalid state %v", claim.State)
 		}
 		if err != nil {
 			h.fail(ctx, w, attrs, failure{http.StatusInternalServerError, fmt.Errorf("dedupe store: %w", err)})
 			return
 		}
-		switch st {
+		switch claim.State {
 		case dedupe.Done:
 			h.log.LogAttrs(ctx, slog.LevelInfo, "formmd5: duplicate of a processed notification", attrs...)
 			h.succeed(w)
@@ -225,11 +243,19 @@ func (h *handler[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	panicked, err := h.process(ctx, n, attrs)
-	bg := context.WithoutCancel(ctx) // record the outcome even if the sender hung up
+	// Record the outcome even if the sender hung up; with a claim, stop at
+	// its deadline, when a redelivery may take over.
+	bg := context.WithoutCancel(ctx)
+	pctx := ctx
+	if h.store != nil {
+		var cancel context.CancelFunc
+		pctx, cancel = context.WithDeadline(bg, claim.Deadline)
+		defer cancel()
+	}
+	panicked, err := h.process(pctx, n, attrs)
 	if panicked != nil || err != nil {
 		if h.store != nil {
-			if rerr := h.store.Release(bg, key); rerr != nil {
+			if rerr := h.store.Release(bg, claim); rerr != nil {
 				h.log.LogAttrs(ctx, slog.LevelError, "formmd5: releasing the claim failed",
 					append(attrs, slog.String("error", rerr.Error()))...)
 			}
@@ -244,7 +270,7 @@ func (h *handler[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h.store != nil {
-		if cerr := h.store.Complete(bg, key); cerr != nil {
+		if cerr := h.store.Complete(bg, claim); cerr != nil {
 			// Processed but not recorded: a redelivery would be processed
 			// again. Still acknowledge: the work is done.
 			h.log.LogAttrs(ctx, slog.LevelError, "formmd5: recording the notification as done failed",

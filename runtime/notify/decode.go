@@ -35,13 +35,20 @@ func (e *PlaintextError) PublicMessage() string { return "invalid notification d
 
 // DecodePlaintext unmarshals the JSON plaintext into v and then runs
 // v.Validate. Unknown members are ignored, since WeChat adds members over
-// time. Errors are *PlaintextError.
+// time; invalid UTF-8, unpaired surrogate escapes and member names repeated
+// exactly or up to case are refused. Errors are *PlaintextError.
 //
 // encoding/json errors are rewritten without the input (a type error names
 // the member and the JSON kind only); other errors from UnmarshalJSON
 // methods are kept as they are, so v must only hold types whose errors do
 // not quote their input (the generated types, package wxtime).
 func DecodePlaintext(plaintext []byte, v interface{ Validate() error }) error {
+	// The same strictness as the envelope: the MAC covers bytes, and a
+	// repeated or case-variant member would be read one way here and
+	// maybe another elsewhere.
+	if err := checkStrictJSON(plaintext); err != nil {
+		return &PlaintextError{Err: err}
+	}
 	var err error
 	if u, ok := v.(json.Unmarshaler); ok {
 		// Straight to the type's own decoder: json.Unmarshal would first
@@ -111,9 +118,35 @@ func MergeAlias[T comparable](name string, v *T, alias string, aliasValue T) err
 	return nil
 }
 
+// EventStatusError reports a decrypted resource whose status field
+// contradicts the envelope's event_type (a USER_CLOSE_SERVICE status in a
+// PAYSCORE.USER_OPEN_SERVICE notification). Generated decoders return it
+// inside a *PlaintextError.
+type EventStatusError struct {
+	EventType string // envelope event_type
+	Field     string // e.g. "user_service_status"
+	Want, Got string // documented status for EventType, and the one sent
+}
+
+func (e *EventStatusError) Error() string {
+	return "event_type " + strconv.Quote(clip(e.EventType, 64)) + " needs " + e.Field + " " + strconv.Quote(e.Want) +
+		", got " + strconv.Quote(clip(e.Got, 64))
+}
+
+// CheckEventStatus returns a *PlaintextError holding an *EventStatusError
+// when got, the resource's field, is not want, the status documented for
+// eventType; nil otherwise.
+func CheckEventStatus(eventType, field, want, got string) error {
+	if got == want {
+		return nil
+	}
+	return &PlaintextError{Err: &EventStatusError{EventType: eventType, Field: field, Want: want, Got: got}}
+}
+
 // UnknownEventError is what generated dispatchers return for an event type
-// they have no callback for. It wraps ErrUnknownEventType, so NewHandler
-// applies its unknown-event policy (see WithUnknownEventStatus).
+// they have no callback for. It wraps ErrUnknownEventType, so the handler
+// runs its default handler or, for an event type the spec does not list,
+// its OnInvalid hook (see NewEventHandler and WithUnknownEventStatus).
 type UnknownEventError struct {
 	EventType string
 	// NoCallback is true when the event type is documented but the callback

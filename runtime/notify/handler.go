@@ -8,14 +8,17 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
+	"github.com/payscoregen/payscoregen/runtime/validate"
 )
 
 // Dispatch processes one verified notification. Generated typed handlers
 // decode n.Plaintext according to n.Envelope.EventType and call the user's
-// callback; for an event type they do not know they return
-// ErrUnknownEventType.
+// callback; for an event type they have no callback for they return an
+// *UnknownEventError, and for a resource that breaks the doc a
+// *PlaintextError.
 //
 // A non-nil error makes the handler reply with a failure so WeChat retries.
 // The error text is logged as is, so it must not contain secrets or user
@@ -24,7 +27,34 @@ import (
 // "processing failed".
 type Dispatch func(ctx context.Context, n *Notification) error
 
-// HandlerOption configures NewHandler.
+// Invalid is a verified and decrypted notification whose content breaks
+// the doc: a resource that does not decode or validate, or whose status
+// field contradicts event_type, or an event type the spec does not list.
+// Redelivering it cannot make it valid, so the handler hands it to the
+// OnInvalid hook (a dead letter) instead of failing it for three days.
+type Invalid struct {
+	// Notification is the verified notification: Body is the signed
+	// envelope as received, Plaintext the decrypted resource.
+	Notification *Notification
+	// Reasons lists what is wrong, one line each, with field paths
+	// ("openid: exactly one of openid, sub_openid ..."); never values.
+	Reasons []string
+	// Err is the error behind Reasons, for errors.As (*validate.Errors,
+	// *EventStatusError, *UnknownEventError, ...).
+	Err error
+}
+
+// String omits the plaintext, which holds user data.
+func (i *Invalid) String() string {
+	return fmt.Sprintf("notify.Invalid{%v Reasons:%q}", i.Notification, i.Reasons)
+}
+
+// InvalidFunc receives an Invalid notification. Return nil once it is kept
+// (stored for review, an alert raised): the notification is then
+// acknowledged and marked processed. An error makes WeChat deliver it again.
+type InvalidFunc func(ctx context.Context, inv *Invalid) error
+
+// HandlerOption configures NewHandler and NewEventHandler.
 type HandlerOption func(*handler)
 
 // WithLogger sets the logger (default slog.Default()); nil discards logs.
@@ -52,12 +82,11 @@ func WithSuccessStatus(code int) HandlerOption {
 }
 
 // WithUnknownEventStatus sets the reply when dispatch returns
-// ErrUnknownEventType. The default is the success status: the notification
-// is acknowledged and marked done, since retrying an event this program
-// cannot handle only repeats the failure for three days. Use a 4xx or 5xx
-// code instead to make WeChat retry (the claim is then released), for
-// example while rolling out support for a new event type. Allowed values:
-// 200, 204, 400-599; others panic when the handler is built.
+// ErrUnknownEventType and neither a default handler nor an OnInvalid hook
+// takes the notification. The default is 500: WeChat delivers it again,
+// and the error is logged, rather than dropping it. 200 or 204 acknowledge
+// it (logged as a warning) and mark it processed. Allowed values: 200, 204,
+// 400-599; others panic when the handler is built.
 func WithUnknownEventStatus(code int) HandlerOption {
 	return func(h *handler) {
 		if code != http.StatusOK && code != http.StatusNoContent && (code < 400 || code > 599) {
@@ -67,13 +96,23 @@ func WithUnknownEventStatus(code int) HandlerOption {
 	}
 }
 
+// WithDefault sets the handler of notifications whose event type has no
+// callback (dispatch returned ErrUnknownEventType). It receives the
+// verified notification undecoded.
+func WithDefault(d Dispatch) HandlerOption { return func(h *handler) { h.deflt = d } }
+
+// WithInvalidHandler sets the OnInvalid hook (see Invalid).
+func WithInvalidHandler(f InvalidFunc) HandlerOption { return func(h *handler) { h.onInvalid = f } }
+
 type handler struct {
-	parser   *Parser
-	store    dedupe.Store
-	dispatch Dispatch
-	log      *slog.Logger
-	success  int
-	unknown  int // 0: same as success
+	parser    *Parser
+	store     dedupe.Store
+	dispatch  Dispatch
+	deflt     Dispatch
+	onInvalid InvalidFunc
+	log       *slog.Logger
+	success   int
+	unknown   int
 }
 
 // NewHandler returns the notification endpoint: it parses the request with
@@ -84,30 +123,106 @@ type handler struct {
 //     empty body, after store.Complete;
 //   - header, timestamp or signature error: 401; malformed envelope,
 //     unsupported algorithm or decryption error: 400; body too large: 413;
-//   - another delivery of the id in progress: 503, WeChat retries later;
+//   - another delivery of the id holds an unexpired claim: 503, WeChat
+//     retries later;
 //   - dispatch error or panic: store.Release, then 500, WeChat retries.
 //
-// Failures carry the body {"code":"FAIL","message":"..."} with a short,
-// generic message. NewHandler panics if p or dispatch is nil.
+// With a store, dispatch runs under the claim's deadline (the store's claim
+// timeout): its context is canceled then, whether or not WeChat has hung up
+// meanwhile, and the claim lapses so that a redelivery can take over. With
+// a dedupe.TxStore, dispatch runs inside RunInTx: the merchant's update in
+// that transaction commits with the "processed" mark.
+//
+// A resource that breaks the doc goes to the WithInvalidHandler hook, an
+// event type without a callback to WithDefault; without them both are
+// failures (500) so nothing is dropped silently. NewEventHandler checks
+// this when the handler is built. Failures carry the body
+// {"code":"FAIL","message":"..."} with a short, generic message. NewHandler
+// panics if p or dispatch is nil.
 func NewHandler(p *Parser, store dedupe.Store, dispatch Dispatch, opts ...HandlerOption) http.Handler {
 	if p == nil || dispatch == nil {
 		panic("notify: NewHandler needs a Parser and a Dispatch")
 	}
+	return newHandler(p, store, dispatch, opts)
+}
+
+func newHandler(p *Parser, store dedupe.Store, dispatch Dispatch, opts []HandlerOption) *handler {
 	h := &handler{
 		parser:   p,
 		store:    store,
 		dispatch: dispatch,
 		log:      slog.Default(),
 		success:  http.StatusNoContent,
+		unknown:  http.StatusInternalServerError,
 	}
 	for _, opt := range opts {
 		opt(h)
 	}
-	if h.unknown == 0 {
-		h.unknown = h.success
-	}
 	return h
 }
+
+// Events is what NewEventHandler routes: generated handlers fill it from
+// their callbacks.
+type Events struct {
+	// Dispatch decodes by event type and runs the callback.
+	Dispatch Dispatch
+	// Default takes the event types Routes marks unhandled and those the
+	// spec does not list. Optional when every route is handled.
+	Default Dispatch
+	// OnInvalid takes verified notifications that break the doc. Required.
+	OnInvalid InvalidFunc
+	// Routes lists the event types the spec documents.
+	Routes []EventRoute
+}
+
+// EventRoute is one documented event type.
+type EventRoute struct {
+	EventType string // e.g. "PAYSCORE.USER_OPEN_SERVICE"
+	Callback  string // the callback's field name, for errors: "OnUserOpenService"
+	Handled   bool   // a callback is set
+}
+
+// NewEventHandler is NewHandler for a set of documented event types. It
+// refuses to build a handler that would lose notifications: every route
+// needs a callback unless ev.Default is set, and ev.OnInvalid must be set.
+// Errors wrap ErrInvalidConfig and name the missing callbacks.
+func NewEventHandler(p *Parser, store dedupe.Store, ev Events, opts ...HandlerOption) (http.Handler, error) {
+	if p == nil {
+		return nil, fmt.Errorf("%w: the Parser is nil", ErrInvalidConfig)
+	}
+	if ev.Dispatch == nil {
+		return nil, fmt.Errorf("%w: Dispatch is nil", ErrInvalidConfig)
+	}
+	var missing []string
+	for _, r := range ev.Routes {
+		if !r.Handled {
+			missing = append(missing, r.Callback+" ("+r.EventType+")")
+		}
+	}
+	var problems []string
+	if len(missing) > 0 && ev.Default == nil {
+		problems = append(problems, "no callback for "+strings.Join(missing, ", ")+
+			" and no Default: set them, or set Default to take these event types")
+	}
+	if ev.OnInvalid == nil {
+		problems = append(problems, "OnInvalid is nil: a verified notification that breaks the doc would have nowhere to go")
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("%w: %s", ErrInvalidConfig, strings.Join(problems, "; "))
+	}
+	opts = append([]HandlerOption{WithDefault(ev.Default), WithInvalidHandler(ev.OnInvalid)}, opts...)
+	return newHandler(p, store, ev.Dispatch, opts), nil
+}
+
+// outcome is how processing ended: err nil is success.
+type outcome struct {
+	err      error
+	panicked any
+	status   int    // failure reply
+	message  string // failure reply message
+}
+
+var errPanicked = errors.New("notify: callback panicked")
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -133,97 +248,178 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		slog.String("event_id", n.Envelope.ID),
 		slog.String("event_type", n.Envelope.EventType),
 	}
-
-	if h.store != nil {
-		st, err := h.store.Begin(ctx, n.Envelope.ID)
-		if err == nil && st != dedupe.Acquired && st != dedupe.InProgress && st != dedupe.Done {
-			err = fmt.Errorf("dedupe store returned invalid state %v", st)
-		}
-		if err != nil {
-			h.log.LogAttrs(ctx, slog.LevelError, "notify: dedupe store failed",
-				append(attrs, slog.String("error", err.Error()))...)
-			WriteFail(w, http.StatusInternalServerError, "internal error")
-			return
-		}
-		switch st {
-		case dedupe.Done:
-			h.log.LogAttrs(ctx, slog.LevelInfo, "notify: duplicate of a processed notification", attrs...)
-			w.WriteHeader(h.success)
-			return
-		case dedupe.InProgress:
-			h.log.LogAttrs(ctx, slog.LevelInfo, "notify: notification already in progress", attrs...)
-			WriteFail(w, http.StatusServiceUnavailable, "in progress")
-			return
-		}
+	if h.store == nil {
+		o := h.process(ctx, n, attrs)
+		h.reply(w, o)
+		return
 	}
 
-	panicked, err := h.call(ctx, n, attrs)
-	// Record the outcome even if WeChat hung up: a claim left in progress
-	// would block every retry.
-	bg := context.WithoutCancel(ctx)
-	switch {
-	case panicked != nil:
-		h.release(bg, n, attrs)
-		if panicked == http.ErrAbortHandler {
-			panic(panicked) // the server's convention for aborting a response
-		}
+	claim, err := h.store.Begin(ctx, n.Envelope.ID)
+	if err == nil && claim.State != dedupe.Acquired && claim.State != dedupe.InProgress && claim.State != dedupe.Done {
+		err = fmt.Errorf("dedupe store returned invalid state %v", claim.State)
+	}
+	if err != nil {
+		h.log.LogAttrs(ctx, slog.LevelError, "notify: dedupe store failed",
+			append(attrs, slog.String("error", err.Error()))...)
 		WriteFail(w, http.StatusInternalServerError, "internal error")
-	case err == nil:
-		h.complete(bg, n, attrs)
+		return
+	}
+	switch claim.State {
+	case dedupe.Done:
+		h.log.LogAttrs(ctx, slog.LevelInfo, "notify: duplicate of a processed notification", attrs...)
 		w.WriteHeader(h.success)
+		return
+	case dedupe.InProgress:
+		h.log.LogAttrs(ctx, slog.LevelInfo, "notify: notification already in progress", attrs...)
+		WriteFail(w, http.StatusServiceUnavailable, "in progress")
+		return
+	}
+
+	// The callback keeps running if WeChat hangs up, until the claim's
+	// deadline: finishing is better than leaving work for the retry.
+	bg := context.WithoutCancel(ctx)
+	dctx, cancel := context.WithDeadline(bg, claim.Deadline)
+	defer cancel()
+	var o outcome
+	if ts, ok := h.store.(dedupe.TxStore); ok {
+		err := ts.RunInTx(dctx, claim, func(ctx context.Context) error {
+			o = h.process(ctx, n, attrs)
+			return o.err
+		})
+		switch {
+		case err == nil:
+		case o.err != nil: // the callback failed: rolled back
+			h.release(bg, claim, attrs)
+		case errors.Is(err, dedupe.ErrClaimLost):
+			h.log.LogAttrs(ctx, slog.LevelWarn, "notify: the claim lapsed before the callback finished; its transaction was rolled back, another delivery took over",
+				append(attrs, slog.Time("deadline", claim.Deadline))...)
+			o = outcome{err: err, status: http.StatusServiceUnavailable, message: "in progress"}
+		default: // the store's transaction failed
+			h.log.LogAttrs(ctx, slog.LevelError, "notify: dedupe transaction failed",
+				append(attrs, slog.String("error", err.Error()))...)
+			h.release(bg, claim, attrs)
+			o = outcome{err: err, status: http.StatusInternalServerError, message: "internal error"}
+		}
+	} else {
+		o = h.process(dctx, n, attrs)
+		if o.err == nil {
+			h.complete(bg, claim, attrs)
+		} else {
+			h.release(bg, claim, attrs)
+		}
+	}
+	h.reply(w, o)
+}
+
+func (h *handler) reply(w http.ResponseWriter, o outcome) {
+	if o.panicked == http.ErrAbortHandler {
+		panic(o.panicked) // the server's convention for aborting a response
+	}
+	if o.err == nil {
+		w.WriteHeader(h.success)
+		return
+	}
+	WriteFail(w, o.status, o.message)
+}
+
+// process runs dispatch and routes what it cannot handle to the default
+// handler or the OnInvalid hook.
+func (h *handler) process(ctx context.Context, n *Notification, attrs []slog.Attr) outcome {
+	o := h.call(ctx, "dispatch", attrs, func() error { return h.dispatch(ctx, n) })
+	if o.err == nil || o.panicked != nil {
+		return o
+	}
+	err := o.err
+	var unknown *UnknownEventError
+	switch {
+	case errors.Is(err, ErrUnknownEventType) && h.deflt != nil:
+		h.log.LogAttrs(ctx, slog.LevelInfo, "notify: no callback for the event type, running the default handler", attrs...)
+		return h.call(ctx, "default handler", attrs, func() error { return h.deflt(ctx, n) })
+	case errors.As(err, &unknown) && !unknown.NoCallback && h.onInvalid != nil,
+		errors.Is(err, ErrInvalidPlaintext) && h.onInvalid != nil:
+		inv := &Invalid{Notification: n, Reasons: reasons(err), Err: err}
+		h.log.LogAttrs(ctx, slog.LevelWarn, "notify: verified notification breaks the doc, handing it to OnInvalid",
+			append(attrs, slog.Any("reasons", inv.Reasons))...)
+		return h.call(ctx, "OnInvalid", attrs, func() error { return h.onInvalid(ctx, inv) })
 	case errors.Is(err, ErrUnknownEventType):
-		h.log.LogAttrs(ctx, slog.LevelWarn, "notify: unknown event type",
+		level := slog.LevelError
+		if h.unknown < 300 {
+			level = slog.LevelWarn
+		}
+		h.log.LogAttrs(ctx, level, "notify: unknown event type and no default handler",
 			append(attrs, slog.Int("status", h.unknown), slog.String("error", err.Error()))...)
 		if h.unknown < 300 {
-			h.complete(bg, n, attrs)
-			w.WriteHeader(h.unknown)
-			return
+			return outcome{}
 		}
-		h.release(bg, n, attrs)
-		WriteFail(w, h.unknown, "unknown event type")
-	default:
-		h.release(bg, n, attrs)
+		return outcome{err: err, status: h.unknown, message: "unknown event type"}
+	}
+	h.log.LogAttrs(ctx, slog.LevelError, "notify: dispatch failed",
+		append(attrs, slog.String("error", err.Error()))...)
+	return o
+}
+
+// call runs fn, turning an error or a panic into a failure outcome. Only a
+// panic's type and the stack are logged: the value may quote user data.
+func (h *handler) call(ctx context.Context, what string, attrs []slog.Attr, fn func() error) (o outcome) {
+	defer func() {
+		if v := recover(); v != nil {
+			o = outcome{err: errPanicked, panicked: v, status: http.StatusInternalServerError, message: "internal error"}
+			if v != http.ErrAbortHandler {
+				h.log.LogAttrs(ctx, slog.LevelError, "notify: "+what+" panicked",
+					append(attrs, slog.String("panic_type", fmt.Sprintf("%T", v)),
+						slog.String("stack", string(debug.Stack())))...)
+			}
+		}
+	}()
+	if err := fn(); err != nil {
 		msg := "processing failed"
 		var pm interface{ PublicMessage() string }
 		if errors.As(err, &pm) && pm.PublicMessage() != "" {
 			msg = pm.PublicMessage()
 		}
-		h.log.LogAttrs(ctx, slog.LevelError, "notify: dispatch failed",
-			append(attrs, slog.String("error", err.Error()))...)
-		WriteFail(w, http.StatusInternalServerError, msg)
-	}
-}
-
-// call runs dispatch, turning a panic into a non-nil panicked value. Only
-// the panic's type and the stack are logged: the value may quote user data.
-func (h *handler) call(ctx context.Context, n *Notification, attrs []slog.Attr) (panicked any, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			panicked = v
-			h.log.LogAttrs(ctx, slog.LevelError, "notify: dispatch panicked",
-				append(attrs, slog.String("panic_type", fmt.Sprintf("%T", v)),
-					slog.String("stack", string(debug.Stack())))...)
+		if what != "dispatch" {
+			h.log.LogAttrs(ctx, slog.LevelError, "notify: "+what+" failed",
+				append(attrs, slog.String("error", err.Error()))...)
 		}
-	}()
-	return nil, h.dispatch(ctx, n)
+		return outcome{err: err, status: http.StatusInternalServerError, message: msg}
+	}
+	return outcome{}
 }
 
-func (h *handler) complete(ctx context.Context, n *Notification, attrs []slog.Attr) {
-	if h.store == nil {
-		return
+// reasons lists the field errors of err, or its text.
+func reasons(err error) []string {
+	var ve *validate.Errors
+	if errors.As(err, &ve) && len(ve.Fields) > 0 {
+		out := make([]string, len(ve.Fields))
+		for i, f := range ve.Fields {
+			out[i] = f.Error()
+		}
+		return out
 	}
-	// The work is done: still acknowledge, or WeChat would redeliver it.
-	if err := h.store.Complete(ctx, n.Envelope.ID); err != nil {
+	var pe *PlaintextError
+	if errors.As(err, &pe) {
+		return []string{pe.Err.Error()}
+	}
+	return []string{err.Error()}
+}
+
+func (h *handler) complete(ctx context.Context, c dedupe.Claim, attrs []slog.Attr) {
+	// The work is done: acknowledge even if recording it fails, or WeChat
+	// would redeliver it.
+	err := h.store.Complete(ctx, c)
+	switch {
+	case err == nil:
+	case errors.Is(err, dedupe.ErrClaimLost):
+		h.log.LogAttrs(ctx, slog.LevelWarn, "notify: the claim lapsed before the callback finished; another delivery may have run it too (use a dedupe.TxStore, or a callback that finishes before the claim timeout)",
+			append(attrs, slog.Time("deadline", c.Deadline))...)
+	default:
 		h.log.LogAttrs(ctx, slog.LevelError, "notify: dedupe complete failed",
 			append(attrs, slog.String("error", err.Error()))...)
 	}
 }
 
-func (h *handler) release(ctx context.Context, n *Notification, attrs []slog.Attr) {
-	if h.store == nil {
-		return
-	}
-	if err := h.store.Release(ctx, n.Envelope.ID); err != nil {
+func (h *handler) release(ctx context.Context, c dedupe.Claim, attrs []slog.Attr) {
+	if err := h.store.Release(ctx, c); err != nil {
 		h.log.LogAttrs(ctx, slog.LevelError, "notify: dedupe release failed",
 			append(attrs, slog.String("error", err.Error()))...)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
 	"github.com/payscoregen/payscoregen/runtime/notify"
+	"github.com/payscoregen/payscoregen/runtime/validate"
 )
 
 // handlerEnv bundles a handler with its fixture, a log capture and a counter
@@ -243,27 +244,212 @@ func TestHandlerAbortHandlerPanicPropagates(t *testing.T) {
 	e.wantCalls(t, 2)
 }
 
+// Why: event types without a callback were acknowledged 204 and dropped.
 func TestHandlerUnknownEventType(t *testing.T) {
 	unknown := func(_ context.Context, n *notify.Notification, _ int32) error {
-		return fmt.Errorf("%w %q", notify.ErrUnknownEventType, n.Envelope.EventType)
+		return &notify.UnknownEventError{EventType: n.Envelope.EventType, NoCallback: true}
 	}
-	t.Run("default acknowledges", func(t *testing.T) {
+	t.Run("fails by default: WeChat retries", func(t *testing.T) {
 		e := newHandlerEnv(t, dedupe.NewMemoryStore(), unknown)
+		wantFail(t, e.send(t), http.StatusInternalServerError, "unknown event type")
+		wantFail(t, e.send(t), http.StatusInternalServerError, "unknown event type")
+		e.wantCalls(t, 2) // released each time
+		e.wantLog(t, "ERROR notify: unknown event type and no default handler")
+	})
+	t.Run("acknowledged only when asked", func(t *testing.T) {
+		e := newHandlerEnv(t, dedupe.NewMemoryStore(), unknown, notify.WithUnknownEventStatus(http.StatusOK))
 		wantSuccess(t, e.send(t), http.StatusNoContent)
 		wantSuccess(t, e.send(t), http.StatusNoContent)
 		e.wantCalls(t, 1) // marked done
 		e.wantLog(t, "WARN notify: unknown event type")
 	})
-	t.Run("default follows success status", func(t *testing.T) {
-		e := newHandlerEnv(t, dedupe.NewMemoryStore(), unknown, notify.WithSuccessStatus(http.StatusOK))
-		wantSuccess(t, e.send(t), http.StatusOK)
+	t.Run("default handler takes it", func(t *testing.T) {
+		var got atomic.Int32
+		fail := atomic.Bool{}
+		fail.Store(true)
+		e := newHandlerEnv(t, dedupe.NewMemoryStore(), unknown, notify.WithDefault(func(_ context.Context, n *notify.Notification) error {
+			got.Add(1)
+			if n.Envelope.ID != "EV-2018022511223320873" || len(n.Body) == 0 {
+				t.Errorf("default handler got %v", n)
+			}
+			if fail.Swap(false) {
+				return errors.New("default failed")
+			}
+			return nil
+		}))
+		wantFail(t, e.send(t), http.StatusInternalServerError, "processing failed")
+		wantSuccess(t, e.send(t), http.StatusNoContent)
+		wantSuccess(t, e.send(t), http.StatusNoContent)
+		if got.Load() != 2 {
+			t.Fatalf("default handler ran %d times, want 2", got.Load())
+		}
 	})
-	t.Run("failure status retries", func(t *testing.T) {
-		e := newHandlerEnv(t, dedupe.NewMemoryStore(), unknown, notify.WithUnknownEventStatus(http.StatusNotImplemented))
-		wantFail(t, e.send(t), http.StatusNotImplemented, "unknown event type")
-		wantFail(t, e.send(t), http.StatusNotImplemented, "unknown event type")
-		e.wantCalls(t, 2) // released each time
+	t.Run("an undocumented type goes to OnInvalid", func(t *testing.T) {
+		var inv *notify.Invalid
+		e := newHandlerEnv(t, dedupe.NewMemoryStore(), func(_ context.Context, n *notify.Notification, _ int32) error {
+			return &notify.UnknownEventError{EventType: n.Envelope.EventType}
+		}, notify.WithInvalidHandler(func(_ context.Context, i *notify.Invalid) error { inv = i; return nil }))
+		wantSuccess(t, e.send(t), http.StatusNoContent)
+		if inv == nil || len(inv.Reasons) != 1 || !strings.Contains(inv.Reasons[0], "unknown event type") {
+			t.Fatalf("OnInvalid got %v", inv)
+		}
 	})
+}
+
+// Why: a verified notification whose resource breaks the doc got 500 on
+// every delivery for 3 days and never reached user code.
+func TestHandlerInvalidGoesToOnInvalid(t *testing.T) {
+	invalid := func(context.Context, *notify.Notification, int32) error {
+		return &notify.PlaintextError{Err: &validate.Errors{Type: "payscore.AuthorizationNotifyData", Fields: []*validate.FieldError{
+			{Path: "openid", Err: errors.New("exactly one of openid, sub_openid must be present")},
+			{Path: "mch_id", Err: errors.New("differs from mchid")},
+		}}}
+	}
+	t.Run("without a hook it fails, as before", func(t *testing.T) {
+		e := newHandlerEnv(t, dedupe.NewMemoryStore(), invalid)
+		wantFail(t, e.send(t), http.StatusInternalServerError, "invalid notification data")
+	})
+	var calls []*notify.Invalid
+	hookErr := errors.New("dead-letter table unavailable")
+	e := newHandlerEnv(t, dedupe.NewMemoryStore(), invalid, notify.WithInvalidHandler(func(_ context.Context, i *notify.Invalid) error {
+		calls = append(calls, i)
+		if len(calls) == 1 {
+			return hookErr
+		}
+		return nil
+	}))
+	// The hook failed: not acknowledged, WeChat retries.
+	wantFail(t, e.send(t), http.StatusInternalServerError, "processing failed")
+	// The hook kept it: acknowledged and marked processed.
+	wantSuccess(t, e.send(t), http.StatusNoContent)
+	wantSuccess(t, e.send(t), http.StatusNoContent)
+	e.wantCalls(t, 2)
+	if len(calls) != 2 {
+		t.Fatalf("OnInvalid ran %d times, want 2", len(calls))
+	}
+	inv := calls[1]
+	if !bytes.Equal(inv.Notification.Body, e.body) || !bytes.Equal(inv.Notification.Plaintext, e.f.plaintext) {
+		t.Error("OnInvalid did not get the verified body and plaintext")
+	}
+	if len(inv.Reasons) != 2 || !strings.HasPrefix(inv.Reasons[0], "openid: ") || !strings.HasPrefix(inv.Reasons[1], "mch_id: ") {
+		t.Errorf("Reasons = %q", inv.Reasons)
+	}
+	if strings.Contains(inv.String(), string(e.f.plaintext)) {
+		t.Error("Invalid.String prints the plaintext")
+	}
+	e.wantLog(t, "WARN notify: verified notification breaks the doc, handing it to OnInvalid")
+	e.wantLog(t, "dead-letter table unavailable")
+}
+
+func TestNewEventHandlerRefusesToLoseEvents(t *testing.T) {
+	f := newFixture(t)
+	dispatch := func(context.Context, *notify.Notification) error { return nil }
+	onInvalid := func(context.Context, *notify.Invalid) error { return nil }
+	routes := []notify.EventRoute{
+		{EventType: "PAYSCORE.USER_OPEN_SERVICE", Callback: "OnUserOpenService", Handled: true},
+		{EventType: "PAYSCORE.USER_CLOSE_SERVICE", Callback: "OnUserCloseService"},
+	}
+	_, err := notify.NewEventHandler(f.parser, nil, notify.Events{Dispatch: dispatch, OnInvalid: onInvalid, Routes: routes})
+	if !errors.Is(err, notify.ErrInvalidConfig) || !strings.Contains(err.Error(), "OnUserCloseService (PAYSCORE.USER_CLOSE_SERVICE)") {
+		t.Fatalf("missing callback: err = %v", err)
+	}
+	_, err = notify.NewEventHandler(f.parser, nil, notify.Events{Dispatch: dispatch, Routes: routes[:1]})
+	if !errors.Is(err, notify.ErrInvalidConfig) || !strings.Contains(err.Error(), "OnInvalid is nil") {
+		t.Fatalf("missing OnInvalid: err = %v", err)
+	}
+	if _, err := notify.NewEventHandler(nil, nil, notify.Events{Dispatch: dispatch, OnInvalid: onInvalid}); err == nil {
+		t.Fatal("nil parser accepted")
+	}
+	if _, err := notify.NewEventHandler(f.parser, nil, notify.Events{OnInvalid: onInvalid}); err == nil {
+		t.Fatal("nil dispatch accepted")
+	}
+	h, err := notify.NewEventHandler(f.parser, nil, notify.Events{Dispatch: dispatch, Default: dispatch, OnInvalid: onInvalid, Routes: routes})
+	if err != nil || h == nil {
+		t.Fatalf("with a default: %v", err)
+	}
+}
+
+// Why: a claim lasted the whole retention, so a hung callback whose
+// delivery WeChat gave up on made every redelivery a 503 for 3 days.
+func TestHandlerHungCallbackFreesTheIDAtTheClaimDeadline(t *testing.T) {
+	store := dedupe.NewMemoryStore(dedupe.WithClaimTimeout(300 * time.Millisecond))
+	hung := make(chan struct{})
+	var deadlineSeen atomic.Bool
+	e := newHandlerEnv(t, store, func(ctx context.Context, _ *notify.Notification, call int32) error {
+		if call == 1 {
+			<-ctx.Done() // canceled at the claim's deadline
+			deadlineSeen.Store(errors.Is(ctx.Err(), context.DeadlineExceeded))
+			<-hung // and then it hangs on regardless
+			return nil
+		}
+		return nil
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	first := make(chan *httptest.ResponseRecorder)
+	go func() { first <- e.serve(e.f.request(t, e.body).WithContext(ctx)) }()
+	time.Sleep(100 * time.Millisecond)
+	wantFail(t, e.send(t), http.StatusServiceUnavailable, "in progress")
+	cancel() // WeChat hangs up
+	time.Sleep(350 * time.Millisecond)
+	// The redelivery 15 s later (here: after the 300 ms claim) is processed.
+	wantSuccess(t, e.send(t), http.StatusNoContent)
+	wantSuccess(t, e.send(t), http.StatusNoContent)
+	e.wantCalls(t, 2)
+	if !deadlineSeen.Load() {
+		t.Error("the hung callback's context was not canceled at the claim deadline")
+	}
+	close(hung)
+	<-first
+	e.wantLog(t, "the claim lapsed before the callback finished")
+}
+
+// txStore is a dedupe.TxStore over the memory store that records what ran
+// inside its transactions.
+type txStore struct {
+	*dedupe.MemoryStore
+	committed, rolledBack atomic.Int32
+}
+
+type txMark struct{}
+
+func (s *txStore) RunInTx(ctx context.Context, c dedupe.Claim, fn func(context.Context) error) error {
+	if err := fn(context.WithValue(ctx, txMark{}, true)); err != nil {
+		s.rolledBack.Add(1)
+		return err
+	}
+	if err := s.Complete(ctx, c); err != nil {
+		s.rolledBack.Add(1)
+		return err
+	}
+	s.committed.Add(1)
+	return nil
+}
+
+func TestHandlerRunsCallbacksInTheStoresTransaction(t *testing.T) {
+	store := &txStore{MemoryStore: dedupe.NewMemoryStore()}
+	var inInvalid atomic.Bool
+	e := newHandlerEnv(t, store, func(ctx context.Context, _ *notify.Notification, call int32) error {
+		if ctx.Value(txMark{}) == nil {
+			t.Error("dispatch ran outside the transaction")
+		}
+		switch call {
+		case 1:
+			return errors.New("failed")
+		case 2:
+			return &notify.PlaintextError{Err: errors.New("bad")}
+		}
+		return nil
+	}, notify.WithInvalidHandler(func(ctx context.Context, _ *notify.Invalid) error {
+		inInvalid.Store(ctx.Value(txMark{}) != nil)
+		return nil
+	}))
+	wantFail(t, e.send(t), http.StatusInternalServerError, "processing failed")
+	wantSuccess(t, e.send(t), http.StatusNoContent) // OnInvalid kept it, in the transaction
+	wantSuccess(t, e.send(t), http.StatusNoContent) // Done
+	e.wantCalls(t, 2)
+	if store.committed.Load() != 1 || store.rolledBack.Load() != 1 || !inInvalid.Load() {
+		t.Fatalf("committed %d, rolled back %d, OnInvalid in tx %v", store.committed.Load(), store.rolledBack.Load(), inInvalid.Load())
+	}
 }
 
 func TestHandlerOptionValidation(t *testing.T) {
@@ -297,28 +483,28 @@ type ctxStore struct {
 	state    dedupe.State
 }
 
-func (s *ctxStore) Begin(ctx context.Context, id string) (dedupe.State, error) {
+func (s *ctxStore) Begin(ctx context.Context, id string) (dedupe.Claim, error) {
 	if s.beginErr != nil || s.state != 0 {
-		return s.state, s.beginErr
+		return dedupe.Claim{ID: id, State: s.state}, s.beginErr
 	}
 	if err := ctx.Err(); err != nil {
-		return 0, err
+		return dedupe.Claim{}, err
 	}
 	return s.Store.Begin(ctx, id)
 }
 
-func (s *ctxStore) Complete(ctx context.Context, id string) error {
+func (s *ctxStore) Complete(ctx context.Context, c dedupe.Claim) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.Store.Complete(ctx, id)
+	return s.Store.Complete(ctx, c)
 }
 
-func (s *ctxStore) Release(ctx context.Context, id string) error {
+func (s *ctxStore) Release(ctx context.Context, c dedupe.Claim) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.Store.Release(ctx, id)
+	return s.Store.Release(ctx, c)
 }
 
 func TestHandlerReleasesAfterClientGone(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // Header names and algorithm identifiers used by WeChat Pay APIv3.
@@ -50,10 +51,10 @@ var (
 	ErrInvalidConfig = errors.New("notify: invalid config")
 
 	// ErrUnknownEventType is for generated dispatchers to return (wrapped or
-	// not) when Envelope.EventType has no handler. NewHandler logs a warning
-	// and, by default, acknowledges the notification with the success status
-	// and marks it done, so WeChat stops retrying an event this program
-	// cannot handle; WithUnknownEventStatus changes that reply.
+	// not) when Envelope.EventType has no handler. The handler passes the
+	// notification to its default handler (WithDefault) or, for an event
+	// type the spec does not list, to its OnInvalid hook; without either it
+	// fails the delivery (WithUnknownEventStatus) so nothing is dropped.
 	ErrUnknownEventType = errors.New("notify: unknown event type")
 )
 
@@ -129,7 +130,10 @@ type Resource struct {
 
 // Notification is a verified and decrypted notification.
 type Notification struct {
-	Envelope  Envelope
+	Envelope Envelope
+	// Body is the signed request body exactly as received and verified (the
+	// envelope, with the resource still encrypted).
+	Body      []byte
 	Plaintext []byte    // decrypted resource, usually JSON
 	Serial    string    // Wechatpay-Serial that verified the signature
 	Timestamp time.Time // Wechatpay-Timestamp
@@ -157,4 +161,71 @@ func clip(s string, n int) string {
 		return s
 	}
 	return s[:n] + "..."
+}
+
+// Limits of the envelope, from the APIv3 notification pages (the same on
+// every Pay Score notification; spec/acquiringbank/authorization_notify.yaml
+// and a test keep them in step). Lengths count characters.
+const (
+	MaxIDLength             = 36 // id string[1,36], the dedupe key
+	MaxCreateTimeLength     = 32 // create_time string[1,32], RFC 3339
+	MaxEventTypeLength      = 32 // event_type string[1,32]
+	MaxResourceTypeLength   = 32 // resource_type string[1,32]
+	MaxSummaryLength        = 64 // summary string[1,64], optional
+	MaxNonceLength          = 16 // resource.nonce string[1,16]
+	MaxAssociatedDataLength = 16 // resource.associated_data string[0,16]
+	MaxOriginalTypeLength   = 32 // resource.original_type
+)
+
+// EnvelopeError reports a verified envelope that breaks a documented
+// limit. It wraps ErrMalformed. Reason never quotes the field's value,
+// except for resource.original_type, a fixed word.
+type EnvelopeError struct {
+	Field  string // e.g. "id", "resource.nonce"
+	Reason string // e.g. "too long: 40 characters, maximum 36"
+}
+
+func (e *EnvelopeError) Error() string {
+	return ErrMalformed.Error() + ": " + e.Field + ": " + e.Reason
+}
+
+// Unwrap returns ErrMalformed.
+func (e *EnvelopeError) Unwrap() error { return ErrMalformed }
+
+// CheckEnvelope checks env against the documented limits: id, create_time
+// (RFC 3339), event_type, resource_type and resource.ciphertext and nonce
+// present; the lengths above. Parser.Parse calls it; the algorithm is
+// checked when decrypting.
+func CheckEnvelope(env *Envelope) error {
+	type rule struct {
+		field    string
+		value    string
+		required bool
+		max      int
+	}
+	for _, r := range [...]rule{
+		{"id", env.ID, true, MaxIDLength},
+		{"create_time", env.CreateTime, true, MaxCreateTimeLength},
+		{"event_type", env.EventType, true, MaxEventTypeLength},
+		{"resource_type", env.ResourceType, true, MaxResourceTypeLength},
+		{"summary", env.Summary, false, MaxSummaryLength},
+		{"resource.ciphertext", env.Resource.Ciphertext, true, 0},
+		{"resource.nonce", env.Resource.Nonce, true, MaxNonceLength},
+		{"resource.associated_data", env.Resource.AssociatedData, false, MaxAssociatedDataLength},
+		{"resource.original_type", env.Resource.OriginalType, false, MaxOriginalTypeLength},
+	} {
+		if r.value == "" {
+			if r.required {
+				return &EnvelopeError{Field: r.field, Reason: "required"}
+			}
+			continue
+		}
+		if n := utf8.RuneCountInString(r.value); r.max > 0 && n > r.max {
+			return &EnvelopeError{Field: r.field, Reason: fmt.Sprintf("too long: %d characters, maximum %d", n, r.max)}
+		}
+	}
+	if _, err := time.Parse(time.RFC3339, env.CreateTime); err != nil {
+		return &EnvelopeError{Field: "create_time", Reason: "not an RFC 3339 time (2015-05-20T13:29:35+08:00)"}
+	}
+	return nil
 }

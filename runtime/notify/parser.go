@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -68,11 +69,12 @@ func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // Parser verifies and decrypts notifications. It is safe for concurrent use.
 type Parser struct {
-	aead     cipher.AEAD
-	verifier auth.Verifier
-	window   time.Duration
-	maxBody  int64
-	now      func() time.Time
+	aead          cipher.AEAD
+	verifier      auth.Verifier
+	window        time.Duration
+	maxBody       int64
+	now           func() time.Time
+	originalTypes []string // allowed resource.original_type values; empty: any
 }
 
 // NewParser validates cfg and builds the AES-GCM cipher once.
@@ -133,6 +135,19 @@ func (p *Parser) LimitBody(n int64) *Parser {
 	return &q
 }
 
+// ExpectOriginalType returns a Parser sharing p's key and verifier that
+// rejects a notification whose resource.original_type is present and not
+// one of types (Pay Score sends "payscore"). Generated handlers call it with
+// the values their spec lists.
+func (p *Parser) ExpectOriginalType(types ...string) *Parser {
+	if p == nil || len(types) == 0 {
+		return p
+	}
+	q := *p
+	q.originalTypes = append([]string(nil), types...)
+	return &q
+}
+
 type signedHeaders struct {
 	signature string
 	timestamp string // as sent: it is part of the signed message
@@ -143,9 +158,13 @@ type signedHeaders struct {
 
 // Parse reads r's body, verifies the notification and decrypts its resource.
 // Nothing from the body is trusted, or even decoded, before the signature is
-// verified. Errors wrap one of ErrBodyTooLarge, ErrReadBody, ErrHeader
+// verified. The verified body must be strict JSON (no invalid UTF-8, no
+// unpaired surrogate escapes, no member name repeated exactly or up to
+// case) and the envelope must keep the documented limits (see
+// CheckEnvelope). Errors wrap one of ErrBodyTooLarge, ErrReadBody, ErrHeader
 // (*HeaderError), ErrStaleTimestamp (*TimestampError), ErrSignature
-// (*SignatureError), ErrMalformed, ErrUnsupportedAlgorithm or ErrDecrypt.
+// (*SignatureError), ErrMalformed (*EnvelopeError for a broken limit),
+// ErrUnsupportedAlgorithm or ErrDecrypt.
 func (p *Parser) Parse(r *http.Request) (*Notification, error) {
 	// Headers and timestamp are checked before reading the body: they are
 	// cheap and reject most junk early.
@@ -177,9 +196,18 @@ func (p *Parser) Parse(r *http.Request) (*Notification, error) {
 		return nil, &SignatureError{Serial: h.serial, Cause: err}
 	}
 
-	n := &Notification{Serial: h.serial, Timestamp: ts, Nonce: h.nonce}
+	if err := checkStrictJSON(body); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	n := &Notification{Serial: h.serial, Timestamp: ts, Nonce: h.nonce, Body: body}
 	if err := decodeEnvelope(body, &n.Envelope); err != nil {
 		return nil, err
+	}
+	if err := CheckEnvelope(&n.Envelope); err != nil {
+		return nil, err
+	}
+	if t := n.Envelope.Resource.OriginalType; t != "" && len(p.originalTypes) > 0 && !slices.Contains(p.originalTypes, t) {
+		return nil, &EnvelopeError{Field: "resource.original_type", Reason: strconv.Quote(clip(t, 32)) + " is not " + strings.Join(p.originalTypes, " or ")}
 	}
 	if n.Plaintext, err = p.decrypt(&n.Envelope.Resource); err != nil {
 		return nil, err
@@ -266,10 +294,6 @@ func (p *Parser) readBody(r *http.Request) ([]byte, error) {
 func decodeEnvelope(body []byte, env *Envelope) error {
 	if err := json.Unmarshal(body, env); err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformed, safeJSONError(err))
-	}
-	if env.ID == "" {
-		// The id is the deduplication key.
-		return fmt.Errorf("%w: missing id", ErrMalformed)
 	}
 	return nil
 }

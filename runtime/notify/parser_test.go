@@ -286,7 +286,8 @@ func parseErrorCases() []errorCase {
 		{
 			name:  "missing resource",
 			build: signedEnvelope(func(_ *testing.T, _ *fixture, e *notify.Envelope) { e.Resource = notify.Resource{} }),
-			want:  notify.ErrUnsupportedAlgorithm,
+			want:  notify.ErrMalformed,
+			check: envelopeFieldIs("resource.ciphertext"),
 		},
 		{
 			name: "broken GCM tag",
@@ -334,7 +335,7 @@ func parseErrorCases() []errorCase {
 	}
 	// The doc example's nonce "fdasflkja484w" has 13 bytes; GCM needs 12.
 	// The 12-byte one is the right size but not the nonce used to encrypt.
-	for _, nonce := range []string{"", "fdasflkja484", "fdasflkja484w", "fdasflkja48", strings.Repeat("n", 100)} {
+	for _, nonce := range []string{"fdasflkja484", "fdasflkja484w", "fdasflkja48"} {
 		cases = append(cases, errorCase{
 			name: fmt.Sprintf("resource nonce of %d bytes", len(nonce)),
 			build: signedEnvelope(func(_ *testing.T, _ *fixture, e *notify.Envelope) {
@@ -343,6 +344,8 @@ func parseErrorCases() []errorCase {
 			want: notify.ErrDecrypt,
 		})
 	}
+	cases = append(cases, envelopeLimitCases()...)
+	cases = append(cases, strictJSONCases()...)
 	for _, h := range []string{notify.HeaderSignature, notify.HeaderTimestamp, notify.HeaderNonce, notify.HeaderSerial} {
 		cases = append(cases,
 			errorCase{name: "missing " + h, build: withHeader(h, ""), want: notify.ErrHeader, check: headerIs(h, "missing")},
@@ -510,5 +513,89 @@ func TestConfigRedactsKey(t *testing.T) {
 		if strings.Contains(s, key) {
 			t.Errorf("formatted Config leaks the key: %s", s)
 		}
+	}
+}
+
+func envelopeFieldIs(field string) func(t *testing.T, err error) {
+	return func(t *testing.T, err error) {
+		t.Helper()
+		var ee *notify.EnvelopeError
+		if !errors.As(err, &ee) || ee.Field != field {
+			t.Fatalf("err = %v, want an *EnvelopeError for %s", err, field)
+		}
+	}
+}
+
+// Why: envelope limits were not enforced (id <= 36, create_time RFC 3339,
+// resource_type, resource.original_type, nonce, associated_data).
+func envelopeLimitCases() []errorCase {
+	type mut = func(e *notify.Envelope)
+	cases := []struct {
+		name, field string
+		m           mut
+	}{
+		{"id of 37 characters", "id", func(e *notify.Envelope) { e.ID = "EV-" + strings.Repeat("1", 34) }},
+		{"no id", "id", func(e *notify.Envelope) { e.ID = "" }},
+		{"create_time yyyyMMddHHmmss", "create_time", func(e *notify.Envelope) { e.CreateTime = "20150520132935" }},
+		{"create_time without zone", "create_time", func(e *notify.Envelope) { e.CreateTime = "2015-05-20T13:29:35" }},
+		{"no create_time", "create_time", func(e *notify.Envelope) { e.CreateTime = "" }},
+		{"no event_type", "event_type", func(e *notify.Envelope) { e.EventType = "" }},
+		{"event_type of 33 characters", "event_type", func(e *notify.Envelope) { e.EventType = strings.Repeat("E", 33) }},
+		{"no resource_type", "resource_type", func(e *notify.Envelope) { e.ResourceType = "" }},
+		{"resource_type of 33 characters", "resource_type", func(e *notify.Envelope) { e.ResourceType = strings.Repeat("r", 33) }},
+		{"summary of 65 characters", "summary", func(e *notify.Envelope) { e.Summary = strings.Repeat("授", 65) }},
+		{"resource nonce of 0 bytes", "resource.nonce", func(e *notify.Envelope) { e.Resource.Nonce = "" }},
+		{"resource nonce of 100 bytes", "resource.nonce", func(e *notify.Envelope) { e.Resource.Nonce = strings.Repeat("n", 100) }},
+		{"associated_data of 17 bytes", "resource.associated_data", func(e *notify.Envelope) { e.Resource.AssociatedData = strings.Repeat("a", 17) }},
+		{"original_type of 33 bytes", "resource.original_type", func(e *notify.Envelope) { e.Resource.OriginalType = strings.Repeat("o", 33) }},
+	}
+	var out []errorCase
+	for _, c := range cases {
+		out = append(out, errorCase{
+			name:  c.name,
+			build: signedEnvelope(func(_ *testing.T, _ *fixture, e *notify.Envelope) { c.m(e) }),
+			want:  notify.ErrMalformed,
+			check: envelopeFieldIs(c.field),
+		})
+	}
+	return out
+}
+
+// Why: duplicate and case-variant keys were accepted ("id":"A","ID":"B"
+// gave id B) and invalid UTF-8 ids were replaced with U+FFFD.
+func strictJSONCases() []errorCase {
+	edit := func(name string, f func(body string) string, wantText string) errorCase {
+		return errorCase{
+			name: name,
+			build: func(t *testing.T, fx *fixture) (*http.Request, []byte) {
+				body := []byte(f(string(fx.body(t))))
+				return fx.request(t, body), body
+			},
+			want: notify.ErrMalformed,
+			check: func(t *testing.T, err error) {
+				t.Helper()
+				if !strings.Contains(err.Error(), wantText) {
+					t.Fatalf("err = %v, want it to say %q", err, wantText)
+				}
+			},
+		}
+	}
+	repeat := func(member string) func(string) string {
+		return func(b string) string { return strings.Replace(b, "{", "{"+member+",", 1) }
+	}
+	return []errorCase{
+		edit("id repeated", repeat(`"id":"EV-A"`), "repeats an earlier member"),
+		edit("ID beside id", repeat(`"ID":"EV-B"`), "repeats an earlier member"),
+		edit("Id escaped beside id", repeat(`"\u0049d":"EV-B"`), "repeats an earlier member"),
+		edit("Kelvin-sign case variant", repeat(`"\u212Aey":1,"key":2`), "repeats an earlier member"),
+		edit("nested repeat", func(b string) string {
+			return strings.Replace(b, `"resource":{`, `"resource":{"Nonce":"x",`, 1)
+		}, "repeats an earlier member"),
+		edit("invalid UTF-8 in id", func(b string) string {
+			return strings.Replace(b, `"EV-2018022511223320873"`, "\"EV-\xff\"", 1)
+		}, "invalid UTF-8"),
+		edit("lone surrogate escape in id", func(b string) string {
+			return strings.Replace(b, `"EV-2018022511223320873"`, `"EV-\ud800"`, 1)
+		}, "unpaired surrogate"),
 	}
 }
