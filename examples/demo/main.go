@@ -348,7 +348,7 @@ func (m *merchant) setKeys(cfg sim.Config) error {
 	if err != nil {
 		return err
 	}
-	h := payscore.NewAuthorizationNotifyHandler(parser, dedupe.NewMemoryStore(), payscore.AuthorizationNotifyHandlers{
+	h, err := payscore.NewAuthorizationNotifyHandler(parser, dedupe.NewMemoryStore(), payscore.AuthorizationNotifyHandlers{
 		OnUserOpenService: func(_ context.Context, ev *payscore.UserOpenServiceEvent) error {
 			m.mu.Lock()
 			m.opens++
@@ -360,7 +360,16 @@ func (m *merchant) setKeys(cfg sim.Config) error {
 			m.close <- ev
 			return nil
 		},
+		// A verified notification that breaks the doc: keep it for review
+		// (a real merchant stores inv.Notification.Body and inv.Reasons).
+		OnInvalid: func(_ context.Context, inv *notify.Invalid) error {
+			fmt.Fprintf(os.Stderr, "demo: invalid notification %s: %v\n", inv.Notification.Envelope.ID, inv.Reasons)
+			return nil
+		},
 	}, notify.WithLogger(nil))
+	if err != nil {
+		return err
+	}
 	m.mu.Lock()
 	m.handler = h
 	m.mu.Unlock()

@@ -169,7 +169,8 @@ func (*UserCloseServiceEvent) isAuthorizationNotifyEvent() {}
 // DecodeAuthorizationNotifyEvent decodes a verified notification (from notify.Parser.Parse) by its
 // event_type. An event type the spec does not list is a *notify.UnknownEventError (errors.Is
 // notify.ErrUnknownEventType); a resource that does not decode or validate is a
-// *notify.PlaintextError.
+// *notify.PlaintextError. A resource whose user_service_status contradicts event_type is a
+// *notify.PlaintextError holding a *notify.EventStatusError.
 func DecodeAuthorizationNotifyEvent(n *notify.Notification) (AuthorizationNotifyEvent, error) {
 	switch n.Envelope.EventType {
 	case UserOpenServiceEventType:
@@ -177,10 +178,16 @@ func DecodeAuthorizationNotifyEvent(n *notify.Notification) (AuthorizationNotify
 		if err != nil {
 			return nil, err
 		}
+		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_OPEN_SERVICE", string(d.UserServiceStatus)); err != nil {
+			return nil, err
+		}
 		return &UserOpenServiceEvent{Envelope: n.Envelope, Data: *d}, nil
 	case UserCloseServiceEventType:
 		d, err := DecodeAuthorizationNotifyData(n.Plaintext)
 		if err != nil {
+			return nil, err
+		}
+		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_CLOSE_SERVICE", string(d.UserServiceStatus)); err != nil {
 			return nil, err
 		}
 		return &UserCloseServiceEvent{Envelope: n.Envelope, Data: *d}, nil
@@ -200,7 +207,7 @@ func DecodeAuthorizationNotifyEvent(n *notify.Notification) (AuthorizationNotify
 // ParseAuthorizationNotify does not deduplicate: claim n.Envelope.ID in a dedupe.Store first, as
 // NewAuthorizationNotifyHandler does.
 func ParseAuthorizationNotify(p *notify.Parser, r *http.Request) (AuthorizationNotifyEvent, *notify.Notification, error) {
-	n, err := p.LimitBody(AuthorizationNotifyMaxBodyBytes).Parse(r)
+	n, err := p.LimitBody(AuthorizationNotifyMaxBodyBytes).ExpectOriginalType("payscore").Parse(r)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -210,17 +217,28 @@ func ParseAuthorizationNotify(p *notify.Parser, r *http.Request) (AuthorizationN
 
 // AuthorizationNotifyHandlers holds the callbacks of NewAuthorizationNotifyHandler, one per event
 // type. Given a dedupe.Store, a callback runs once per notification id; return an error to have WeChat
-// deliver the notification again. A nil callback leaves its event type unhandled.
+// deliver the notification again. Its context is canceled at the claim's deadline (the store's claim
+// timeout). With a pgstore.Store it runs in the store's transaction, pgstore.Tx(ctx): updates made in
+// it commit with the "processed" mark.
+//
+// Every event type needs a callback unless Default is set, and OnInvalid is required:
+// NewAuthorizationNotifyHandler refuses to build a handler that would drop a notification.
 type AuthorizationNotifyHandlers struct {
 	// OnUserOpenService handles PAYSCORE.USER_OPEN_SERVICE: 授权成功通知的类型为PAYSCORE.USER_OPEN_SERVICE
 	OnUserOpenService func(ctx context.Context, ev *UserOpenServiceEvent) error
 	// OnUserCloseService handles PAYSCORE.USER_CLOSE_SERVICE: 解除授权成功通知的类型为PAYSCORE.USER_CLOSE_SERVICE
 	OnUserCloseService func(ctx context.Context, ev *UserCloseServiceEvent) error
+	// Default takes verified notifications of an event type whose callback is nil, undecoded.
+	Default func(ctx context.Context, n *notify.Notification) error
+	// OnInvalid takes verified notifications that break the doc (a resource that does not decode or
+	// validate, a status that contradicts event_type, an event type the spec does not list), with the
+	// reasons; they are acknowledged once it returns nil. Required.
+	OnInvalid func(ctx context.Context, inv *notify.Invalid) error
 }
 
 // Dispatch decodes a verified notification by event type and runs its callback; it is the
 // notify.Dispatch of NewAuthorizationNotifyHandler. An event type without a callback is a
-// *notify.UnknownEventError, whatever its resource holds.
+// *notify.UnknownEventError, whatever its resource holds, which the handler hands to h.Default.
 func (h AuthorizationNotifyHandlers) Dispatch(ctx context.Context, n *notify.Notification) error {
 	switch n.Envelope.EventType {
 	case UserOpenServiceEventType:
@@ -231,6 +249,9 @@ func (h AuthorizationNotifyHandlers) Dispatch(ctx context.Context, n *notify.Not
 		if err != nil {
 			return err
 		}
+		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_OPEN_SERVICE", string(d.UserServiceStatus)); err != nil {
+			return err
+		}
 		return h.OnUserOpenService(ctx, &UserOpenServiceEvent{Envelope: n.Envelope, Data: *d})
 	case UserCloseServiceEventType:
 		if h.OnUserCloseService == nil {
@@ -238,6 +259,9 @@ func (h AuthorizationNotifyHandlers) Dispatch(ctx context.Context, n *notify.Not
 		}
 		d, err := DecodeAuthorizationNotifyData(n.Plaintext)
 		if err != nil {
+			return err
+		}
+		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_CLOSE_SERVICE", string(d.UserServiceStatus)); err != nil {
 			return err
 		}
 		return h.OnUserCloseService(ctx, &UserCloseServiceEvent{Envelope: n.Envelope, Data: *d})
@@ -250,10 +274,10 @@ func (h AuthorizationNotifyHandlers) Dispatch(ctx context.Context, n *notify.Not
 //
 // 微信支付分通过授权/解除授权服务通知接口将用户通过授权/解除授权服务消息通知给商户
 //
-// It is notify.NewHandler with h.Dispatch: it verifies the Wechatpay-Signature with p, decrypts the
-// resource, claims Envelope.ID in store (nil disables duplicate protection; share one store between
-// instances), decodes and validates the resource and runs the callback of its event type. The body
-// limit is AuthorizationNotifyMaxBodyBytes (or p's, if lower).
+// It is notify.NewEventHandler with h.Dispatch: it verifies the Wechatpay-Signature with p, decrypts
+// the resource, claims Envelope.ID in store (nil disables duplicate protection; share one store
+// between instances), decodes and validates the resource and runs the callback of its event type. The
+// body limit is AuthorizationNotifyMaxBodyBytes (or p's, if lower).
 //
 // Replies as the doc asks: 200 or 204 (204 unless notify.WithSuccessStatus(200)) with no body on
 // success; 4xx or 5xx with {"code":"FAIL","message":"..."} on failure, after which WeChat delivers it
@@ -261,15 +285,24 @@ func (h AuthorizationNotifyHandlers) Dispatch(ctx context.Context, n *notify.Not
 // for up to 72h. A callback error or panic is a 500 and releases the claim, so the next delivery runs
 // it again.
 //
-// An event type without a callback (not in the spec, or a nil field of h) is acknowledged and logged
-// as a warning by default, since redelivery cannot make it succeed; pass
-// notify.WithUnknownEventStatus(503) to have WeChat deliver it again instead. It panics if every
-// callback of h is nil.
+// A verified notification of an event type with a nil callback goes to h.Default; one that breaks the
+// doc goes to h.OnInvalid. The error (wrapping notify.ErrInvalidConfig) names every callback that is
+// missing when h.Default is nil, and says so when h.OnInvalid is nil.
 //
 // Doc page: 授权/解除授权服务回调通知, updated 2022.06.16 (seed 003_be7d0e738b2c0d70.txt).
-func NewAuthorizationNotifyHandler(p *notify.Parser, store dedupe.Store, h AuthorizationNotifyHandlers, opts ...notify.HandlerOption) http.Handler {
-	if h.OnUserOpenService == nil && h.OnUserCloseService == nil {
-		panic("payscore: NewAuthorizationNotifyHandler: every callback is nil")
-	}
-	return notify.NewHandler(p.LimitBody(AuthorizationNotifyMaxBodyBytes), store, h.Dispatch, opts...)
+func NewAuthorizationNotifyHandler(p *notify.Parser, store dedupe.Store, h AuthorizationNotifyHandlers, opts ...notify.HandlerOption) (http.Handler, error) {
+	return notify.NewEventHandler(p.LimitBody(AuthorizationNotifyMaxBodyBytes).ExpectOriginalType("payscore"), store, notify.Events{
+		Default:   h.Default,
+		Dispatch:  h.Dispatch,
+		OnInvalid: h.OnInvalid,
+		Routes: []notify.EventRoute{{
+			Callback:  "OnUserOpenService",
+			EventType: UserOpenServiceEventType,
+			Handled:   h.OnUserOpenService != nil,
+		}, {
+			Callback:  "OnUserCloseService",
+			EventType: UserCloseServiceEventType,
+			Handled:   h.OnUserCloseService != nil,
+		}},
+	}, opts...)
 }

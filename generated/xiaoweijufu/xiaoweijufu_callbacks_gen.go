@@ -8,7 +8,8 @@ package xiaoweijufu
 // Doc page: 小程序支付 (seed 002_b5b6a216e98ebd98.txt).
 type NotifyData struct {
 	// status (status)
-	// string; required; see erratum xwjf-notify-not-on-page.
+	// 支付状态; "1" 为支付成功 (see erratum xwjf-notify-status)
+	// string; required; see erratum xwjf-notify-status.
 	Status string `json:"status,omitempty"`
 	// total_fee (total_fee)
 	// 金额。单位:分

@@ -4,6 +4,7 @@ package xiaoweijufu
 
 import (
 	"context"
+	"fmt"
 	"github.com/payscoregen/payscoregen/runtime/apierror"
 	"github.com/payscoregen/payscoregen/runtime/formmd5"
 	"github.com/payscoregen/payscoregen/runtime/jumpsign"
@@ -23,6 +24,23 @@ type Client struct {
 }
 
 // ClientOption configures a Client.
+// Format prints the client without its keys, for every verb (%v, %+v, %#v, %s): fmt would
+// print the unexported key fields raw.
+// Value receivers, so a Client value prints redacted too.
+func (c Client) Format(f fmt.State, _ rune) {
+	formmd5.FormatRedacted(f, "xiaoweijufu.Client", c.caller.BaseURL)
+}
+
+// String returns the client's description without its keys.
+func (c Client) String() string {
+	return fmt.Sprint(c)
+}
+
+// GoString returns the client's description without its keys (%#v).
+func (c Client) GoString() string {
+	return c.String()
+}
+
 type ClientOption func(*Client)
 
 // WithBaseURL sends requests to baseURL (an origin such as http://127.0.0.1:8080)

@@ -31,6 +31,9 @@ type NotifyLookup func(ctx context.Context, n *NotifyData) (formmd5.Order, error
 // processed once: a repeat of a processed notification is acknowledged without calling
 // process again. process handles a verified, checked, first-seen notification; an
 // error or a panic makes the sender retry (after 0s, 10s, 1m, 3m, 15m, 1h, 2h, 6h, 15h).
+// Only a notification with status "1" (paid) is processed: any other status is
+// acknowledged, logged as a warning and not recorded, so a later paid notification of
+// the same order still runs process.
 //
 // Success is HTTP 200 with the body "success" exactly; failures are described at
 // formmd5.NewHandler. opts set the logger and the body size limit.
@@ -54,9 +57,12 @@ func NewNotifyHandler(merchantKey jumpsign.Secret, lookup NotifyLookup, store de
 		ID: func(n *NotifyData) string {
 			return n.OrderNo
 		},
-		Key:         merchantKey,
-		Name:        "xiaoweijufu notify",
-		Process:     process,
+		Key:     merchantKey,
+		Name:    "xiaoweijufu notify",
+		Process: process,
+		Succeeded: func(n *NotifyData) bool {
+			return n.Status == "1"
+		},
 		SuccessBody: "success",
 	}, store, opts...)
 }

@@ -59,6 +59,8 @@ type jsonCallback struct {
 	maxBody  string // AuthorizationNotifyMaxBodyBytes, "" when the spec gives no ciphertext limit
 	maxCT    int    // ciphertext max_length
 	only200  bool   // the doc accepts 200 but not the runtime's default 204
+	// originalTypes are the documented resource.original_type values.
+	originalTypes []string
 }
 
 type jsonEvent struct {
@@ -66,6 +68,11 @@ type jsonEvent struct {
 	constant string // UserOpenServiceEventType
 	typ      string // UserOpenServiceEvent
 	field    string // OnUserOpenService
+	// status is the plaintext field that repeats the event type
+	// (user_service_status), and statusValue its value for this event; nil
+	// when the spec has none.
+	status      *goField
+	statusValue string
 }
 
 func newJSONCallback(p *Package, cb *spec.Callback, data *goStruct, names map[string]string) (*jsonCallback, error) {
@@ -99,6 +106,11 @@ func newJSONCallback(p *Package, cb *spec.Callback, data *goStruct, names map[st
 		if ct := spec.FieldNamed(res.Fields, "ciphertext"); ct != nil && ct.MaxLength != nil {
 			c.maxBody, c.maxCT = base+"MaxBodyBytes", *ct.MaxLength
 		}
+		if ot := spec.FieldNamed(res.Fields, "original_type"); ot != nil {
+			for _, v := range ot.Enum {
+				c.originalTypes = append(c.originalTypes, v.Value)
+			}
+		}
 	}
 	for _, ev := range cb.Events {
 		c.events = append(c.events, jsonEvent{
@@ -108,6 +120,7 @@ func newJSONCallback(p *Package, cb *spec.Callback, data *goStruct, names map[st
 			field:    "On" + ev.Ident(),
 		})
 	}
+	c.matchStatuses()
 	claim := func(at spec.Pos, what string, ns ...string) error {
 		for _, n := range ns {
 			if n == "" {
@@ -125,12 +138,50 @@ func newJSONCallback(p *Package, cb *spec.Callback, data *goStruct, names map[st
 	if err := claim(cb.At("id"), what, c.iface, c.decData, c.decEvent, c.parse, c.handlers, c.newH, c.maxBody); err != nil {
 		return nil, err
 	}
+	fields := map[string]bool{"Default": true, "OnInvalid": true}
 	for _, e := range c.events {
 		if err := claim(e.ev.Pos, what+" event "+e.ev.Type, e.constant, e.typ); err != nil {
 			return nil, err
 		}
+		if fields[e.field] {
+			return nil, fmt.Errorf("%s:%d:%d: callback %s event %s: the callback field %s is taken; set go_name",
+				e.ev.Pos.File, e.ev.Pos.Line, e.ev.Pos.Col, cb.ID, e.ev.Type, e.field)
+		}
+		fields[e.field] = true
 	}
 	return c, nil
+}
+
+// matchStatuses finds the plaintext field that states the event again: an
+// enum field with, for every event type, the value its last dotted part
+// names (PAYSCORE.USER_OPEN_SERVICE and user_service_status
+// USER_OPEN_SERVICE, both documented as 授权成功). Decoders then refuse a
+// resource whose status contradicts its event_type. Without one field that
+// matches every event, no check is generated.
+func (c *jsonCallback) matchStatuses() {
+	var field *goField
+	for _, e := range c.events {
+		word := e.ev.Type[strings.LastIndex(e.ev.Type, ".")+1:]
+		var found *goField
+		for _, f := range c.data.Fields {
+			for _, v := range f.Spec.Enum {
+				if f.Kind == kindEnum && v.Value == word {
+					if found != nil && found != f {
+						return // two candidates: ambiguous
+					}
+					found = f
+				}
+			}
+		}
+		if found == nil || (field != nil && found != field) {
+			return
+		}
+		field = found
+	}
+	for i := range c.events {
+		c.events[i].status = field
+		c.events[i].statusValue = c.events[i].ev.Type[strings.LastIndex(c.events[i].ev.Type, ".")+1:]
+	}
 }
 
 // takenNames lists the package-level names other emitters declare from the
@@ -368,26 +419,42 @@ func unknownEvent(noCallback bool) jen.Code {
 	return jen.Op("&").Qual(pkgNotify, "UnknownEventError").Values(fields...)
 }
 
-// decodeCase decodes the data of event e and hands the event to use.
-func (c *jsonCallback) decodeCase(e jsonEvent, failed jen.Code, use func(ev jen.Code) jen.Code) []jen.Code {
-	return []jen.Code{
+// decodeCase decodes the data of event e, checks its status against the
+// event type, and hands the event to use.
+func (c *jsonCallback) decodeCase(e jsonEvent, failed func() jen.Code, use func(ev jen.Code) jen.Code) []jen.Code {
+	code := []jen.Code{
 		jen.List(jen.Id("d"), jen.Err()).Op(":=").Id(c.decData).Call(jen.Id("n").Dot("Plaintext")),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(failed)),
-		use(jen.Op("&").Id(e.typ).Values(
-			jen.Id("Envelope").Op(":").Id("n").Dot("Envelope"),
-			jen.Id("Data").Op(":").Op("*").Id("d"),
-		)),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(failed())),
 	}
+	if e.status != nil {
+		code = append(code, jen.If(
+			jen.Err().Op(":=").Qual(pkgNotify, "CheckEventStatus").Call(eventType(), jen.Lit(e.status.Wire),
+				jen.Lit(e.statusValue), jen.String().Call(jen.Id("d").Dot(e.status.Name))),
+			jen.Err().Op("!=").Nil(),
+		).Block(jen.Return(failed())))
+	}
+	return append(code, use(jen.Op("&").Id(e.typ).Values(
+		jen.Id("Envelope").Op(":").Id("n").Dot("Envelope"),
+		jen.Id("Data").Op(":").Op("*").Id("d"),
+	)))
+}
+
+// statusCheckText says which status field decoders check, if any.
+func (c *jsonCallback) statusCheckText() string {
+	if len(c.events) == 0 || c.events[0].status == nil {
+		return ""
+	}
+	return " A resource whose " + c.events[0].status.Wire + " contradicts event_type is a *notify.PlaintextError holding a *notify.EventStatusError."
 }
 
 func (c *jsonCallback) decodeEvent(g *jen.File) {
 	doc(g, fmt.Sprintf("%s decodes a verified notification (from notify.Parser.Parse) by its event_type. "+
 		"An event type the spec does not list is a *notify.UnknownEventError (errors.Is notify.ErrUnknownEventType); "+
-		"a resource that does not decode or validate is a *notify.PlaintextError.", c.decEvent))
+		"a resource that does not decode or validate is a *notify.PlaintextError.%s", c.decEvent, c.statusCheckText()))
 	g.Func().Id(c.decEvent).Params(jen.Id("n").Op("*").Qual(pkgNotify, "Notification")).Params(jen.Id(c.iface), jen.Error()).Block(
 		jen.Switch(eventType()).BlockFunc(func(sw *jen.Group) {
 			for _, e := range c.events {
-				sw.Case(jen.Id(e.constant)).Block(c.decodeCase(e, jen.List(jen.Nil(), jen.Err()), func(ev jen.Code) jen.Code {
+				sw.Case(jen.Id(e.constant)).Block(c.decodeCase(e, func() jen.Code { return jen.List(jen.Nil(), jen.Err()) }, func(ev jen.Code) jen.Code {
 					return jen.Return(ev, jen.Nil())
 				})...)
 			}
@@ -404,12 +471,21 @@ func (c *jsonCallback) limitText() string {
 	return "The body limit is " + c.maxBody + " (or p's, if lower)."
 }
 
-// parser is p, limited to the spec's body size when it gives one.
+// parser is p, limited to the spec's body size and original_type values
+// when it gives them.
 func (c *jsonCallback) parser() jen.Code {
-	if c.maxBody == "" {
-		return jen.Id("p")
+	p := jen.Id("p")
+	if c.maxBody != "" {
+		p = p.Dot("LimitBody").Call(jen.Id(c.maxBody))
 	}
-	return jen.Id("p").Dot("LimitBody").Call(jen.Id(c.maxBody))
+	if len(c.originalTypes) > 0 {
+		var vs []jen.Code
+		for _, v := range c.originalTypes {
+			vs = append(vs, jen.Lit(v))
+		}
+		p = p.Dot("ExpectOriginalType").Call(vs...)
+	}
+	return p
 }
 
 func (c *jsonCallback) retryText() string {
@@ -448,25 +524,36 @@ func (c *jsonCallback) parseFunc(g *jen.File) {
 func (c *jsonCallback) handlerDecl(g *jen.File) {
 	doc(g, fmt.Sprintf("%s holds the callbacks of %s, one per event type. Given a dedupe.Store, a "+
 		"callback runs once per notification id; return an error to have WeChat deliver the notification again. "+
-		"A nil callback leaves its event type unhandled.", c.handlers, c.newH))
+		"Its context is canceled at the claim's deadline (the store's claim timeout). With a pgstore.Store it runs "+
+		"in the store's transaction, pgstore.Tx(ctx): updates made in it commit with the \"processed\" mark.",
+		c.handlers, c.newH),
+		"Every event type needs a callback unless Default is set, and OnInvalid is required: "+c.newH+
+			" refuses to build a handler that would drop a notification.")
 	g.Type().Id(c.handlers).StructFunc(func(st *jen.Group) {
 		for _, e := range c.events {
 			st.Commentf("%s handles %s: %s", e.field, e.ev.Type, oneLine(e.ev.Summary))
 			st.Id(e.field).Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("ev").Op("*").Id(e.typ)).Error()
 		}
+		st.Comment("Default takes verified notifications of an event type whose callback is nil, undecoded.")
+		st.Id("Default").Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("n").Op("*").Qual(pkgNotify, "Notification")).Error()
+		st.Comment("OnInvalid takes verified notifications that break the doc (a resource that does not decode or")
+		st.Comment("validate" + map[bool]string{true: ", a status that contradicts event_type", false: ""}[c.events[0].status != nil] +
+			", an event type the spec does not list), with the")
+		st.Comment("reasons; they are acknowledged once it returns nil. Required.")
+		st.Id("OnInvalid").Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("inv").Op("*").Qual(pkgNotify, "Invalid")).Error()
 	})
 	g.Line()
 
 	doc(g, fmt.Sprintf("Dispatch decodes a verified notification by event type and runs its callback; it is the "+
 		"notify.Dispatch of %s. An event type without a callback is a *notify.UnknownEventError, whatever its "+
-		"resource holds.", c.newH))
+		"resource holds, which the handler hands to h.Default.", c.newH))
 	g.Func().Params(jen.Id("h").Id(c.handlers)).Id("Dispatch").
 		Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("n").Op("*").Qual(pkgNotify, "Notification")).Error().Block(
 		jen.Switch(eventType()).BlockFunc(func(sw *jen.Group) {
 			for _, e := range c.events {
 				cb := jen.Id("h").Dot(e.field)
 				body := []jen.Code{jen.If(cb.Clone().Op("==").Nil()).Block(jen.Return(unknownEvent(true)))}
-				body = append(body, c.decodeCase(e, jen.Err(), func(ev jen.Code) jen.Code {
+				body = append(body, c.decodeCase(e, func() jen.Code { return jen.Err() }, func(ev jen.Code) jen.Code {
 					return jen.Return(cb.Clone().Call(jen.Id("ctx"), ev))
 				})...)
 				sw.Case(jen.Id(e.constant)).Block(body...)
@@ -479,36 +566,41 @@ func (c *jsonCallback) handlerDecl(g *jen.File) {
 	doc(g,
 		fmt.Sprintf("%s returns the http.Handler for the %s notification, posted to the notify_url:", c.newH, c.cb.Title),
 		c.cb.Summary,
-		"It is notify.NewHandler with h.Dispatch: it verifies the Wechatpay-Signature with p, decrypts the "+
+		"It is notify.NewEventHandler with h.Dispatch: it verifies the Wechatpay-Signature with p, decrypts the "+
 			"resource, claims Envelope.ID in store (nil disables duplicate protection; share one store between "+
 			"instances), decodes and validates the resource and runs the callback of its event type. "+c.limitText(),
 		"Replies as the doc asks: "+c.successText()+` with no body on success; 4xx or 5xx with {"code":"FAIL","message":"..."} `+
 			"on failure, after which "+c.retryText()+". A callback error or panic is a 500 and releases the claim, so "+
 			"the next delivery runs it again.",
-		"An event type without a callback (not in the spec, or a nil field of h) is acknowledged and logged as a "+
-			"warning by default, since redelivery cannot make it succeed; pass notify.WithUnknownEventStatus(503) to "+
-			"have WeChat deliver it again instead. It panics if every callback of h is nil.",
+		"A verified notification of an event type with a nil callback goes to h.Default; one that breaks the doc "+
+			"goes to h.OnInvalid. The error (wrapping notify.ErrInvalidConfig) names every callback that is missing "+
+			"when h.Default is nil, and says so when h.OnInvalid is nil.",
 		pageDoc(c.cb.File))
-	allNil := jen.Null()
-	for i, e := range c.events {
-		if i > 0 {
-			allNil.Op("&&")
-		}
-		allNil.Id("h").Dot(e.field).Op("==").Nil()
-	}
 	g.Func().Id(c.newH).Params(
 		jen.Id("p").Op("*").Qual(pkgNotify, "Parser"),
 		jen.Id("store").Qual(pkgDedupe, "Store"),
 		jen.Id("h").Id(c.handlers),
 		jen.Id("opts").Op("...").Qual(pkgNotify, "HandlerOption"),
-	).Qual("net/http", "Handler").BlockFunc(func(b *jen.Group) {
-		b.If(allNil).Block(jen.Panic(jen.Lit(c.pkg.Name + ": " + c.newH + ": every callback is nil")))
+	).Params(jen.Qual("net/http", "Handler"), jen.Error()).BlockFunc(func(b *jen.Group) {
 		if c.only200 {
 			// Options apply in order, so the caller's still win.
 			b.Id("opts").Op("=").Append(jen.Index().Qual(pkgNotify, "HandlerOption").Values(
 				jen.Qual(pkgNotify, "WithSuccessStatus").Call(jen.Qual("net/http", "StatusOK"))), jen.Id("opts").Op("..."))
 		}
-		b.Return(jen.Qual(pkgNotify, "NewHandler").Call(c.parser(), jen.Id("store"), jen.Id("h").Dot("Dispatch"), jen.Id("opts").Op("...")))
+		b.Return(jen.Qual(pkgNotify, "NewEventHandler").Call(c.parser(), jen.Id("store"), jen.Qual(pkgNotify, "Events").Values(jen.Dict{
+			jen.Id("Dispatch"):  jen.Id("h").Dot("Dispatch"),
+			jen.Id("Default"):   jen.Id("h").Dot("Default"),
+			jen.Id("OnInvalid"): jen.Id("h").Dot("OnInvalid"),
+			jen.Id("Routes"): jen.Index().Qual(pkgNotify, "EventRoute").ValuesFunc(func(rs *jen.Group) {
+				for _, e := range c.events {
+					rs.Values(jen.Dict{
+						jen.Id("EventType"): jen.Id(e.constant),
+						jen.Id("Callback"):  jen.Lit(e.field),
+						jen.Id("Handled"):   jen.Id("h").Dot(e.field).Op("!=").Nil(),
+					})
+				}
+			}),
+		}), jen.Id("opts").Op("...")))
 	})
 	g.Line()
 }

@@ -70,6 +70,23 @@ func (formClientEmitter) emit(p *Package, g *jen.File) (bool, error) {
 	})
 	g.Line()
 	g.Comment("ClientOption configures a Client.")
+	g.Comment("Format prints the client without its keys, for every verb (%v, %+v, %#v, %s): fmt would")
+	g.Comment("print the unexported key fields raw.")
+	g.Comment("Value receivers, so a Client value prints redacted too.")
+	g.Func().Params(jen.Id("c").Id("Client")).Id("Format").Params(jen.Id("f").Qual("fmt", "State"), jen.Id("_").Rune()).Block(
+		jen.Qual(pkgFormMD5, "FormatRedacted").Call(jen.Id("f"), jen.Lit(p.Name+".Client"), jen.Id("c").Dot("caller").Dot("BaseURL")),
+	)
+	g.Line()
+	g.Comment("String returns the client's description without its keys.")
+	g.Func().Params(jen.Id("c").Id("Client")).Id("String").Params().String().Block(
+		jen.Return(jen.Qual("fmt", "Sprint").Call(jen.Id("c"))),
+	)
+	g.Line()
+	g.Comment("GoString returns the client's description without its keys (%#v).")
+	g.Func().Params(jen.Id("c").Id("Client")).Id("GoString").Params().String().Block(
+		jen.Return(jen.Id("c").Dot("String").Call()),
+	)
+	g.Line()
 	g.Type().Id("ClientOption").Func().Params(jen.Op("*").Id("Client"))
 	g.Line()
 	option := func(name string, doc []string, params []jen.Code, body ...jen.Code) {

@@ -24,6 +24,12 @@ var (
 	notifyIDFields     = []string{"order_no", "out_trade_no"} // the dedupe id
 	notifyMchIDFields  = []string{"mchid", "mch_id"}
 	notifyAmountFields = []string{"total_fee"}
+	// notifyStatusFields say whether the payment succeeded, with the value
+	// meaning success: "1", PayJS's convention, which the 小微聚付 notify
+	// follows (it documents no values; see erratum xwjf-notify-status).
+	// Other statuses are acknowledged without calling process.
+	notifyStatusFields = []string{"status"}
+	notifySuccessValue = "1"
 )
 
 func (formNotifyEmitter) emit(p *Package, g *jen.File) (bool, error) {
@@ -74,6 +80,7 @@ func emitFormNotify(p *Package, g *jen.File, cb *spec.Callback, s *goStruct) err
 		return fmt.Errorf("a form notify needs string fields %s (order number), %s (merchant number) and integer %s (amount)",
 			strings.Join(notifyIDFields, "|"), strings.Join(notifyMchIDFields, "|"), strings.Join(notifyAmountFields, "|"))
 	}
+	status := roleField(s, notifyStatusFields, kindString)
 	ok200 := false
 	for _, st := range cb.Ack.SuccessStatuses {
 		ok200 = ok200 || st == 200
@@ -120,6 +127,11 @@ func emitFormNotify(p *Package, g *jen.File, cb *spec.Callback, s *goStruct) err
 	g.Comment("processed once: a repeat of a processed notification is acknowledged without calling")
 	g.Comment("process again. process handles a verified, checked, first-seen notification; an")
 	g.Commentf("error or a panic makes the sender retry (after %s).", strings.Join(cb.Retry.Intervals, ", "))
+	if status != nil {
+		g.Commentf("Only a notification with %s %q (paid) is processed: any other %s is", status.Wire, notifySuccessValue, status.Wire)
+		g.Comment("acknowledged, logged as a warning and not recorded, so a later paid notification of")
+		g.Comment("the same order still runs process.")
+	}
 	g.Comment("")
 	g.Commentf("Success is HTTP 200 with the body %q exactly; failures are described at", cb.Ack.SuccessBody)
 	g.Comment("formmd5.NewHandler. opts set the logger and the body size limit.")
@@ -153,6 +165,13 @@ func emitFormNotify(p *Package, g *jen.File, cb *spec.Callback, s *goStruct) err
 					jen.Return(jen.Qual(pkgFormMD5, "CheckOrder").Call(jen.Id("want"), nn.Clone().Dot(mchID.Name), nn.Clone().Dot(amount.Name))),
 				),
 				jen.Id("Process"): jen.Id("process"),
+				jen.Id("Succeeded"): func() jen.Code {
+					if status == nil {
+						return jen.Nil()
+					}
+					return jen.Func().Params(nn.Clone().Add(data.Clone())).Bool().Block(
+						jen.Return(nn.Clone().Dot(status.Name).Op("==").Lit(notifySuccessValue)))
+				}(),
 			}),
 			jen.Id("store"),
 			jen.Id("opts").Op("..."),

@@ -8,6 +8,7 @@ package apiclient
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -68,11 +69,57 @@ func Call(ctx context.Context, c *core.Client, op *Operation, requestURL string,
 	if op.SuccessStatus == http.StatusNoContent || out == nil {
 		return result, nil
 	}
-	dec := json.NewDecoder(io.LimitReader(resp.Body, MaxResponseBytes))
-	if err := dec.Decode(out); err != nil {
-		return result, &apierror.OperationError{Operation: op.Name, Err: fmt.Errorf("decode response: %w", err)}
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
+	if err != nil {
+		return result, &apierror.OperationError{Operation: op.Name, Err: fmt.Errorf("read response: %w", err)}
+	}
+	if len(raw) > MaxResponseBytes {
+		return result, &apierror.OperationError{Operation: op.Name, Err: &InvalidResponseError{Operation: op.Name,
+			Err: fmt.Errorf("body larger than %d bytes", MaxResponseBytes), Body: raw[:MaxResponseBytes]}}
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return result, &apierror.OperationError{Operation: op.Name, Err: &InvalidResponseError{Operation: op.Name,
+			Err: fmt.Errorf("decode response: %w", safeJSONError(err)), Body: raw}}
+	}
+	// A 2xx answer is checked like a request: a missing required member or
+	// an undocumented enum value is an error, not a zero value.
+	if v, ok := out.(Validator); ok {
+		if err := v.Validate(); err != nil {
+			return result, &apierror.OperationError{Operation: op.Name, Err: &InvalidResponseError{Operation: op.Name, Err: err, Body: raw}}
+		}
 	}
 	return result, nil
+}
+
+// InvalidResponseError is a success response that does not decode or
+// breaks the documented limits (a required member missing, an enum value
+// the doc does not list). Err is the *validate.Errors (errors.As reaches
+// its field errors) or the decoding error; Body is the raw response, which
+// Error never prints.
+type InvalidResponseError struct {
+	Operation string // e.g. "payscore ApplyPermissions"
+	Err       error
+	Body      []byte
+}
+
+func (e *InvalidResponseError) Error() string {
+	return "invalid response to " + e.Operation + ": " + e.Err.Error()
+}
+
+// Unwrap returns Err.
+func (e *InvalidResponseError) Unwrap() error { return e.Err }
+
+// safeJSONError describes an encoding/json error without quoting the body.
+func safeJSONError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Errorf("invalid JSON at byte offset %d", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Errorf("field %q has the wrong JSON type", typ.Field)
+	}
+	return err
 }
 
 func closeBody(r *core.APIResult) {

@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -81,14 +82,14 @@ type rotatingStore struct {
 }
 
 func (r *rotatingStore) reset() { r.cur.Store(dedupe.NewMemoryStore()) }
-func (r *rotatingStore) Begin(ctx context.Context, id string) (dedupe.State, error) {
+func (r *rotatingStore) Begin(ctx context.Context, id string) (dedupe.Claim, error) {
 	return r.cur.Load().Begin(ctx, id)
 }
-func (r *rotatingStore) Complete(ctx context.Context, id string) error {
-	return r.cur.Load().Complete(ctx, id)
+func (r *rotatingStore) Complete(ctx context.Context, c dedupe.Claim) error {
+	return r.cur.Load().Complete(ctx, c)
 }
-func (r *rotatingStore) Release(ctx context.Context, id string) error {
-	return r.cur.Load().Release(ctx, id)
+func (r *rotatingStore) Release(ctx context.Context, c dedupe.Claim) error {
+	return r.cur.Load().Release(ctx, c)
 }
 
 // ours is the generated handler with duplicate protection, as users mount it.
@@ -102,12 +103,17 @@ func (f *callbackFixture) ours(b *testing.B) func(i int) {
 	store := &rotatingStore{}
 	store.reset()
 	var seen int
-	h := payscore.NewAuthorizationNotifyHandler(parser, store, payscore.AuthorizationNotifyHandlers{
+	h, err := payscore.NewAuthorizationNotifyHandler(parser, store, payscore.AuthorizationNotifyHandlers{
 		OnUserOpenService: func(_ context.Context, ev *payscore.UserOpenServiceEvent) error {
 			seen += len(ev.Data.SubOpenID)
 			return nil
 		},
+		Default:   func(context.Context, *notify.Notification) error { return nil },
+		OnInvalid: func(context.Context, *notify.Invalid) error { return errors.New("invalid") },
 	}, notify.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if err != nil {
+		b.Fatal(err)
+	}
 	return func(i int) {
 		if i%len(f.notifications) == 0 {
 			store.reset()

@@ -65,6 +65,7 @@ type fixture struct {
 	parser   *notify.Parser
 	logs     *logCapture
 	logger   *slog.Logger
+	tb       testing.TB
 
 	// User data, random per fixture so a leak cannot hide behind a common value.
 	openID, subOpenID, authCode string
@@ -81,6 +82,7 @@ func newFixture(tb testing.TB, m mode, opts ...parserOption) *fixture {
 		subOpenID: "oSUB8u" + notifytest.RandomString(22),
 		authCode:  "AC" + notifytest.RandomString(18),
 		signer:    &notifytest.Signer{PrivateKey: key, Now: func() time.Time { return now }},
+		tb:        tb,
 	}
 	switch m {
 	case publicKeyMode:
@@ -225,11 +227,31 @@ func (rec *recorder) handlers() payscore.AuthorizationNotifyHandlers {
 
 func (rec *recorder) calls() int { return int(rec.open.Load() + rec.close.Load()) }
 
+// refused is what the fixture's stand-in hooks return: the delivery fails
+// and WeChat would retry.
+type refused struct{ what string }
+
+func (e refused) Error() string         { return "test has no " + e.what }
+func (e refused) PublicMessage() string { return "invalid notification data" }
+
 // handler is the generated handler with a fresh in-memory store and the
-// fixture's log capture.
+// fixture's log capture. Where h leaves a callback nil (and Default) or
+// OnInvalid nil, a stand-in refuses the notification (500), so tests about
+// one callback need not set the others.
 func (f *fixture) handler(h payscore.AuthorizationNotifyHandlers, opts ...notify.HandlerOption) http.Handler {
+	f.tb.Helper()
+	if h.Default == nil && (h.OnUserOpenService == nil || h.OnUserCloseService == nil) {
+		h.Default = func(context.Context, *notify.Notification) error { return refused{"callback for this event type"} }
+	}
+	if h.OnInvalid == nil {
+		h.OnInvalid = func(context.Context, *notify.Invalid) error { return refused{"OnInvalid"} }
+	}
 	opts = append([]notify.HandlerOption{notify.WithLogger(f.logger)}, opts...)
-	return payscore.NewAuthorizationNotifyHandler(f.parser, dedupe.NewMemoryStore(), h, opts...)
+	hh, err := payscore.NewAuthorizationNotifyHandler(f.parser, dedupe.NewMemoryStore(), h, opts...)
+	if err != nil {
+		f.tb.Fatal(err)
+	}
+	return hh
 }
 
 func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {

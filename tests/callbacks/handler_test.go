@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/payscoregen/payscoregen/generated/payscore"
+	"github.com/payscoregen/payscoregen/internal/spec"
 	"github.com/payscoregen/payscoregen/runtime/notify"
 	"github.com/payscoregen/payscoregen/runtime/notify/notifytest"
 	"github.com/payscoregen/payscoregen/runtime/wxtime"
@@ -402,63 +404,173 @@ func TestMethodNotAllowed(t *testing.T) {
 	}
 }
 
-func TestUnknownEventType(t *testing.T) {
+// Why: event types with no registered callback were acknowledged 204 and
+// dropped; a merchant who registered only OnUserOpenService lost every close.
+func TestHandlerWithoutACallbackIsRefused(t *testing.T) {
+	f := newFixture(t, publicKeyMode)
+	onInvalid := func(context.Context, *notify.Invalid) error { return nil }
+	_, err := payscore.NewAuthorizationNotifyHandler(f.parser, nil, payscore.AuthorizationNotifyHandlers{
+		OnUserOpenService: func(context.Context, *payscore.UserOpenServiceEvent) error { return nil },
+		OnInvalid:         onInvalid,
+	})
+	if !errors.Is(err, notify.ErrInvalidConfig) || !strings.Contains(err.Error(), "OnUserCloseService (PAYSCORE.USER_CLOSE_SERVICE)") {
+		t.Fatalf("err = %v, want ErrInvalidConfig naming OnUserCloseService", err)
+	}
+	_, err = payscore.NewAuthorizationNotifyHandler(f.parser, nil, payscore.AuthorizationNotifyHandlers{})
+	if err == nil || !strings.Contains(err.Error(), "OnUserOpenService") || !strings.Contains(err.Error(), "OnInvalid is nil") {
+		t.Fatalf("no callbacks at all: err = %v", err)
+	}
+
+	// With a default handler the close reaches user code.
+	var defaults []*notify.Notification
+	h := f.handler(payscore.AuthorizationNotifyHandlers{
+		OnUserOpenService: func(context.Context, *payscore.UserOpenServiceEvent) error { return nil },
+		Default: func(_ context.Context, n *notify.Notification) error {
+			defaults = append(defaults, n)
+			return nil
+		},
+	})
+	closeBody := f.seal(t, envelope("EV-CLOSE", payscore.UserCloseServiceEventType), f.closePlaintext())
+	assertSuccess(t, serve(h, f.request(t, closeBody)), http.StatusNoContent)
+	assertSuccess(t, serve(h, f.request(t, closeBody)), http.StatusNoContent)
+	if len(defaults) != 1 || defaults[0].Envelope.EventType != payscore.UserCloseServiceEventType || !bytes.Equal(defaults[0].Body, closeBody) {
+		t.Fatalf("Default got %v, want the close notification once", defaults)
+	}
+}
+
+// An event type the spec does not list is a dead letter, not a silent 204.
+func TestUndocumentedEventTypeGoesToOnInvalid(t *testing.T) {
 	f := newFixture(t, publicKeyMode)
 	body := f.seal(t, envelope("EV-PAID", "PAYSCORE.USER_PAID"), f.openPlaintext())
-
-	t.Run("acknowledged by default", func(t *testing.T) {
-		var rec recorder
-		h := f.handler(rec.handlers())
-		assertSuccess(t, serve(h, f.request(t, body)), http.StatusNoContent)
-		assertSuccess(t, serve(h, f.request(t, body)), http.StatusNoContent)
-		if rec.calls() != 0 {
-			t.Fatal("a callback ran for an unknown event type")
-		}
-		logs := f.logs.String()
-		if !strings.Contains(logs, `notify: unknown event type "PAYSCORE.USER_PAID"`) {
-			t.Errorf("unknown event type not logged:\n%s", logs)
-		}
-		if !strings.Contains(logs, "duplicate of a processed notification") {
-			t.Errorf("the acknowledged unknown event was not marked done:\n%s", logs)
-		}
-	})
-	t.Run("retried with WithUnknownEventStatus", func(t *testing.T) {
-		var rec recorder
-		h := f.handler(rec.handlers(), notify.WithUnknownEventStatus(http.StatusServiceUnavailable))
-		for range 2 { // released each time, so every redelivery gets the same answer
-			assertFail(t, serve(h, f.request(t, body)), http.StatusServiceUnavailable, "unknown event type")
-		}
-	})
-}
-
-func TestNilCallbackLeavesItsEventUnhandled(t *testing.T) {
-	f := newFixture(t, publicKeyMode)
-	var opens int
-	h := f.handler(payscore.AuthorizationNotifyHandlers{
-		OnUserOpenService: func(context.Context, *payscore.UserOpenServiceEvent) error { opens++; return nil },
-	})
-	// Even an invalid resource is acknowledged: nobody would ever handle it.
-	pt := bytes.Replace(f.closePlaintext(), []byte(`"sub_openid"`), []byte(`"openid":"x","sub_openid"`), 1)
-	closeBody := f.seal(t, envelope("EV-CLOSE", payscore.UserCloseServiceEventType), pt)
-	assertSuccess(t, serve(h, f.request(t, closeBody)), http.StatusNoContent)
-	if !strings.Contains(f.logs.String(), `no callback for event type "PAYSCORE.USER_CLOSE_SERVICE"`) {
-		t.Errorf("missing callback not logged:\n%s", f.logs)
+	var rec recorder
+	var got []*notify.Invalid
+	hs := rec.handlers()
+	hs.OnInvalid = func(_ context.Context, inv *notify.Invalid) error { got = append(got, inv); return nil }
+	h := f.handler(hs)
+	assertSuccess(t, serve(h, f.request(t, body)), http.StatusNoContent)
+	assertSuccess(t, serve(h, f.request(t, body)), http.StatusNoContent)
+	if rec.calls() != 0 || len(got) != 1 {
+		t.Fatalf("callbacks %d, OnInvalid %d; want 0 and 1", rec.calls(), len(got))
 	}
-	openBody := f.seal(t, envelope("EV-OPEN", payscore.UserOpenServiceEventType), f.openPlaintext())
-	assertSuccess(t, serve(h, f.request(t, openBody)), http.StatusNoContent)
-	if opens != 1 {
-		t.Fatalf("open callback ran %d times", opens)
+	var unknown *notify.UnknownEventError
+	if !errors.As(got[0].Err, &unknown) || unknown.EventType != "PAYSCORE.USER_PAID" {
+		t.Fatalf("Err = %v", got[0].Err)
 	}
 }
 
-func TestNoCallbackAtAllPanics(t *testing.T) {
+// Why: a verified notification whose content breaks the doc (both or
+// neither of openid/sub_openid, mchid != mch_id, a bad time, a repeated
+// member) got 500 on every delivery for 3 days and never reached user
+// code; and event_type was not checked against user_service_status (CLOSE
+// inside an OPEN event ran OnUserOpenService).
+func TestContentThatBreaksTheDocGoesToOnInvalid(t *testing.T) {
 	f := newFixture(t, publicKeyMode)
-	defer func() {
-		if r := recover(); r == nil || !strings.Contains(r.(string), "every callback is nil") {
-			t.Fatalf("recovered %v, want a panic about nil callbacks", r)
+	open := string(f.openPlaintext())
+	cases := []struct {
+		name, eventType, plaintext, reason string
+	}{
+		{"both openid and sub_openid", payscore.UserOpenServiceEventType,
+			strings.Replace(open, `"openid"`, `"sub_openid":"oX","openid"`, 1), "openid"},
+		{"neither openid nor sub_openid", payscore.UserOpenServiceEventType,
+			strings.Replace(open, `"openid":"`+f.openID+`",`, "", 1), "openid"},
+		{"mchid and mch_id differ", payscore.UserOpenServiceEventType,
+			strings.Replace(open, `"mchid"`, `"mch_id":"1900000109","mchid"`, 1), "mch_id"},
+		{"bad time", payscore.UserOpenServiceEventType,
+			strings.Replace(open, `"20180225112233"`, `"2018-02-25 11:22:33"`, 1), "yyyyMMddHHmmss"},
+		{"repeated member", payscore.UserOpenServiceEventType,
+			strings.Replace(open, `"appid"`, `"APPID":"wx0","appid"`, 1), "repeats"},
+		{"CLOSE status in an OPEN event", payscore.UserOpenServiceEventType,
+			strings.Replace(open, `"USER_OPEN_SERVICE"`, `"USER_CLOSE_SERVICE"`, 1), "user_service_status"},
+		{"OPEN status in a CLOSE event", payscore.UserCloseServiceEventType, open, "user_service_status"},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.plaintext == open && tc.eventType == payscore.UserOpenServiceEventType {
+				t.Fatal("the case changed nothing")
+			}
+			var rec recorder
+			var got []*notify.Invalid
+			keep := errors.New("dead-letter store down")
+			hs := rec.handlers()
+			hs.OnInvalid = func(_ context.Context, inv *notify.Invalid) error {
+				got = append(got, inv)
+				if len(got) == 1 {
+					return keep
+				}
+				return nil
+			}
+			h := f.handler(hs)
+			body := f.seal(t, envelope(fmt.Sprintf("EV-BAD-%d", i), tc.eventType), []byte(tc.plaintext))
+			// OnInvalid failed: WeChat retries. Then it kept it: acknowledged, done.
+			assertFail(t, serve(h, f.request(t, body)), http.StatusInternalServerError, "processing failed")
+			assertSuccess(t, serve(h, f.request(t, body)), http.StatusNoContent)
+			assertSuccess(t, serve(h, f.request(t, body)), http.StatusNoContent)
+			if rec.calls() != 0 {
+				t.Fatal("a callback ran for content that breaks the doc")
+			}
+			if len(got) != 2 {
+				t.Fatalf("OnInvalid ran %d times, want 2", len(got))
+			}
+			inv := got[1]
+			if !bytes.Equal(inv.Notification.Body, body) || string(inv.Notification.Plaintext) != tc.plaintext {
+				t.Error("OnInvalid did not get the verified envelope and plaintext")
+			}
+			if !strings.Contains(strings.Join(inv.Reasons, "; "), tc.reason) {
+				t.Errorf("Reasons = %q, want one about %s", inv.Reasons, tc.reason)
+			}
+			assertNoSecrets(t, "logs", f.logs.String(), f.secrets(body))
+		})
+	}
+}
+
+func TestEventStatusMismatchIsTyped(t *testing.T) {
+	f := newFixture(t, publicKeyMode)
+	body := f.seal(t, envelope("EV-MISMATCH", payscore.UserCloseServiceEventType), f.openPlaintext())
+	_, n, err := payscore.ParseAuthorizationNotify(f.parser, f.request(t, body))
+	var se *notify.EventStatusError
+	if n == nil || !errors.Is(err, notify.ErrInvalidPlaintext) || !errors.As(err, &se) ||
+		se.Field != "user_service_status" || se.Want != "USER_CLOSE_SERVICE" || se.Got != "USER_OPEN_SERVICE" {
+		t.Fatalf("err = %v (%+v)", err, se)
+	}
+}
+
+// The envelope limits of runtime/notify are the spec's.
+func TestEnvelopeLimitsMatchTheSpec(t *testing.T) {
+	sp, err := spec.LoadDir("../../spec")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{
+		"id": notify.MaxIDLength, "create_time": notify.MaxCreateTimeLength, "event_type": notify.MaxEventTypeLength,
+		"resource_type": notify.MaxResourceTypeLength, "summary": notify.MaxSummaryLength,
+		"resource.nonce": notify.MaxNonceLength, "resource.associated_data": notify.MaxAssociatedDataLength,
+		"resource.original_type": notify.MaxOriginalTypeLength,
+	}
+	n := 0
+	for _, file := range sp.Files {
+		for _, cb := range file.Callbacks {
+			if cb.Encoding != "json" {
+				continue
+			}
+			var walk func(prefix string, fields []*spec.Field)
+			walk = func(prefix string, fields []*spec.Field) {
+				for _, fl := range fields {
+					path := prefix + fl.Name
+					if max, ok := want[path]; ok && fl.MaxLength != nil {
+						n++
+						if *fl.MaxLength != max {
+							t.Errorf("%s %s: spec max_length %d, runtime/notify %d", file.Path, path, *fl.MaxLength, max)
+						}
+					}
+					walk(path+".", fl.Fields)
+				}
+			}
+			walk("", cb.Envelope)
 		}
-	}()
-	payscore.NewAuthorizationNotifyHandler(f.parser, nil, payscore.AuthorizationNotifyHandlers{})
+	}
+	if n < len(want) {
+		t.Fatalf("compared %d limits, want at least %d", n, len(want))
+	}
 }
 
 // The spec's ciphertext max_length (1048576) sets the body limit even when

@@ -414,3 +414,63 @@ func TestValidateAllocatesNothing(t *testing.T) {
 		t.Errorf("Validate allocates %v times per call", n)
 	}
 }
+
+// Why: the client never checked responses: a {} answer to ApplyPermissions
+// returned an empty token and a nil error, and authorization_state "WEIRD"
+// was accepted.
+func TestInvalidSuccessResponseIsAnError(t *testing.T) {
+	query := &payscore.QueryAuthorizationRequest{AuthorizationCode: "AC1", ServiceID: "500001", ChannelID: "1230000109", SubMchID: "1230000109"}
+	cases := []struct {
+		name, body, op, field string
+		call                  func(c *payscore.Client) (any, error)
+	}{
+		{"empty ApplyPermissions answer", `{}`, "payscore ApplyPermissions", "apply_permissions_token",
+			func(c *payscore.Client) (any, error) {
+				r, _, err := c.ApplyPermissions(context.Background(), validApply())
+				return r, err
+			}},
+		{"undocumented authorization_state", `{"authorization_code":"AC1","authorization_state":"WEIRD"}`,
+			"payscore QueryAuthorization", "authorization_state",
+			func(c *payscore.Client) (any, error) {
+				r, _, err := c.QueryAuthorization(context.Background(), query)
+				return r, err
+			}},
+		{"no authorization_code", `{"authorization_state":"AVAILABLE"}`, "payscore QueryAuthorization", "authorization_code",
+			func(c *payscore.Client) (any, error) {
+				r, _, err := c.QueryAuthorization(context.Background(), query)
+				return r, err
+			}},
+		{"not JSON", `{"authorization_code":`, "payscore QueryAuthorization", "",
+			func(c *payscore.Client) (any, error) {
+				r, _, err := c.QueryAuthorization(context.Background(), query)
+				return r, err
+			}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t)
+			f.answer(200, tc.body)
+			resp, err := tc.call(newClient(t, f))
+			var inv *apiclient.InvalidResponseError
+			if !errors.As(err, &inv) {
+				t.Fatalf("resp = %+v, err = %v; want an *apiclient.InvalidResponseError", resp, err)
+			}
+			if inv.Operation != tc.op || string(inv.Body) != tc.body {
+				t.Errorf("Operation = %q, Body = %q", inv.Operation, inv.Body)
+			}
+			var op *apierror.OperationError
+			if !errors.As(err, &op) || op.Operation != tc.op {
+				t.Errorf("not an *apierror.OperationError naming %s: %v", tc.op, err)
+			}
+			if tc.field != "" {
+				var fe *validate.FieldError
+				if !errors.As(err, &fe) || fe.Path != tc.field || !strings.Contains(err.Error(), tc.field) {
+					t.Errorf("err = %v, want it to name %s", err, tc.field)
+				}
+				if strings.Contains(err.Error(), "WEIRD") {
+					t.Errorf("the error quotes the value: %v", err)
+				}
+			}
+		})
+	}
+}

@@ -69,7 +69,7 @@ func newMerchantApp(t *testing.T) *merchantApp {
 		t.Fatal(err)
 	}
 	m := &merchantApp{}
-	h := payscore.NewAuthorizationNotifyHandler(parser, dedupe.NewMemoryStore(), payscore.AuthorizationNotifyHandlers{
+	h, err := payscore.NewAuthorizationNotifyHandler(parser, dedupe.NewMemoryStore(), payscore.AuthorizationNotifyHandlers{
 		OnUserOpenService: func(_ context.Context, ev *payscore.UserOpenServiceEvent) error {
 			m.mu.Lock()
 			defer m.mu.Unlock()
@@ -82,7 +82,14 @@ func newMerchantApp(t *testing.T) *merchantApp {
 			m.closed = append(m.closed, ev)
 			return nil
 		},
+		OnInvalid: func(_ context.Context, inv *notify.Invalid) error {
+			t.Errorf("the simulator sent a notification that breaks the doc: %v", inv)
+			return nil
+		},
 	}, notify.WithLogger(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
 	m.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if m.requests.Add(1) == 1 {
 			notify.WriteFail(w, http.StatusServiceUnavailable, "starting up")

@@ -3,6 +3,7 @@ package xiaoweijufu_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -167,4 +168,21 @@ func TestOrderInfoTransportError(t *testing.T) {
 		t.Fatal("no error from a closed server")
 	}
 	noKeys(t, err)
+}
+
+// Why: fmt.Printf("%+v", client) printed the access key and the merchant key.
+func TestClientPrintsNoKeys(t *testing.T) {
+	c := xiaoweijufu.NewClient(accessKey, merchantKey, xiaoweijufu.WithBaseURL("http://127.0.0.1:1"))
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		for _, v := range []any{c, *c, []any{c}} {
+			got := fmt.Sprintf(verb, v)
+			if strings.Contains(got, accessKey) || strings.Contains(got, string(merchantKey)) ||
+				strings.Contains(got, fmt.Sprintf("%x", accessKey)) || strings.Contains(got, fmt.Sprintf("%x", string(merchantKey))) {
+				t.Errorf("Sprintf(%q, %T) = %s: carries a key", verb, v, got)
+			}
+		}
+	}
+	if got := c.String(); !strings.Contains(got, "xiaoweijufu.Client") || !strings.Contains(got, "127.0.0.1:1") {
+		t.Errorf("String() = %q", got)
+	}
 }

@@ -270,17 +270,22 @@ func TestNotifySignCoversEveryReceivedField(t *testing.T) {
 	if code, body := h.send(resign(v)); code != http.StatusOK || body != "success" {
 		t.Fatalf("unknown field, signed: %d %q", code, body)
 	}
-	// The spec's sign pattern is ^[0-9A-F]{32}$: a lowercase sign matches the
-	// digest but is refused by validation.
+	// Why: a lowercase but valid sign was rejected (the spec's pattern is
+	// ^[0-9A-F]{32}$). The hex case does not change the digest.
 	v = validNotify()
 	v.Set("order_no", "XW202501010002")
 	v = resign(v)
 	v.Set("sign", strings.ToLower(v.Get("sign")))
-	if code, _ := h.send(v); code != http.StatusBadRequest {
-		t.Errorf("lowercase sign: %d, want 400", code)
+	if code, body := h.send(v); code != http.StatusOK || body != "success" {
+		t.Errorf("lowercase sign: %d %q, want 200 success", code, body)
 	}
-	if got := h.processed.Load(); got != 1 {
-		t.Errorf("processed %d, want 1", got)
+	if got := h.processed.Load(); got != 2 {
+		t.Errorf("processed %d, want 2", got)
+	}
+	// A wrong sign in lower case is still refused.
+	v.Set("sign", strings.ToLower(validNotify().Get("sign")))
+	if code, _ := h.send(v); code != http.StatusUnauthorized {
+		t.Errorf("wrong lowercase sign: %d, want 401", code)
 	}
 	// The form may be sent without a Content-Type.
 	if code, _ := h.post(validNotify().Encode(), ""); code != http.StatusOK {
@@ -338,4 +343,31 @@ func TestNotifyHandlerNeedsItsArguments(t *testing.T) {
 
 func lookupNone(context.Context, *xiaoweijufu.NotifyData) (formmd5.Order, error) {
 	return formmd5.Order{}, formmd5.ErrUnknownOrder
+}
+
+// Why: a notify with a status other than success still called process.
+func TestNotifyOnlySuccessfulStatusIsProcessed(t *testing.T) {
+	h := newHarness(t, dedupe.NewMemoryStore())
+	for _, status := range []string{"0", "2", "FAIL"} {
+		v := validNotify()
+		v.Set("status", status)
+		if code, body := h.send(resign(v)); code != http.StatusOK || body != "success" {
+			t.Fatalf("status %q: %d %q, want 200 success (acknowledged)", status, code, body)
+		}
+	}
+	if got := h.processed.Load(); got != 0 {
+		t.Fatalf("process ran %d times for unsuccessful statuses", got)
+	}
+	if !strings.Contains(h.logs.String(), "reports no successful payment") {
+		t.Errorf("not logged:\n%s", h.logs.String())
+	}
+	// The same order's successful notification is still processed once.
+	for range 2 {
+		if code, _ := h.send(validNotify()); code != http.StatusOK {
+			t.Fatalf("status 1: %d", code)
+		}
+	}
+	if got := h.processed.Load(); got != 1 {
+		t.Fatalf("processed %d, want 1", got)
+	}
 }
