@@ -196,7 +196,9 @@ func stores() []store {
 	}
 }
 
-type rotating struct{ cur *atomic.Pointer[dedupe.MemoryStore] }
+type rotating struct {
+	cur *atomic.Pointer[dedupe.MemoryStore]
+}
 
 func (r rotating) Begin(ctx context.Context, id string) (dedupe.Claim, error) {
 	return r.cur.Load().Begin(ctx, id)
@@ -204,15 +206,23 @@ func (r rotating) Begin(ctx context.Context, id string) (dedupe.Claim, error) {
 func (r rotating) Complete(ctx context.Context, c dedupe.Claim) error {
 	return r.cur.Load().Complete(ctx, c)
 }
-func (r rotating) Release(ctx context.Context, c dedupe.Claim) error { return r.cur.Load().Release(ctx, c) }
+func (r rotating) Release(ctx context.Context, c dedupe.Claim) error {
+	return r.cur.Load().Release(ctx, c)
+}
 
-type swap struct{ cur atomic.Pointer[redisstore.Store] }
+type swap struct {
+	cur atomic.Pointer[redisstore.Store]
+}
 
 func (s *swap) Begin(ctx context.Context, id string) (dedupe.Claim, error) {
 	return s.cur.Load().Begin(ctx, id)
 }
-func (s *swap) Complete(ctx context.Context, c dedupe.Claim) error { return s.cur.Load().Complete(ctx, c) }
-func (s *swap) Release(ctx context.Context, c dedupe.Claim) error  { return s.cur.Load().Release(ctx, c) }
+func (s *swap) Complete(ctx context.Context, c dedupe.Claim) error {
+	return s.cur.Load().Complete(ctx, c)
+}
+func (s *swap) Release(ctx context.Context, c dedupe.Claim) error {
+	return s.cur.Load().Release(ctx, c)
+}
 
 // pass delivers the whole batch through h with c concurrent deliveries and
 // returns the elapsed time.
