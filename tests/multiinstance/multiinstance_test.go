@@ -39,7 +39,7 @@ import (
 
 const (
 	notifications = 25
-	deliveries    = 200 // spread over both instances, all at once
+	deliveries    = 200             // spread over both instances, all at once
 	claimTimeout  = 3 * time.Second // a callback takes ~20 ms; generous for a loaded 2-core machine under -race
 	retryEvery    = 150 * time.Millisecond
 	giveUpAfter   = 60 * time.Second
