@@ -16,7 +16,7 @@ func runErrata(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	s, err := loadSpec(*dir, "")
+	s, err := loadSpec(*dir)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ package payscore
 
 import (
 	"fmt"
+
 	"github.com/payscoregen/payscoregen/runtime/jumps"
 	"github.com/payscoregen/payscoregen/runtime/jumpsign"
 	"github.com/payscoregen/payscoregen/runtime/kv"
@@ -33,36 +34,43 @@ const (
 // AuthorizeAppData is the business data (query) of the APP调起支付分-授权服务 jump.
 //
 // 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(APP端)
-// Doc page: APP调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+//
+// Doc page: APP调起支付分-授权服务 (updated 2022.06.09).
 type AuthorizeAppData struct {
-	// 预授权token (apply_permissions_token)
-	// 用于跳转到微信侧小程序授权数据,跳转到微信侧小程序传入,有效期为1小时;apply_permissions_token可以从《预授权API》接口的返回参数中获取。
+	// 预授权token (apply_permissions_token).
+	// 用于跳转到微信侧小程序授权数据,跳转到微信侧小程序传入,有效期为1小时;apply_permissions_token可
+	// 以从《预授权API》接口的返回参数中获取。
 	// string[1,2048] characters; required; 示例值: 1230000109; see erratum authorize-app-token.
 	ApplyPermissionsToken string `json:"apply_permissions_token,omitempty"`
 }
 
-// Values returns the fields of r by wire name, integers in decimal (0 as empty).
-// Empty values are neither signed nor put into a query string.
+// Values returns the fields of r by wire name, integers in decimal (0 as empty). Empty values are
+// neither signed nor put into a query string.
 func (r *AuthorizeAppData) Values() map[string]string {
-	return map[string]string{"apply_permissions_token": r.ApplyPermissionsToken}
+	return map[string]string{
+		"apply_permissions_token": r.ApplyPermissionsToken,
+	}
 }
 
-// AuthorizeAppParams are the parameters of WXOpenBusinessView for the APP调起支付分-授权服务 jump, ready to JSON-encode for the
-// front end (build them with NewAuthorizeApp).
+// AuthorizeAppParams are the parameters of WXOpenBusinessView for the APP调起支付分-授权服务 jump,
+// ready to JSON-encode for the front end (build them with NewAuthorizeApp).
 //
 // 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(APP端)
-// Doc page: APP调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+//
+// Doc page: APP调起支付分-授权服务 (updated 2022.06.09).
 type AuthorizeAppParams struct {
-	// 跳转类型 (businessType)
+	// 跳转类型 (businessType).
 	// 固定配置:wxpayScoreEnable
 	// string[1,16] characters; required; fixed "wxpayScoreEnable"; 示例值: wxpayScoreEnable.
 	BusinessType string `json:"businessType,omitempty"`
-	// 业务参数 (query)
+	// 业务参数 (query).
 	// 使用URL的query string
 	// 方式传递参数,格式为key=value&key2=value2,其中value,value2需要进行UrlEncode处理。
-	// string[1,2048] characters; required; format query_string; 示例值: apply_permissions_token=zyx53Nkey8o4bHpxTQvd8m7e92nG5mG2; see erratum authorize-app-query-example.
+	// string[1,2048] characters; required; format query_string; 示例值:
+	// apply_permissions_token=zyx53Nkey8o4bHpxTQvd8m7e92nG5mG2; see erratum
+	// authorize-app-query-example.
 	Query string `json:"query,omitempty"`
-	// 其他配置 (extInfo)
+	// 其他配置 (extInfo).
 	// 自定义ext信息,json格式,如需指定小程序版本,可填 {"miniProgramType": type},默认正式版。
 	// type取值:
 	// 0:正式版
@@ -73,7 +81,7 @@ type AuthorizeAppParams struct {
 // NewAuthorizeApp builds the parameters of WXOpenBusinessView for the APP调起支付分-授权服务 jump (app).
 //
 // 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(APP端)
-// Doc page: APP调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+// Doc page: APP调起支付分-授权服务 (updated 2022.06.09).
 //
 // It fills the fixed parameters and validates every documented limit (lengths in
 // characters); the data is not signed.
@@ -99,20 +107,22 @@ func NewAuthorizeApp(data AuthorizeAppData) (*AuthorizeAppParams, error) {
 	return p, nil
 }
 
-// AuthorizeAppReturn is what the APP调起支付分-授权服务 jumps (NewAuthorizeApp, NewAuthorizeAppMerchantSigned) hands back.
+// AuthorizeAppReturn is what the APP调起支付分-授权服务 jumps (NewAuthorizeApp,
+// NewAuthorizeAppMerchantSigned) hands back.
 //
-// 在WXEntryActivity的onResp里面接收回调: delivered to WXEntryActivity.onResp(BaseResp r) when r.getType() == ConstantsAPI.COMMAND_OPEN_BUSINESS_VIEW, as WXOpenBusinessView.Resp. There is no scene value (this is an OpenSDK callback, not App.onShow); the page prints only the Android handler.
-// Doc page: APP调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+// 在WXEntryActivity的onResp里面接收回调: delivered to WXEntryActivity.onResp(BaseResp r) when
+// r.getType() == ConstantsAPI.COMMAND_OPEN_BUSINESS_VIEW, as WXOpenBusinessView.Resp. There is no
+// scene value (this is an OpenSDK callback, not App.onShow); the page prints only the Android
+// handler.
+//
+// Doc page: APP调起支付分-授权服务 (updated 2022.06.09).
 type AuthorizeAppReturn struct {
-	// extMsg (extMsg)
 	// WXOpenBusinessView.Resp.extMsg (the sample formats it as "nextMsg=%s")
 	// string; optional; see erratum authorize-app-android-sample-typos.
 	ExtMsg string `json:"extMsg,omitempty"`
-	// errStr (errStr)
 	// WXOpenBusinessView.Resp.errStr
 	// string; optional; see erratum authorize-app-android-sample-typos.
 	ErrStr string `json:"errStr,omitempty"`
-	// businessType (businessType)
 	// WXOpenBusinessView.Resp.businessType (wxpayScoreEnable for this jump)
 	// string; optional; see erratum authorize-app-android-sample-typos.
 	BusinessType string `json:"businessType,omitempty"`
@@ -136,13 +146,14 @@ func ParseAuthorizeAppReturn(data []byte) (*AuthorizeAppReturn, error) {
 	return decodeAuthorizeAppReturn(m)
 }
 
-// decodeAuthorizeAppReturn reads AuthorizeAppReturn from flat data (see runtime/kv) and validates it.
+// decodeAuthorizeAppReturn reads AuthorizeAppReturn from flat data (see runtime/kv) and validates
+// it.
 func decodeAuthorizeAppReturn(m map[string]string) (*AuthorizeAppReturn, error) {
 	var d kv.Decoder
 	r := &AuthorizeAppReturn{
-		BusinessType: m["businessType"],
-		ErrStr:       m["errStr"],
 		ExtMsg:       m["extMsg"],
+		ErrStr:       m["errStr"],
+		BusinessType: m["businessType"],
 	}
 	if err := d.Err("payscore.AuthorizeAppReturn"); err != nil {
 		return nil, err
@@ -178,43 +189,46 @@ const (
 
 // AuthorizeAppMerchantSignedData is the business data (query) of the APP调起支付分-授权服务 jump.
 //
-// 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(APP端). Older merchant-mode (商户模式) form shown as an Android sample in seed 003: the query carries a signed mch_id/service_id/out_request_no instead of an apply_permissions_token.
-// Doc page: APP调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+// 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(APP端). Older merchant-mode
+// (商户模式) form shown as an Android sample in seed 003: the query carries a signed
+// mch_id/service_id/out_request_no instead of an apply_permissions_token.
+//
+// Doc page: APP调起支付分-授权服务 (updated 2022.06.09).
 type AuthorizeAppMerchantSignedData struct {
-	// mch_id (mch_id)
-	// string[1,32] characters; required; 示例值: 1230000109; see erratum authorize-app-merchant-signed-no-table.
+	// string[1,32] characters; required; 示例值: 1230000109; see erratum
+	// authorize-app-merchant-signed-no-table.
 	MchID string `json:"mch_id,omitempty"`
-	// service_id (service_id)
-	// string[1,32] characters; required; 示例值: 88888888000011; see erratum authorize-app-merchant-signed-no-table.
+	// string[1,32] characters; required; 示例值: 88888888000011; see erratum
+	// authorize-app-merchant-signed-no-table.
 	ServiceID string `json:"service_id,omitempty"`
-	// out_request_no (out_request_no)
-	// string[1,32] characters; required; 示例值: 1234323JKHDFE1243252; see erratum authorize-app-merchant-signed-no-table.
+	// string[1,32] characters; required; 示例值: 1234323JKHDFE1243252; see erratum
+	// authorize-app-merchant-signed-no-table.
 	OutRequestNo string `json:"out_request_no,omitempty"`
-	// timestamp (timestamp)
-	// string[1,32] characters; required; format unix_seconds; 示例值: 1530097563; see erratum authorize-app-merchant-signed-no-table.
+	// string[1,32] characters; required; format unix_seconds; 示例值: 1530097563; see erratum
+	// authorize-app-merchant-signed-no-table.
 	Timestamp string `json:"timestamp,omitempty"`
-	// nonce_str (nonce_str)
-	// string[1,32] characters; required; 示例值: zyx53Nkey8o4bHpxTQvd8m7e92nG5mG2; see erratum authorize-app-merchant-signed-no-table.
+	// string[1,32] characters; required; 示例值: zyx53Nkey8o4bHpxTQvd8m7e92nG5mG2; see erratum
+	// authorize-app-merchant-signed-no-table.
 	NonceStr string `json:"nonce_str,omitempty"`
-	// sign_type (sign_type)
-	// string[1,32] characters; required; fixed "HMAC-SHA256"; 示例值: HMAC-SHA256; see erratum authorize-app-merchant-signed-no-table.
+	// string[1,32] characters; required; fixed "HMAC-SHA256"; 示例值: HMAC-SHA256; see erratum
+	// authorize-app-merchant-signed-no-table.
 	SignType string `json:"sign_type,omitempty"`
-	// sign (sign)
-	// string[1,64] characters; required; 示例值: 029B52F67573D7E3BE74904BF9AEA; see erratum authorize-app-merchant-sign-example.
+	// string[1,64] characters; required; 示例值: 029B52F67573D7E3BE74904BF9AEA; see erratum
+	// authorize-app-merchant-sign-example.
 	Sign string `json:"sign,omitempty"`
 }
 
-// Values returns the fields of r by wire name, integers in decimal (0 as empty).
-// Empty values are neither signed nor put into a query string.
+// Values returns the fields of r by wire name, integers in decimal (0 as empty). Empty values are
+// neither signed nor put into a query string.
 func (r *AuthorizeAppMerchantSignedData) Values() map[string]string {
 	return map[string]string{
 		"mch_id":         r.MchID,
-		"nonce_str":      r.NonceStr,
-		"out_request_no": r.OutRequestNo,
 		"service_id":     r.ServiceID,
-		"sign":           r.Sign,
-		"sign_type":      r.SignType,
+		"out_request_no": r.OutRequestNo,
 		"timestamp":      r.Timestamp,
+		"nonce_str":      r.NonceStr,
+		"sign_type":      r.SignType,
+		"sign":           r.Sign,
 	}
 }
 
@@ -228,22 +242,28 @@ func (r *AuthorizeAppMerchantSignedData) VerifySign(apiV2Key jumpsign.Secret) bo
 	return apiV2Key != "" && jumpsign.Verify(jumpsign.HMACSHA256Algo, r.Values(), apiV2Key, r.Sign)
 }
 
-// AuthorizeAppMerchantSignedParams are the parameters of WXOpenBusinessView for the APP调起支付分-授权服务 jump, ready to JSON-encode for the
-// front end (build them with NewAuthorizeAppMerchantSigned).
+// AuthorizeAppMerchantSignedParams are the parameters of WXOpenBusinessView for the
+// APP调起支付分-授权服务 jump, ready to JSON-encode for the front end (build them with
+// NewAuthorizeAppMerchantSigned).
 //
-// 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(APP端). Older merchant-mode (商户模式) form shown as an Android sample in seed 003: the query carries a signed mch_id/service_id/out_request_no instead of an apply_permissions_token.
-// Doc page: APP调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+// 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(APP端). Older merchant-mode
+// (商户模式) form shown as an Android sample in seed 003: the query carries a signed
+// mch_id/service_id/out_request_no instead of an apply_permissions_token.
+//
+// Doc page: APP调起支付分-授权服务 (updated 2022.06.09).
 type AuthorizeAppMerchantSignedParams struct {
-	// 跳转类型 (businessType)
+	// 跳转类型 (businessType).
 	// 固定配置:wxpayScoreEnable
 	// string[1,16] characters; required; fixed "wxpayScoreEnable"; 示例值: wxpayScoreEnable.
 	BusinessType string `json:"businessType,omitempty"`
-	// 业务参数 (query)
+	// 业务参数 (query).
 	// 使用URL的query string
 	// 方式传递参数,格式为key=value&key2=value2,其中value,value2需要进行UrlEncode处理。
-	// string[1,2048] characters; required; format query_string; 示例值: apply_permissions_token=zyx53Nkey8o4bHpxTQvd8m7e92nG5mG2; see erratum authorize-app-query-example.
+	// string[1,2048] characters; required; format query_string; 示例值:
+	// apply_permissions_token=zyx53Nkey8o4bHpxTQvd8m7e92nG5mG2; see erratum
+	// authorize-app-query-example.
 	Query string `json:"query,omitempty"`
-	// 其他配置 (extInfo)
+	// 其他配置 (extInfo).
 	// 自定义ext信息,json格式,如需指定小程序版本,可填 {"miniProgramType": type},默认正式版。
 	// type取值:
 	// 0:正式版
@@ -255,7 +275,7 @@ type AuthorizeAppMerchantSignedParams struct {
 //
 // 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(APP端). Older merchant-mode (商户模式) form shown as an Android sample in seed 003: the query carries a signed mch_id/service_id/out_request_no instead of an apply_permissions_token.
 // Source: seed 003, but not this page's section: the Android sample printed after the JSAPI调起支付分-授权服务 page's sample code, without a table. The limits come from the Pay Score doc revisions that print the table for the same signed jump data (reference/payscore.md); see erratum authorize-app-merchant-signed-no-table.
-// Doc page: APP调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+// Doc page: APP调起支付分-授权服务 (updated 2022.06.09).
 //
 // It fills timestamp, nonce_str, sign_type (replacing what data holds),
 // then signs the non-empty data fields with HMAC-SHA256 over the ASCII-sorted k=v pairs
@@ -324,41 +344,48 @@ const (
 // AuthorizeJSAPIData is the business data (queryString) of the JSAPI调起支付分-授权服务 jump.
 //
 // 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(Web端)
-// Doc page: JSAPI调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+//
+// Doc page: JSAPI调起支付分-授权服务 (updated 2022.06.09).
 type AuthorizeJSAPIData struct {
-	// 预授权token (apply_permissions_token)
-	// 用于跳转到微信侧小程序授权数据,跳转到微信侧小程序传入,有效期为1小时;apply_permissions_token可以从《预授权API》接口的返回参数中获取。
+	// 预授权token (apply_permissions_token).
+	// 用于跳转到微信侧小程序授权数据,跳转到微信侧小程序传入,有效期为1小时;apply_permissions_token可
+	// 以从《预授权API》接口的返回参数中获取。
 	// string[1,2048] characters; required; 示例值: 1230000109; see erratum authorize-jsapi-token.
 	ApplyPermissionsToken string `json:"apply_permissions_token,omitempty"`
 }
 
-// Values returns the fields of r by wire name, integers in decimal (0 as empty).
-// Empty values are neither signed nor put into a query string.
+// Values returns the fields of r by wire name, integers in decimal (0 as empty). Empty values are
+// neither signed nor put into a query string.
 func (r *AuthorizeJSAPIData) Values() map[string]string {
-	return map[string]string{"apply_permissions_token": r.ApplyPermissionsToken}
+	return map[string]string{
+		"apply_permissions_token": r.ApplyPermissionsToken,
+	}
 }
 
-// AuthorizeJSAPIParams are the parameters of openBusinessView for the JSAPI调起支付分-授权服务 jump, ready to JSON-encode for the
-// front end (build them with NewAuthorizeJSAPI).
+// AuthorizeJSAPIParams are the parameters of openBusinessView for the JSAPI调起支付分-授权服务
+// jump, ready to JSON-encode for the front end (build them with NewAuthorizeJSAPI).
 //
 // 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(Web端)
-// Doc page: JSAPI调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+//
+// Doc page: JSAPI调起支付分-授权服务 (updated 2022.06.09).
 type AuthorizeJSAPIParams struct {
-	// 跳转类型 (businessType)
+	// 跳转类型 (businessType).
 	// 固定配置:wxpayScoreEnable
 	// string[1,16] characters; required; fixed "wxpayScoreEnable"; 示例值: wxpayScoreEnable.
 	BusinessType string `json:"businessType,omitempty"`
-	// 业务参数 (queryString)
+	// 业务参数 (queryString).
 	// 使用URL的query string
 	// 方式传递参数,格式为key=value&key2=value2,其中value,value2需要进行UrlEncode处理。
-	// string[1,2048] characters; required; format query_string; 示例值: apply_permissions_token=zyx53Nkey8o4bHpxTQvd8m7e92nG5mG2; see erratum authorize-jsapi-query-example.
+	// string[1,2048] characters; required; format query_string; 示例值:
+	// apply_permissions_token=zyx53Nkey8o4bHpxTQvd8m7e92nG5mG2; see erratum
+	// authorize-jsapi-query-example.
 	QueryString string `json:"queryString,omitempty"`
 }
 
 // NewAuthorizeJSAPI builds the parameters of openBusinessView for the JSAPI调起支付分-授权服务 jump (jsapi).
 //
 // 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(Web端)
-// Doc page: JSAPI调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+// Doc page: JSAPI调起支付分-授权服务 (updated 2022.06.09).
 //
 // It fills the fixed parameters and validates every documented limit (lengths in
 // characters); the data is not signed.
@@ -386,11 +413,14 @@ func NewAuthorizeJSAPI(data AuthorizeJSAPIData) (*AuthorizeJSAPIParams, error) {
 
 // AuthorizeJSAPIReturn is what the JSAPI调起支付分-授权服务 jump hands back.
 //
-// 从微信侧小程序返回时会执行这个回调函数: the res argument of the wx.invoke('openBusinessView', {...}, callback) callback. There is no scene value (this is a JSSDK callback, not App.onShow).
-// Doc page: JSAPI调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+// 从微信侧小程序返回时会执行这个回调函数: the res argument of the wx.invoke('openBusinessView',
+// {...}, callback) callback. There is no scene value (this is a JSSDK callback, not App.onShow).
+//
+// Doc page: JSAPI调起支付分-授权服务 (updated 2022.06.09).
 type AuthorizeJSAPIReturn struct {
-	// err_code (err_code)
-	// 0 (after parseInt): 返回成功; anything else: 返回失败. The sample parses it with parseInt(res.err_code), so it may arrive as a string or a number; compare its integer value, not the text.
+	// 0 (after parseInt): 返回成功; anything else: 返回失败. The sample parses it with
+	// parseInt(res.err_code), so it may arrive as a string or a number; compare its integer value,
+	// not the text.
 	// string; optional; see erratum authorize-jsapi-sample-typos.
 	ErrCode string `json:"err_code,omitempty"`
 }
@@ -413,10 +443,13 @@ func ParseAuthorizeJSAPIReturn(data []byte) (*AuthorizeJSAPIReturn, error) {
 	return decodeAuthorizeJSAPIReturn(m)
 }
 
-// decodeAuthorizeJSAPIReturn reads AuthorizeJSAPIReturn from flat data (see runtime/kv) and validates it.
+// decodeAuthorizeJSAPIReturn reads AuthorizeJSAPIReturn from flat data (see runtime/kv) and
+// validates it.
 func decodeAuthorizeJSAPIReturn(m map[string]string) (*AuthorizeJSAPIReturn, error) {
 	var d kv.Decoder
-	r := &AuthorizeJSAPIReturn{ErrCode: m["err_code"]}
+	r := &AuthorizeJSAPIReturn{
+		ErrCode: m["err_code"],
+	}
 	if err := d.Err("payscore.AuthorizeJSAPIReturn"); err != nil {
 		return nil, err
 	}
@@ -440,33 +473,41 @@ const (
 	AuthorizeMiniprogramOpenBusinessViewCountsTowardJumpLimit = false
 )
 
-// AuthorizeMiniprogramData is the business data (extraData) of the 小程序调起支付分-授权服务 jumps (NewAuthorizeMiniprogramOpenBusinessView, NewAuthorizeMiniprogramNavigate).
+// AuthorizeMiniprogramData is the business data (extraData) of the 小程序调起支付分-授权服务 jumps
+// (NewAuthorizeMiniprogramOpenBusinessView, NewAuthorizeMiniprogramNavigate).
 //
-// Doc page: 小程序调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+// Doc page: 小程序调起支付分-授权服务 (updated 2022.06.09).
 type AuthorizeMiniprogramData struct {
-	// 预授权token (apply_permissions_token)
-	// 用于跳转到微信侧小程序授权数据,跳转到微信侧小程序传入,有效期为1小时;apply_permissions_token可以从《预授权API》接口的返回参数中获取。
-	// string[1,2048] characters; required; 示例值: 1230000109; see erratum authorize-miniprogram-token.
+	// 预授权token (apply_permissions_token).
+	// 用于跳转到微信侧小程序授权数据,跳转到微信侧小程序传入,有效期为1小时;apply_permissions_token可
+	// 以从《预授权API》接口的返回参数中获取。
+	// string[1,2048] characters; required; 示例值: 1230000109; see erratum
+	// authorize-miniprogram-token.
 	ApplyPermissionsToken string `json:"apply_permissions_token,omitempty"`
 }
 
-// Values returns the fields of r by wire name, integers in decimal (0 as empty).
-// Empty values are neither signed nor put into a query string.
+// Values returns the fields of r by wire name, integers in decimal (0 as empty). Empty values are
+// neither signed nor put into a query string.
 func (r *AuthorizeMiniprogramData) Values() map[string]string {
-	return map[string]string{"apply_permissions_token": r.ApplyPermissionsToken}
+	return map[string]string{
+		"apply_permissions_token": r.ApplyPermissionsToken,
+	}
 }
 
-// AuthorizeMiniprogramOpenBusinessViewParams are the parameters of wx.openBusinessView for the 小程序调起支付分-授权服务 jump, ready to JSON-encode for the
-// front end (build them with NewAuthorizeMiniprogramOpenBusinessView).
+// AuthorizeMiniprogramOpenBusinessViewParams are the parameters of wx.openBusinessView for the
+// 小程序调起支付分-授权服务 jump, ready to JSON-encode for the front end (build them with
+// NewAuthorizeMiniprogramOpenBusinessView).
 //
 // 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(小程序端) (1.1 wx.openBusinessView)
-// Doc page: 小程序调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+//
+// Doc page: 小程序调起支付分-授权服务 (updated 2022.06.09).
 type AuthorizeMiniprogramOpenBusinessViewParams struct {
-	// 跳转类型 (businessType)
+	// 跳转类型 (businessType).
 	// 固定配置:wxpayScoreEnable
-	// string[1,32] characters; required; fixed "wxpayScoreEnable"; 示例值: wxpayScoreEnable; see erratum authorize-miniprogram-business-type-length.
+	// string[1,32] characters; required; fixed "wxpayScoreEnable"; 示例值: wxpayScoreEnable; see
+	// erratum authorize-miniprogram-business-type-length.
 	BusinessType string `json:"businessType,omitempty"`
-	// 业务参数 (extraData)
+	// 业务参数 (extraData).
 	// 需要传递给支付分的业务数据。
 	// object; required.
 	ExtraData AuthorizeMiniprogramData `json:"extraData,omitzero"`
@@ -475,7 +516,7 @@ type AuthorizeMiniprogramOpenBusinessViewParams struct {
 // NewAuthorizeMiniprogramOpenBusinessView builds the parameters of wx.openBusinessView for the 小程序调起支付分-授权服务 jump (miniprogram).
 //
 // 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(小程序端) (1.1 wx.openBusinessView)
-// Doc page: 小程序调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+// Doc page: 小程序调起支付分-授权服务 (updated 2022.06.09).
 //
 // It fills the fixed parameters and validates every documented limit (lengths in
 // characters); the data is not signed.
@@ -508,21 +549,24 @@ const (
 	AuthorizeMiniprogramNavigateCountsTowardJumpLimit = true
 )
 
-// AuthorizeMiniprogramNavigateParams are the parameters of wx.navigateToMiniProgram for the 小程序调起支付分-授权服务 jump, ready to JSON-encode for the
-// front end (build them with NewAuthorizeMiniprogramNavigate).
+// AuthorizeMiniprogramNavigateParams are the parameters of wx.navigateToMiniProgram for the
+// 小程序调起支付分-授权服务 jump, ready to JSON-encode for the front end (build them with
+// NewAuthorizeMiniprogramNavigate).
 //
-// 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(小程序端) (1.2 wx.navigateToMiniProgram)
-// Doc page: 小程序调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+// 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(小程序端) (1.2
+// wx.navigateToMiniProgram)
+//
+// Doc page: 小程序调起支付分-授权服务 (updated 2022.06.09).
 type AuthorizeMiniprogramNavigateParams struct {
-	// 公众号ID (appId)
+	// 公众号ID (appId).
 	// 支付分公众账号ID,固定配置:wxd8f3793ea3b935b8。
 	// string[1,32] characters; required; fixed "wxd8f3793ea3b935b8"; 示例值: wxd8f3793ea3b935b8.
 	AppID string `json:"appId,omitempty"`
-	// 路径 (path)
+	// 路径 (path).
 	// 固定配置:pages/use/enable
 	// string[1,64] characters; required; fixed "pages/use/enable"; 示例值: pages/use/enable.
 	Path string `json:"path,omitempty"`
-	// 业务参数 (extraData)
+	// 业务参数 (extraData).
 	// 需要传递给支付分的业务数据。
 	// object; required.
 	ExtraData AuthorizeMiniprogramData `json:"extraData,omitzero"`
@@ -531,7 +575,7 @@ type AuthorizeMiniprogramNavigateParams struct {
 // NewAuthorizeMiniprogramNavigate builds the parameters of wx.navigateToMiniProgram for the 小程序调起支付分-授权服务 jump (miniprogram).
 //
 // 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(小程序端) (1.2 wx.navigateToMiniProgram)
-// Doc page: 小程序调起支付分-授权服务, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+// Doc page: 小程序调起支付分-授权服务 (updated 2022.06.09).
 //
 // It fills the fixed parameters and validates every documented limit (lengths in
 // characters); the data is not signed.
@@ -569,40 +613,41 @@ const (
 	ConfirmOrderOpenBusinessViewReferrerAppID = "wxd8f3793ea3b935b8"
 )
 
-// ConfirmOrderData is the business data (extraData) of the 小程序调起支付分-确认订单 jumps (NewConfirmOrderOpenBusinessView, NewConfirmOrderNavigate).
+// ConfirmOrderData is the business data (extraData) of the 小程序调起支付分-确认订单 jumps
+// (NewConfirmOrderOpenBusinessView, NewConfirmOrderNavigate).
 //
-// Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
+// Doc page: 小程序调起支付分-确认订单 (updated 2019.08.23).
 type ConfirmOrderData struct {
-	// mch_id (mch_id)
-	// string[1,32] characters; required; 示例值: 1230000109; see erratum confirm-order-extradata-no-table.
+	// string[1,32] characters; required; 示例值: 1230000109; see erratum
+	// confirm-order-extradata-no-table.
 	MchID string `json:"mch_id,omitempty"`
-	// package (package)
-	// string[1,128] characters; required; 示例值: XXXXXXXX; see erratum confirm-order-extradata-no-table.
+	// string[1,128] characters; required; 示例值: XXXXXXXX; see erratum
+	// confirm-order-extradata-no-table.
 	Package string `json:"package,omitempty"`
-	// timestamp (timestamp)
-	// string[1,32] characters; required; format unix_seconds; 示例值: 1530097563; see erratum confirm-order-extradata-no-table.
+	// string[1,32] characters; required; format unix_seconds; 示例值: 1530097563; see erratum
+	// confirm-order-extradata-no-table.
 	Timestamp string `json:"timestamp,omitempty"`
-	// nonce_str (nonce_str)
-	// string[1,32] characters; required; 示例值: zyx53Nkey8o4bHpxTQvd8m7e92nG5mG2; see erratum confirm-order-extradata-no-table.
+	// string[1,32] characters; required; 示例值: zyx53Nkey8o4bHpxTQvd8m7e92nG5mG2; see erratum
+	// confirm-order-extradata-no-table.
 	NonceStr string `json:"nonce_str,omitempty"`
-	// sign_type (sign_type)
-	// string[1,32] characters; required; fixed "HMAC-SHA256"; 示例值: HMAC-SHA256; see erratum confirm-order-extradata-no-table.
+	// string[1,32] characters; required; fixed "HMAC-SHA256"; 示例值: HMAC-SHA256; see erratum
+	// confirm-order-extradata-no-table.
 	SignType string `json:"sign_type,omitempty"`
-	// sign (sign)
-	// string[1,64] characters; required; 示例值: 029B52F67573D7E3BE74904BF9AEA; see erratum confirm-order-sign-example.
+	// string[1,64] characters; required; 示例值: 029B52F67573D7E3BE74904BF9AEA; see erratum
+	// confirm-order-sign-example.
 	Sign string `json:"sign,omitempty"`
 }
 
-// Values returns the fields of r by wire name, integers in decimal (0 as empty).
-// Empty values are neither signed nor put into a query string.
+// Values returns the fields of r by wire name, integers in decimal (0 as empty). Empty values are
+// neither signed nor put into a query string.
 func (r *ConfirmOrderData) Values() map[string]string {
 	return map[string]string{
 		"mch_id":    r.MchID,
-		"nonce_str": r.NonceStr,
 		"package":   r.Package,
-		"sign":      r.Sign,
-		"sign_type": r.SignType,
 		"timestamp": r.Timestamp,
+		"nonce_str": r.NonceStr,
+		"sign_type": r.SignType,
+		"sign":      r.Sign,
 	}
 }
 
@@ -616,17 +661,20 @@ func (r *ConfirmOrderData) VerifySign(apiV2Key jumpsign.Secret) bool {
 	return apiV2Key != "" && jumpsign.Verify(jumpsign.HMACSHA256Algo, r.Values(), apiV2Key, r.Sign)
 }
 
-// ConfirmOrderOpenBusinessViewParams are the parameters of wx.openBusinessView for the 小程序调起支付分-确认订单 jump, ready to JSON-encode for the
-// front end (build them with NewConfirmOrderOpenBusinessView).
+// ConfirmOrderOpenBusinessViewParams are the parameters of wx.openBusinessView for the
+// 小程序调起支付分-确认订单 jump, ready to JSON-encode for the front end (build them with
+// NewConfirmOrderOpenBusinessView).
 //
-// 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.1 wx.openBusinessView)
-// Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
+// 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.1
+// wx.openBusinessView)
+//
+// Doc page: 小程序调起支付分-确认订单 (updated 2019.08.23).
 type ConfirmOrderOpenBusinessViewParams struct {
-	// 跳转类型 (businessType)
+	// 跳转类型 (businessType).
 	// 固定配置: wxpayScoreUse
 	// string[1,32] characters; required; fixed "wxpayScoreUse"; 示例值: wxpayScoreUse.
 	BusinessType string `json:"businessType,omitempty"`
-	// 业务参数 (extraData)
+	// 业务参数 (extraData).
 	// 需要传递给支付分的业务数据。
 	// object; required.
 	ExtraData ConfirmOrderData `json:"extraData,omitzero"`
@@ -635,7 +683,7 @@ type ConfirmOrderOpenBusinessViewParams struct {
 // NewConfirmOrderOpenBusinessView builds the parameters of wx.openBusinessView for the 小程序调起支付分-确认订单 jump (miniprogram).
 //
 // 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.1 wx.openBusinessView)
-// Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
+// Doc page: 小程序调起支付分-确认订单 (updated 2019.08.23).
 //
 // It fills timestamp, nonce_str, sign_type (replacing what data holds),
 // then signs the non-empty data fields with HMAC-SHA256 over the ASCII-sorted k=v pairs
@@ -674,14 +722,19 @@ func NewConfirmOrderOpenBusinessView(data ConfirmOrderData, apiV2Key jumpsign.Se
 	return p, nil
 }
 
-// ConfirmOrderReturn is what the 小程序调起支付分-确认订单 jumps (NewConfirmOrderOpenBusinessView, NewConfirmOrderNavigate, NewConfirmOrderPackageOpenBusinessView, NewConfirmOrderPackageNavigate) hands back.
+// ConfirmOrderReturn is what the 小程序调起支付分-确认订单 jumps (NewConfirmOrderOpenBusinessView,
+// NewConfirmOrderNavigate, NewConfirmOrderPackageOpenBusinessView, NewConfirmOrderPackageNavigate)
+// hands back.
 //
-// 只有用户点击支付分页面内返回按钮时, 才会带上返回参数；如果用户点击页面左上角的返回图标按钮, 则不会带上返回参数。
-// Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
+// 只有用户点击支付分页面内返回按钮时, 才会带上返回参数；如果用户点击页面左上角的返回图标按钮,
+// 则不会带上返回参数。
+//
+// Doc page: 小程序调起支付分-确认订单 (updated 2019.08.23).
 type ConfirmOrderReturn struct {
-	// 单据查询 id (query_id)
+	// 单据查询 id (query_id).
 	// 单据查询 id, 对应【查询订单】接口中入参 query_id。
-	// string[1,512] characters; required; 示例值: XXXXXXXX; see erratum confirm-order-query-id-length.
+	// string[1,512] characters; required; 示例值: XXXXXXXX; see erratum
+	// confirm-order-query-id-length.
 	QueryID string `json:"query_id,omitempty"`
 }
 
@@ -703,10 +756,13 @@ func ParseConfirmOrderReturn(data []byte) (*ConfirmOrderReturn, error) {
 	return decodeConfirmOrderReturn(m)
 }
 
-// decodeConfirmOrderReturn reads ConfirmOrderReturn from flat data (see runtime/kv) and validates it.
+// decodeConfirmOrderReturn reads ConfirmOrderReturn from flat data (see runtime/kv) and validates
+// it.
 func decodeConfirmOrderReturn(m map[string]string) (*ConfirmOrderReturn, error) {
 	var d kv.Decoder
-	r := &ConfirmOrderReturn{QueryID: m["query_id"]}
+	r := &ConfirmOrderReturn{
+		QueryID: m["query_id"],
+	}
 	if err := d.Err("payscore.ConfirmOrderReturn"); err != nil {
 		return nil, err
 	}
@@ -735,21 +791,24 @@ const (
 	ConfirmOrderNavigateReferrerAppID = "wxd8f3793ea3b935b8"
 )
 
-// ConfirmOrderNavigateParams are the parameters of wx.navigateToMiniProgram for the 小程序调起支付分-确认订单 jump, ready to JSON-encode for the
-// front end (build them with NewConfirmOrderNavigate).
+// ConfirmOrderNavigateParams are the parameters of wx.navigateToMiniProgram for the
+// 小程序调起支付分-确认订单 jump, ready to JSON-encode for the front end (build them with
+// NewConfirmOrderNavigate).
 //
-// 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.2 wx.navigateToMiniProgram)
-// Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
+// 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.2
+// wx.navigateToMiniProgram)
+//
+// Doc page: 小程序调起支付分-确认订单 (updated 2019.08.23).
 type ConfirmOrderNavigateParams struct {
-	// 公众号 ID (appId)
+	// 公众号 ID (appId).
 	// 支付分公众账号 ID, 固定配置: wxd8f3793ea3b935b8。
 	// string[1,32] characters; required; fixed "wxd8f3793ea3b935b8"; 示例值: wxd8f3793ea3b935b8.
 	AppID string `json:"appId,omitempty"`
-	// 路径 (path)
+	// 路径 (path).
 	// 固定配置: pages/use/use
 	// string[1,64] characters; required; fixed "pages/use/use"; 示例值: pages/use/use.
 	Path string `json:"path,omitempty"`
-	// 业务参数 (extraData)
+	// 业务参数 (extraData).
 	// 需要传递给支付分的业务数据。
 	// object; required.
 	ExtraData ConfirmOrderData `json:"extraData,omitzero"`
@@ -758,7 +817,7 @@ type ConfirmOrderNavigateParams struct {
 // NewConfirmOrderNavigate builds the parameters of wx.navigateToMiniProgram for the 小程序调起支付分-确认订单 jump (miniprogram).
 //
 // 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.2 wx.navigateToMiniProgram)
-// Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
+// Doc page: 小程序调起支付分-确认订单 (updated 2019.08.23).
 //
 // It fills timestamp, nonce_str, sign_type (replacing what data holds),
 // then signs the non-empty data fields with HMAC-SHA256 over the ASCII-sorted k=v pairs
@@ -812,32 +871,37 @@ const (
 	ConfirmOrderPackageOpenBusinessViewReferrerAppID = "wxd8f3793ea3b935b8"
 )
 
-// ConfirmOrderPackageData is the business data (extraData) of the 小程序调起支付分-确认订单 jumps (NewConfirmOrderPackageOpenBusinessView, NewConfirmOrderPackageNavigate).
+// ConfirmOrderPackageData is the business data (extraData) of the 小程序调起支付分-确认订单 jumps
+// (NewConfirmOrderPackageOpenBusinessView, NewConfirmOrderPackageNavigate).
 //
-// Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
+// Doc page: 小程序调起支付分-确认订单 (updated 2019.08.23).
 type ConfirmOrderPackageData struct {
-	// package (package)
 	// string[1,∞] characters; required; see erratum confirm-order-package-only-form.
 	Package string `json:"package,omitempty"`
 }
 
-// Values returns the fields of r by wire name, integers in decimal (0 as empty).
-// Empty values are neither signed nor put into a query string.
+// Values returns the fields of r by wire name, integers in decimal (0 as empty). Empty values are
+// neither signed nor put into a query string.
 func (r *ConfirmOrderPackageData) Values() map[string]string {
-	return map[string]string{"package": r.Package}
+	return map[string]string{
+		"package": r.Package,
+	}
 }
 
-// ConfirmOrderPackageOpenBusinessViewParams are the parameters of wx.openBusinessView for the 小程序调起支付分-确认订单 jump, ready to JSON-encode for the
-// front end (build them with NewConfirmOrderPackageOpenBusinessView).
+// ConfirmOrderPackageOpenBusinessViewParams are the parameters of wx.openBusinessView for the
+// 小程序调起支付分-确认订单 jump, ready to JSON-encode for the front end (build them with
+// NewConfirmOrderPackageOpenBusinessView).
 //
-// 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.1 wx.openBusinessView). Unsigned form: extraData carries only the package returned by 创建订单.
-// Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
+// 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.1
+// wx.openBusinessView). Unsigned form: extraData carries only the package returned by 创建订单.
+//
+// Doc page: 小程序调起支付分-确认订单 (updated 2019.08.23).
 type ConfirmOrderPackageOpenBusinessViewParams struct {
-	// 跳转类型 (businessType)
+	// 跳转类型 (businessType).
 	// 固定配置: wxpayScoreUse
 	// string[1,32] characters; required; fixed "wxpayScoreUse"; 示例值: wxpayScoreUse.
 	BusinessType string `json:"businessType,omitempty"`
-	// 业务参数 (extraData)
+	// 业务参数 (extraData).
 	// 需要传递给支付分的业务数据。
 	// object; required.
 	ExtraData ConfirmOrderPackageData `json:"extraData,omitzero"`
@@ -847,7 +911,7 @@ type ConfirmOrderPackageOpenBusinessViewParams struct {
 //
 // 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.1 wx.openBusinessView). Unsigned form: extraData carries only the package returned by 创建订单.
 // Source: not the seed page: newer revisions of the 小程序调起支付分-确认订单 page (2024-25), as summarized in reference/payscore.md ("Newer doc revisions (2024-25) pass only package (from the create-order response), unsigned"); see erratum confirm-order-package-only-form.
-// Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
+// Doc page: 小程序调起支付分-确认订单 (updated 2019.08.23).
 //
 // It fills the fixed parameters and validates every documented limit (lengths in
 // characters); the data is not signed.
@@ -880,21 +944,25 @@ const (
 	ConfirmOrderPackageNavigateReferrerAppID = "wxd8f3793ea3b935b8"
 )
 
-// ConfirmOrderPackageNavigateParams are the parameters of wx.navigateToMiniProgram for the 小程序调起支付分-确认订单 jump, ready to JSON-encode for the
-// front end (build them with NewConfirmOrderPackageNavigate).
+// ConfirmOrderPackageNavigateParams are the parameters of wx.navigateToMiniProgram for the
+// 小程序调起支付分-确认订单 jump, ready to JSON-encode for the front end (build them with
+// NewConfirmOrderPackageNavigate).
 //
-// 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.2 wx.navigateToMiniProgram). Unsigned form: extraData carries only the package returned by 创建订单.
-// Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
+// 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.2
+// wx.navigateToMiniProgram). Unsigned form: extraData carries only the package returned by
+// 创建订单.
+//
+// Doc page: 小程序调起支付分-确认订单 (updated 2019.08.23).
 type ConfirmOrderPackageNavigateParams struct {
-	// 公众号 ID (appId)
+	// 公众号 ID (appId).
 	// 支付分公众账号 ID, 固定配置: wxd8f3793ea3b935b8。
 	// string[1,32] characters; required; fixed "wxd8f3793ea3b935b8"; 示例值: wxd8f3793ea3b935b8.
 	AppID string `json:"appId,omitempty"`
-	// 路径 (path)
+	// 路径 (path).
 	// 固定配置: pages/use/use
 	// string[1,64] characters; required; fixed "pages/use/use"; 示例值: pages/use/use.
 	Path string `json:"path,omitempty"`
-	// 业务参数 (extraData)
+	// 业务参数 (extraData).
 	// 需要传递给支付分的业务数据。
 	// object; required.
 	ExtraData ConfirmOrderPackageData `json:"extraData,omitzero"`
@@ -904,7 +972,7 @@ type ConfirmOrderPackageNavigateParams struct {
 //
 // 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.2 wx.navigateToMiniProgram). Unsigned form: extraData carries only the package returned by 创建订单.
 // Source: not the seed page: newer revisions of the 小程序调起支付分-确认订单 page (2024-25), as summarized in reference/payscore.md ("Newer doc revisions (2024-25) pass only package (from the create-order response), unsigned"); see erratum confirm-order-package-only-form.
-// Doc page: 小程序调起支付分-确认订单, updated 2019.08.23 (seed 001_a4da43bbfbd0b073.txt).
+// Doc page: 小程序调起支付分-确认订单 (updated 2019.08.23).
 //
 // It fills the fixed parameters and validates every documented limit (lengths in
 // characters); the data is not signed.

@@ -4,11 +4,12 @@ package xiaoweijufu
 
 import (
 	"context"
+	"net/http"
+
 	"github.com/payscoregen/payscoregen/runtime/apierror"
 	"github.com/payscoregen/payscoregen/runtime/formmd5"
 	"github.com/payscoregen/payscoregen/runtime/jumpsign"
 	"github.com/payscoregen/payscoregen/runtime/kv"
-	"net/http"
 )
 
 // DefaultBaseURL is the API origin the client calls unless WithBaseURL says otherwise.
@@ -61,9 +62,9 @@ func NewClient(accessKey jumpsign.Secret, merchantKey jumpsign.Secret, opts ...C
 	c := &Client{
 		accessKey: accessKey,
 		caller: formmd5.Caller{
-			Algorithm: jumpsign.MD5Algo,
 			BaseURL:   DefaultBaseURL,
 			Key:       merchantKey,
+			Algorithm: jumpsign.MD5Algo,
 		},
 	}
 	for _, opt := range opts {
@@ -76,7 +77,7 @@ func NewClient(accessKey jumpsign.Secret, merchantKey jumpsign.Secret, opts ...C
 //
 // Query an order's state on the back end ("三、支付后自动返回,后端判断订单状态"; "须后端查询订单状态").
 // Source: not the seed page (which documents no query API): reference/xiaoweijufu.md, from the 小微聚付/PayJS docs (POST https://mch.xiaoweijufu.com/order/info with order_no, access_key, sign; PayJS's equivalent is POST /api/check). The response fields are documented nowhere and are taken from the notify; see erratum xwjf-order-info-not-on-page.
-// Doc page: 小程序支付 (seed 002_b5b6a216e98ebd98.txt).
+// Doc page: 小程序支付.
 //
 // It fills access_key and sign from the client, validates the request, POSTs it as a form
 // and decodes the JSON response (unknown members are ignored). Every error is an
@@ -90,17 +91,11 @@ func (c *Client) OrderInfo(ctx context.Context, req *OrderInfoRequest) (*OrderIn
 	r.AccessKey = string(c.accessKey)
 	sign, err := c.caller.Sign(r.formValues())
 	if err != nil {
-		return nil, &apierror.OperationError{
-			Err:       err,
-			Operation: "xiaoweijufu OrderInfo",
-		}
+		return nil, &apierror.OperationError{Operation: "xiaoweijufu OrderInfo", Err: err}
 	}
 	r.Sign = sign
 	if err := r.Validate(); err != nil {
-		return nil, &apierror.OperationError{
-			Err:       err,
-			Operation: "xiaoweijufu OrderInfo",
-		}
+		return nil, &apierror.OperationError{Operation: "xiaoweijufu OrderInfo", Err: err}
 	}
 	m, err := c.caller.Post(ctx, "xiaoweijufu OrderInfo", "/order/info", r.formValues())
 	if err != nil {
@@ -108,10 +103,7 @@ func (c *Client) OrderInfo(ctx context.Context, req *OrderInfoRequest) (*OrderIn
 	}
 	resp, err := decodeOrderInfoResponse(m)
 	if err != nil {
-		return nil, &apierror.OperationError{
-			Err:       err,
-			Operation: "xiaoweijufu OrderInfo",
-		}
+		return nil, &apierror.OperationError{Operation: "xiaoweijufu OrderInfo", Err: err}
 	}
 	return resp, nil
 }
@@ -119,8 +111,8 @@ func (c *Client) OrderInfo(ctx context.Context, req *OrderInfoRequest) (*OrderIn
 // formValues returns the request's form fields by wire name (integers in decimal).
 func (r *OrderInfoRequest) formValues() map[string]string {
 	return map[string]string{
-		"access_key": r.AccessKey,
 		"order_no":   r.OrderNo,
+		"access_key": r.AccessKey,
 		"sign":       r.Sign,
 	}
 }
@@ -129,16 +121,16 @@ func (r *OrderInfoRequest) formValues() map[string]string {
 func decodeOrderInfoResponse(m map[string]string) (*OrderInfoResponse, error) {
 	var d kv.Decoder
 	r := &OrderInfoResponse{
+		Status:        m["status"],
+		TotalFee:      d.Int(m, "total_fee"),
+		OutTradeNo:    m["out_trade_no"],
+		OrderNo:       m["order_no"],
+		TransactionID: m["transaction_id"],
+		TimeEnd:       m["time_end"],
+		OpenID:        m["openid"],
 		Attach:        m["attach"],
 		MchID:         m["mchid"],
-		OpenID:        m["openid"],
-		OrderNo:       m["order_no"],
-		OutTradeNo:    m["out_trade_no"],
 		Sign:          m["sign"],
-		Status:        m["status"],
-		TimeEnd:       m["time_end"],
-		TotalFee:      d.Int(m, "total_fee"),
-		TransactionID: m["transaction_id"],
 	}
 	if err := d.Err("xiaoweijufu.OrderInfoResponse"); err != nil {
 		return nil, err

@@ -4,12 +4,13 @@ package xiaoweijufu
 
 import (
 	"context"
+	"net/http"
+	"time"
+
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
 	"github.com/payscoregen/payscoregen/runtime/formmd5"
 	"github.com/payscoregen/payscoregen/runtime/jumpsign"
 	"github.com/payscoregen/payscoregen/runtime/kv"
-	"net/http"
-	"time"
 )
 
 // NotifyLookup returns the merchant's record of the order a 异步通知 notification is
@@ -23,7 +24,7 @@ type NotifyLookup func(ctx context.Context, n *NotifyData) (formmd5.Order, error
 //
 // notify_url 异步通知地址: after payment 小微聚付 POSTs the payment result, form-encoded and MD5-signed, to the extraData notify_url.
 // Source: not the seed page (which documents only notify_url and attach): reference/xiaoweijufu.md, from the 小微聚付/PayJS docs (fields, "success" answer within 3 s, retry schedule); see erratum xwjf-notify-not-on-page.
-// Doc page: 小程序支付 (seed 002_b5b6a216e98ebd98.txt).
+// Doc page: 小程序支付.
 //
 // merchantKey verifies sign over every received field except sign, in constant time;
 // it is never put into a reply, an error or a log line. lookup supplies the order's
@@ -41,7 +42,15 @@ func NewNotifyHandler(merchantKey jumpsign.Secret, lookup NotifyLookup, store de
 		panic("xiaoweijufu.NewNotifyHandler: lookup and process must not be nil")
 	}
 	return formmd5.NewHandler(formmd5.Notification[*NotifyData]{
-		Algorithm: jumpsign.MD5Algo,
+		Name:        "xiaoweijufu notify",
+		Key:         merchantKey,
+		Algorithm:   jumpsign.MD5Algo,
+		SuccessBody: "success",
+		Deadline:    3 * time.Second,
+		Decode:      decodeNotifyData,
+		ID: func(n *NotifyData) string {
+			return n.OrderNo
+		},
 		Check: func(ctx context.Context, n *NotifyData) error {
 			want, err := lookup(ctx, n)
 			if err != nil {
@@ -49,15 +58,7 @@ func NewNotifyHandler(merchantKey jumpsign.Secret, lookup NotifyLookup, store de
 			}
 			return formmd5.CheckOrder(want, n.MchID, n.TotalFee)
 		},
-		Deadline: 3 * time.Second,
-		Decode:   decodeNotifyData,
-		ID: func(n *NotifyData) string {
-			return n.OrderNo
-		},
-		Key:         merchantKey,
-		Name:        "xiaoweijufu notify",
-		Process:     process,
-		SuccessBody: "success",
+		Process: process,
 	}, store, opts...)
 }
 
@@ -65,16 +66,16 @@ func NewNotifyHandler(merchantKey jumpsign.Secret, lookup NotifyLookup, store de
 func decodeNotifyData(m map[string]string) (*NotifyData, error) {
 	var d kv.Decoder
 	r := &NotifyData{
+		Status:        m["status"],
+		TotalFee:      d.Int(m, "total_fee"),
+		OutTradeNo:    m["out_trade_no"],
+		OrderNo:       m["order_no"],
+		TransactionID: m["transaction_id"],
+		TimeEnd:       m["time_end"],
+		OpenID:        m["openid"],
 		Attach:        m["attach"],
 		MchID:         m["mchid"],
-		OpenID:        m["openid"],
-		OrderNo:       m["order_no"],
-		OutTradeNo:    m["out_trade_no"],
 		Sign:          m["sign"],
-		Status:        m["status"],
-		TimeEnd:       m["time_end"],
-		TotalFee:      d.Int(m, "total_fee"),
-		TransactionID: m["transaction_id"],
 	}
 	if err := d.Err("xiaoweijufu.NotifyData"); err != nil {
 		return nil, err

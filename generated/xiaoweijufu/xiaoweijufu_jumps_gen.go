@@ -4,6 +4,7 @@ package xiaoweijufu
 
 import (
 	"fmt"
+
 	"github.com/payscoregen/payscoregen/runtime/jumps"
 	"github.com/payscoregen/payscoregen/runtime/jumpsign"
 	"github.com/payscoregen/payscoregen/runtime/kv"
@@ -27,54 +28,48 @@ const (
 // PayData is the business data (extraData) of the 小程序支付 jump.
 //
 // 方案二:使用小程序跳转到 小微聚付 小程序,支付后返回
-// Doc page: 小程序支付 (seed 002_b5b6a216e98ebd98.txt).
+//
+// Doc page: 小程序支付.
 type PayData struct {
-	// mchid (mchid)
 	// 商户号
 	// string[1,16] characters; required.
 	MchID string `json:"mchid,omitempty"`
-	// total_fee (total_fee)
 	// 金额。单位:分
 	// integer >= 1; required; see erratum xwjf-total-fee-int16.
 	TotalFee int64 `json:"total_fee"`
-	// out_trade_no (out_trade_no)
 	// 用户端自主生成的订单号
 	// string[1,32] characters; required.
 	OutTradeNo string `json:"out_trade_no,omitempty"`
-	// body (body)
 	// 订单标题
 	// string[0,32] characters; optional.
 	Body string `json:"body,omitempty"`
-	// attach (attach)
 	// 用户自定义数据,在notify的时候会原样返回
 	// string[0,128] characters; optional.
 	Attach string `json:"attach,omitempty"`
-	// notify_url (notify_url)
 	// 异步通知地址
 	// string[0,255] characters; optional; format url.
 	NotifyURL string `json:"notify_url,omitempty"`
-	// nonce (nonce)
 	// 随机字符串
 	// string[1,128] characters; required.
 	Nonce string `json:"nonce,omitempty"`
-	// sign (sign)
 	// 数据签名 详见[签名算法](http://help.xiaoweijufu.com/1368912)
-	// string[1,32] characters; required; 示例值: D284B39BA646EB978DF4FF1F5E59D2AD; see erratum xwjf-sign-rule-off-page.
+	// string[1,32] characters; required; 示例值: D284B39BA646EB978DF4FF1F5E59D2AD; see erratum
+	// xwjf-sign-rule-off-page.
 	Sign string `json:"sign,omitempty"`
 }
 
-// Values returns the fields of r by wire name, integers in decimal (0 as empty).
-// Empty values are neither signed nor put into a query string.
+// Values returns the fields of r by wire name, integers in decimal (0 as empty). Empty values are
+// neither signed nor put into a query string.
 func (r *PayData) Values() map[string]string {
 	return map[string]string{
-		"attach":       r.Attach,
-		"body":         r.Body,
 		"mchid":        r.MchID,
-		"nonce":        r.Nonce,
-		"notify_url":   r.NotifyURL,
-		"out_trade_no": r.OutTradeNo,
-		"sign":         r.Sign,
 		"total_fee":    kv.FormatInt(r.TotalFee),
+		"out_trade_no": r.OutTradeNo,
+		"body":         r.Body,
+		"attach":       r.Attach,
+		"notify_url":   r.NotifyURL,
+		"nonce":        r.Nonce,
+		"sign":         r.Sign,
 	}
 }
 
@@ -88,19 +83,18 @@ func (r *PayData) VerifySign(merchantKey jumpsign.Secret) bool {
 	return merchantKey != "" && jumpsign.Verify(jumpsign.MD5Algo, r.Values(), merchantKey, r.Sign)
 }
 
-// PayParams are the parameters of wx.navigateToMiniProgram for the 小程序支付 jump, ready to JSON-encode for the
-// front end (build them with NewPay).
+// PayParams are the parameters of wx.navigateToMiniProgram for the 小程序支付 jump, ready to
+// JSON-encode for the front end (build them with NewPay).
 //
 // 方案二:使用小程序跳转到 小微聚付 小程序,支付后返回
-// Doc page: 小程序支付 (seed 002_b5b6a216e98ebd98.txt).
+//
+// Doc page: 小程序支付.
 type PayParams struct {
-	// appId (appId)
-	// string; required; fixed "wx959c8c1fb2d89988"; 示例值: wx959c8c1fb2d89988; see erratum xwjf-payjs-copy.
+	// string; required; fixed "wx959c8c1fb2d89988"; 示例值: wx959c8c1fb2d89988; see erratum
+	// xwjf-payjs-copy.
 	AppID string `json:"appId,omitempty"`
-	// path (path)
 	// string; required; fixed "pages/pay"; 示例值: pages/pay.
 	Path string `json:"path,omitempty"`
-	// extraData (extraData)
 	// 二、小程序携带上述参数跳转到 小微聚付 小程序
 	// object; required.
 	ExtraData PayData `json:"extraData,omitzero"`
@@ -109,7 +103,7 @@ type PayParams struct {
 // NewPay builds the parameters of wx.navigateToMiniProgram for the 小程序支付 jump (miniprogram).
 //
 // 方案二:使用小程序跳转到 小微聚付 小程序,支付后返回
-// Doc page: 小程序支付 (seed 002_b5b6a216e98ebd98.txt).
+// Doc page: 小程序支付.
 //
 // It fills nonce (replacing what data holds),
 // then signs the non-empty data fields with MD5 over the ASCII-sorted k=v pairs
@@ -152,22 +146,22 @@ func NewPay(data PayData, merchantKey jumpsign.Secret, opts ...jumps.Option) (*P
 
 // PayReturn is what the 小程序支付 jump hands back.
 //
-// 三、支付后自动返回: extraData is set when the 小微聚付 mini program navigates back after payment; a user who leaves it by other means (back gesture, closing) comes back without extraData. Read it in App.onShow when options.scene === 1038 && options.referrerInfo && options.referrerInfo.appId === 'wx959c8c1fb2d89988'.
-// Doc page: 小程序支付 (seed 002_b5b6a216e98ebd98.txt).
+// 三、支付后自动返回: extraData is set when the 小微聚付 mini program navigates back after payment;
+// a user who leaves it by other means (back gesture, closing) comes back without extraData. Read it
+// in App.onShow when options.scene === 1038 && options.referrerInfo && options.referrerInfo.appId
+// === 'wx959c8c1fb2d89988'.
+//
+// Doc page: 小程序支付.
 type PayReturn struct {
-	// success (success)
 	// this.globalData.paySuccess = extraData.success (globalData 默认 paySuccess: false)
 	// boolean; optional; 示例值: false.
 	Success bool `json:"success,omitempty"`
-	// resultCode (resultCode)
 	// this.globalData.resultCode = extraData.resultCode (globalData 默认 resultCode: 'WAITING')
 	// string; optional; 示例值: WAITING.
 	ResultCode string `json:"resultCode,omitempty"`
-	// msg (msg)
 	// this.globalData.msg = extraData.msg (globalData 默认 msg: '等待支付')
 	// string; optional; 示例值: 等待支付.
 	Msg string `json:"msg,omitempty"`
-	// payjsOrderId (payjsOrderId)
 	// 记录支付的 payjs_order_id (this.globalData.payjsOrderId = extraData.payjsOrderId)
 	// string; optional; see erratum xwjf-payjs-copy.
 	PayjsOrderID string `json:"payjsOrderId,omitempty"`
@@ -195,10 +189,10 @@ func ParsePayReturn(data []byte) (*PayReturn, error) {
 func decodePayReturn(m map[string]string) (*PayReturn, error) {
 	var d kv.Decoder
 	r := &PayReturn{
+		Success:      d.Bool(m, "success"),
+		ResultCode:   m["resultCode"],
 		Msg:          m["msg"],
 		PayjsOrderID: m["payjsOrderId"],
-		ResultCode:   m["resultCode"],
-		Success:      d.Bool(m, "success"),
 	}
 	if err := d.Err("xiaoweijufu.PayReturn"); err != nil {
 		return nil, err

@@ -82,11 +82,12 @@ func ruleKey(r *RuleVar) string {
 }
 
 // check plans the validation of a value of type t with schema sc.
-func (pkg *Package) check(pos spec.Pos, path string, t *Type, sc *spec.Schema, required, pointer bool) *Check {
+// stem names pattern rules: the struct and field (ConfirmOrderDataSign).
+func (pkg *Package) check(pos spec.Pos, path, stem string, t *Type, sc *spec.Schema, required, pointer bool) *Check {
 	c := &Check{}
 	switch t.Kind {
 	case String, Enum:
-		c.String = pkg.stringRule(t, sc, required, path)
+		c.String = pkg.stringRule(t, sc, required, stem)
 	case Int:
 		c.Int = pkg.intRule(sc, required)
 	case RFC3339, ChinaTime:
@@ -113,7 +114,7 @@ func (pkg *Package) check(pos spec.Pos, path string, t *Type, sc *spec.Schema, r
 			c.Array = pkg.rule(name, &RuleVar{Array: ar})
 		}
 		if sc.Items != nil {
-			c.Elem = pkg.check(sc.Items.Pos, path+"[]", t.Elem, &sc.Items.Schema, false, false)
+			c.Elem = pkg.check(sc.Items.Pos, path+"[]", stem+"Item", t.Elem, &sc.Items.Schema, false, false)
 		}
 	}
 	return c
@@ -159,7 +160,7 @@ func kindWord(f *Field) string {
 	return "value"
 }
 
-func (pkg *Package) stringRule(t *Type, sc *spec.Schema, required bool, path string) *RuleVar {
+func (pkg *Package) stringRule(t *Type, sc *spec.Schema, required bool, stem string) *RuleVar {
 	r := &validate.StringRule{Required: required, PatternDescription: sc.PatternText, Reject4ByteUTF8: sc.Reject4ByteUTF8}
 	var name strings.Builder
 	name.WriteString("rule")
@@ -169,7 +170,7 @@ func (pkg *Package) stringRule(t *Type, sc *spec.Schema, required bool, path str
 	case sc.Const != "":
 		name.WriteString("Fixed" + naming.Go(sc.Const))
 	case sc.Pattern != "":
-		name.WriteString(naming.Go(strings.NewReplacer("[]", "Items", ".", "_").Replace(path)))
+		name.WriteString(stem)
 	default:
 		name.WriteString("String")
 	}

@@ -151,7 +151,7 @@ func (pkg *Package) fill(s *Struct, fields []*spec.Field, rules []*spec.Rule, wh
 		gf.Type = pkg.typeOf(s, f.Ident(), f, &f.Schema, f.Pos)
 		gf.Pointer = gf.Type.Kind == StructK && !f.Required && gf.InJSON
 		gf.Tag = tagOf(gf)
-		gf.Check = pkg.check(f.Pos, where+"."+f.Name, gf.Type, &f.Schema, f.Required, gf.Pointer)
+		gf.Check = pkg.check(f.Pos, where+"."+f.Name, s.Name+f.Ident(), gf.Type, &f.Schema, f.Required, gf.Pointer)
 		s.Fields = append(s.Fields, gf)
 	}
 	pkg.crossRules(s, rules, where)
