@@ -385,4 +385,3 @@ func (c *jsonCallback) successText() string {
 	}
 	return "204"
 }
-

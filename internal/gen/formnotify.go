@@ -103,7 +103,6 @@ func emitFormNotify(p *ir.Package, g *jen.File, c *ir.Callback) {
 	emitDecode(g, s)
 }
 
-
 // durationCode renders d as 3 * time.Second (or milliseconds when not whole seconds).
 func durationCode(d time.Duration) jen.Code {
 	if d%time.Second == 0 {

@@ -314,4 +314,3 @@ func (jp *jumpPlan) emitParseReturn(p *ir.Package, g *jen.File) {
 	)
 	g.Line()
 }
-
