@@ -23,6 +23,9 @@ type Check struct {
 	// Require are members of the struct (of each item, for a slice) this
 	// use requires besides those the type requires (spec require:).
 	Require []*Field
+	// Text is the rule of a time value as JSON text, for readers of raw
+	// JSON (the simulator); generated code parses times instead.
+	Text *validate.StringRule
 }
 
 // RuleVar is a validation rule declared once as a package variable and
@@ -92,6 +95,7 @@ func (pkg *Package) check(pos spec.Pos, path, stem string, t *Type, sc *spec.Sch
 		c.Int = pkg.intRule(sc, required)
 	case RFC3339, ChinaTime:
 		c.Required = required
+		c.Text, _ = stringRuleOf(&Type{Kind: String}, sc, required, stem)
 	case StructK:
 		c.Nested = true
 		c.Required = required && pointer
@@ -161,6 +165,12 @@ func kindWord(f *Field) string {
 }
 
 func (pkg *Package) stringRule(t *Type, sc *spec.Schema, required bool, stem string) *RuleVar {
+	r, name := stringRuleOf(t, sc, required, stem)
+	return pkg.rule(name, &RuleVar{String: r})
+}
+
+// stringRuleOf is the rule of a string value and its content-derived name.
+func stringRuleOf(t *Type, sc *spec.Schema, required bool, stem string) (*validate.StringRule, string) {
 	r := &validate.StringRule{Required: required, PatternDescription: sc.PatternText, Reject4ByteUTF8: sc.Reject4ByteUTF8}
 	var name strings.Builder
 	name.WriteString("rule")
@@ -215,7 +225,7 @@ func (pkg *Package) stringRule(t *Type, sc *spec.Schema, required bool, stem str
 			name.WriteString("Or" + naming.Go(l))
 		}
 	}
-	return pkg.rule(name.String(), &RuleVar{String: r})
+	return r, name.String()
 }
 
 // formatWord names a format in rule names: the runtime constant's words.
