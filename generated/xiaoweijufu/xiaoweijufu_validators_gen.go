@@ -15,7 +15,7 @@ var (
 	ruleString                          = &validate.StringRule{}
 	ruleInt                             = &validate.IntRule{}
 	ruleStringRequired                  = &validate.StringRule{Required: true}
-	ruleIntRequiredMin1                 = &validate.IntRule{Required: true, HasMin: true, Min: int64(1)}
+	ruleIntRequiredMin1                 = &validate.IntRule{Required: true, HasMin: true, Min: 1}
 	ruleStringRequiredLen0To32          = &validate.StringRule{Required: true, MaxLength: 32}
 	ruleStringLen0To128                 = &validate.StringRule{MaxLength: 128}
 	ruleStringRequiredLen0To16          = &validate.StringRule{Required: true, MaxLength: 16}

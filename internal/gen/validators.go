@@ -1,6 +1,8 @@
 package gen
 
 import (
+	"strconv"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/payscoregen/payscoregen/internal/ir"
@@ -97,10 +99,10 @@ func ruleLiteral(r *ir.RuleVar) jen.Code {
 			kvs = append(kvs, kv("Required", jen.True()))
 		}
 		if i.HasMin {
-			kvs = append(kvs, kv("HasMin", jen.True()), kv("Min", jen.Lit(i.Min)))
+			kvs = append(kvs, kv("HasMin", jen.True()), kv("Min", jen.Id(strconv.FormatInt(i.Min, 10))))
 		}
 		if i.HasMax {
-			kvs = append(kvs, kv("HasMax", jen.True()), kv("Max", jen.Lit(i.Max)))
+			kvs = append(kvs, kv("HasMax", jen.True()), kv("Max", jen.Id(strconv.FormatInt(i.Max, 10))))
 		}
 		return jen.Op("&").Qual(pkgValidate, "IntRule").Values(kvs...)
 	}
