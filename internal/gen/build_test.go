@@ -66,7 +66,11 @@ func TestGoldenBuilds(t *testing.T) {
 	if built == 0 {
 		t.Fatal("no golden scenario generates code")
 	}
-	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
+	// Run the generated validation of the nested scenario: paths name array
+	// items and nested members.
+	writeFile(t, filepath.Join(tmp, "nested", "demo", "paths_test.go"), nestedPathsTest)
+	writeFile(t, filepath.Join(tmp, "shared_types", "acquiringbank", "rules_test.go"), sharedRulesTest)
+	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}, {"test", "./nested/...", "./shared_types/..."}} {
 		cmd := exec.Command(goTool, args...)
 		cmd.Dir = tmp
 		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
@@ -85,3 +89,63 @@ func writeFile(t *testing.T, path, data string) {
 		t.Fatal(err)
 	}
 }
+
+const nestedPathsTest = `package demo
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestPaths(t *testing.T) {
+	long := strings.Repeat("x", 17)
+	d := &OrderNotifyData{OutOrderNo: "1", RiskFund: OrderNotifyDataRiskFund{Name: "DEPOSIT", Amount: 1,
+		Items: []OrderNotifyDataRiskFundItemsItem{{Label: "a"}, {Label: "b"}, {Label: "c"},
+			{Label: "d", Detail: &OrderNotifyDataRiskFundItemsItemDetail{Note: long}}}}}
+	err := d.Validate()
+	if err == nil || !strings.Contains(err.Error(), "risk_fund.items[3].detail.note") {
+		t.Fatalf("Validate = %v, want a violation at risk_fund.items[3].detail.note", err)
+	}
+}
+`
+
+const sharedRulesTest = `package acquiringbank
+
+import (
+	"strings"
+	"testing"
+
+	"payscoregen.example/shared_types/payscore"
+)
+
+func TestRules(t *testing.T) {
+	r := &CreateOrderRequest{
+		OutOrderNo: "1", QueryID: "2", OpenID: "o", SubOpenID: "s",
+		PostPayments:  []payscore.PostPayment{{Name: "a", Amount: 300}, {Amount: 100}},
+		PostDiscounts: []payscore.PostPayment{{Amount: 50}},
+		TotalAmount:   1, TimeRange: payscore.TimeRange{StartTime: "2023-12-18"},
+	}
+	err := r.Validate()
+	if err == nil {
+		t.Fatal("no violation")
+	}
+	for _, want := range []string{"post_payments[1].name: required", "out_order_no|query_id", "openid|sub_openid",
+		"total_amount: must equal", "time_range.start_time: not a valid"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%v\nlacks %q", err, want)
+		}
+	}
+	ok := &CreateOrderRequest{
+		OutOrderNo: "1", SubAppID: "wx", SubOpenID: "s",
+		PostPayments: []payscore.PostPayment{{Name: "a", Amount: 300}}, PostDiscounts: []payscore.PostPayment{{Amount: 50}},
+		TotalAmount: 250, TimeRange: payscore.TimeRange{StartTime: "OnAccept"},
+	}
+	if err := ok.Validate(); err != nil {
+		t.Fatalf("valid request: %v", err)
+	}
+	ok.SubOpenID = ""
+	if err := ok.Validate(); err == nil || !strings.Contains(err.Error(), "sub_openid: required when sub_appid") {
+		t.Errorf("required_with: %v", err)
+	}
+}
+`
