@@ -5,11 +5,11 @@
 // spec: 3 API operations, 1 notification, 9 front-end jumps, 9 documented error codes.
 //
 // Call the API with NewClient(c), c a wechatpay-go *core.Client: each method validates its request
-// first, and documented errors match their Err sentinels with errors.Is. Receive the
-// 授权/解除授权服务回调通知 notification with NewAuthorizationNotifyHandler. Build the front-end
-// jumps' parameters with their New functions (NewX for jump X) and hand them to the mini program,
-// app or web page. Every struct has a Validate method that lists each violation of the documented
-// limits with its field path.
+// first, and documented errors match their Err sentinels with errors.Is. Receive the 授权/解除授权
+// 服务回调通知 notification with NewAuthorizationNotifyHandler. Build the front-end jumps'
+// parameters with their New functions (NewX for jump X) and hand them to the mini program, app or
+// web page. Every struct has a Validate method that lists each violation of the documented limits
+// with its field path.
 //
 // Doc pages:
 //

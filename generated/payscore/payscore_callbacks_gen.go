@@ -225,11 +225,11 @@ func ParseAuthorizationNotify(p *notify.Parser, r *http.Request) (AuthorizationN
 // type. Given a dedupe.Store, a callback runs once per notification id; return an error to have
 // WeChat deliver the notification again. A nil callback leaves its event type unhandled.
 type AuthorizationNotifyHandlers struct {
-	// OnUserOpenService handles PAYSCORE.USER_OPEN_SERVICE:
-	// 授权成功通知的类型为PAYSCORE.USER_OPEN_SERVICE
+	// OnUserOpenService handles PAYSCORE.USER_OPEN_SERVICE: 授权成功通知的类型为
+	// PAYSCORE.USER_OPEN_SERVICE
 	OnUserOpenService func(ctx context.Context, ev *UserOpenServiceEvent) error
-	// OnUserCloseService handles PAYSCORE.USER_CLOSE_SERVICE:
-	// 解除授权成功通知的类型为PAYSCORE.USER_CLOSE_SERVICE
+	// OnUserCloseService handles PAYSCORE.USER_CLOSE_SERVICE: 解除授权成功通知的类型为
+	// PAYSCORE.USER_CLOSE_SERVICE
 	OnUserCloseService func(ctx context.Context, ev *UserCloseServiceEvent) error
 }
 

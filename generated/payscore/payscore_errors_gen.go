@@ -41,8 +41,8 @@ var (
 		Solution: "请求量不要超过接口调用频率限制",
 		Advice:   apierror.AdviceBackOff,
 	}
-	// ErrInvalidRequest: 请求参数符合参数格式,但不符合业务规则 (HTTP 400).
-	// 请确认相同单号是否使用了不同的参数
+	// ErrInvalidRequest: 请求参数符合参数格式,但不符合业务规则 (HTTP 400). 请确认相同单号是否使用了
+	// 不同的参数
 	ErrInvalidRequest = &apierror.Code{
 		Code:     "INVALID_REQUEST",
 		Status:   400,

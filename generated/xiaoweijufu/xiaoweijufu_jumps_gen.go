@@ -16,8 +16,8 @@ const (
 	PayAppID = "wx959c8c1fb2d89988"
 	// PayPath is the fixed path parameter (path).
 	PayPath = "pages/pay"
-	// PayCountsTowardJumpLimit says whether the call counts toward the mini program's
-	// limit of target mini programs.
+	// PayCountsTowardJumpLimit says whether the call counts toward the mini program's limit of
+	// target mini programs.
 	PayCountsTowardJumpLimit = true
 	// PayReturnScene is the App.onShow scene value of a return from the target.
 	PayReturnScene = 1038
@@ -73,12 +73,10 @@ func (r *PayData) Values() map[string]string {
 	}
 }
 
-// VerifySign reports whether r.Sign is the MD5 signature of the other non-empty
-// fields under the key, comparing in constant time (jumpsign.Verify). An empty key
-// gives false.
+// VerifySign reports whether r.Sign is the MD5 signature of the other non-empty fields under the
+// key, comparing in constant time (jumpsign.Verify). An empty key gives false.
 //
-// merchantKey is the merchant's secret (通信密钥) at the provider. It is never put
-// into an error.
+// merchantKey is the merchant's secret (通信密钥) at the provider. It is never put into an error.
 func (r *PayData) VerifySign(merchantKey jumpsign.Secret) bool {
 	return merchantKey != "" && jumpsign.Verify(jumpsign.MD5Algo, r.Values(), merchantKey, r.Sign)
 }
@@ -105,20 +103,24 @@ type PayParams struct {
 // 方案二:使用小程序跳转到 小微聚付 小程序,支付后返回
 // Doc page: 小程序支付.
 //
-// It fills nonce (replacing what data holds),
-// then signs the non-empty data fields with MD5 over the ASCII-sorted k=v pairs
-// plus &key=KEY (jumpsign), and validates every documented limit, lengths in
-// characters. Options inject the clock and the nonce (jumps.WithClock, jumps.WithNonce).
+// It fills nonce (replacing what data holds), then signs the non-empty data fields with MD5 over
+// the ASCII-sorted k=v pairs plus &key=KEY (jumpsign), and validates every documented limit,
+// lengths in characters. Options inject the clock and the nonce (jumps.WithClock, jumps.WithNonce).
 //
-// merchantKey is the merchant's secret (通信密钥) at the provider. It is never put
-// into an error.
+// merchantKey is the merchant's secret (通信密钥) at the provider. It is never put into an error.
 // Note: 小程序发起支付的解决方案有两种,仅供测试使用
-// Note: 2.在`app.json`中将 小微聚付 小程序的 APPID:`wx959c8c1fb2d89988`加入`navigateToMiniProgramAppIdList`配置项
-// Note: 1.详细阅读小程序运营规范、[小程序支付规范](https://developers.weixin.qq.com/miniprogram/product/#14-%E5%B0%8F%E7%A8%8B%E5%BA%8F%E6%94%AF%E4%BB%98%E8%A7%84%E8%8C%83),并遵照其中内容
+// Note: 2.在`app.json`中将 小微聚付 小程序的 APPID:`wx959c8c1fb2d89988`加入
+// `navigateToMiniProgramAppIdList`配置项
+// Note: 1.详细阅读小程序运营规范、[小程序支付规范
+// ](https://developers.weixin.qq.com/miniprogram/product/#14-%E5%B0%8F%E7%A8%8B%E5%BA%8F%E6%94%AF%E4%BB%98%E8%A7%84%E8%8C%83),
+// 并遵照其中内容
 // Note: 3.在后台设置开通 (the page is cut off here)
 // Note: 本代码为演示碎片代码, 需与文档中小程序章节结合使用 https://help.xiaoweijufu.com
-// Note: 为小程序的支付按钮绑定事件: wx.request 商户侧后端请求支付参数的网址, then wx.navigateToMiniProgram({appId: 'wx959c8c1fb2d89988', path: 'pages/pay', extraData}); success: 等待返回支付结果, 做已经点击过支付的标记; fail: 小程序跳转失败, 做好错误处理
-// Note: 在本页面的 onShow 内,如果已经点击过支付,则开始判断小程序是否返回成功,继而判断是否支付成功; 注意轮询判断或延时判断支付
+// Note: 为小程序的支付按钮绑定事件: wx.request 商户侧后端请求支付参数的网址, then
+// wx.navigateToMiniProgram({appId: 'wx959c8c1fb2d89988', path: 'pages/pay', extraData}); success:
+// 等待返回支付结果, 做已经点击过支付的标记; fail: 小程序跳转失败, 做好错误处理
+// Note: 在本页面的 onShow 内,如果已经点击过支付,则开始判断小程序是否返回成功,继而判断是否支付成功;
+// 注意轮询判断或延时判断支付
 // Note: 注意请求后端判断是否支付成功而非通过前端判断
 // Note: A jump to another mini program needs a user tap (bindPay is bound to the pay button).
 func NewPay(data PayData, merchantKey jumpsign.Secret, opts ...jumps.Option) (*PayParams, error) {
@@ -169,14 +171,16 @@ type PayReturn struct {
 
 // ParsePayReturn reads the return data of the 小程序支付 jump and validates it.
 //
-// data is referrerInfo.extraData as the merchant mini program received it in App.onShow
-// (scene 1038, referrerInfo.appId wx959c8c1fb2d89988) and posted to its back end, a JSON object.
-// 三、支付后自动返回: extraData is set when the 小微聚付 mini program navigates back after payment; a user who leaves it by other means (back gesture, closing) comes back without extraData. Read it in App.onShow when options.scene === 1038 && options.referrerInfo && options.referrerInfo.appId === 'wx959c8c1fb2d89988'.
+// data is referrerInfo.extraData as the merchant mini program received it in App.onShow (scene
+// 1038, referrerInfo.appId wx959c8c1fb2d89988) and posted to its back end, a JSON object. 三、支付
+// 后自动返回: extraData is set when the 小微聚付 mini program navigates back after payment; a user
+// who leaves it by other means (back gesture, closing) comes back without extraData. Read it in
+// App.onShow when options.scene === 1038 && options.referrerInfo && options.referrerInfo.appId ===
+// 'wx959c8c1fb2d89988'.
 //
-// Empty data (an empty body, null or {}) is jumps.ErrNoReturnData: ask the back end
-// for the order's state instead. Malformed JSON and invalid fields are errors that
-// name the field, never its value. The front end's data is a hint: confirm the
-// outcome on the back end.
+// Empty data (an empty body, null or {}) is jumps.ErrNoReturnData: ask the back end for the order's
+// state instead. Malformed JSON and invalid fields are errors that name the field, never its value.
+// The front end's data is a hint: confirm the outcome on the back end.
 func ParsePayReturn(data []byte) (*PayReturn, error) {
 	m, err := jumps.ReturnFields(data)
 	if err != nil {

@@ -4,8 +4,8 @@ package xiaoweijufu
 
 // OrderInfoRequest is the request of OrderInfo (POST /order/info).
 //
-// Query an order's state on the back end ("三、支付后自动返回,后端判断订单状态";
-// "须后端查询订单状态").
+// Query an order's state on the back end ("三、支付后自动返回,后端判断订单状态"; "须后端查询订单状
+// 态").
 //
 // Doc page: 小程序支付.
 type OrderInfoRequest struct {
@@ -19,8 +19,8 @@ type OrderInfoRequest struct {
 
 // OrderInfoResponse is the response of OrderInfo (POST /order/info).
 //
-// Query an order's state on the back end ("三、支付后自动返回,后端判断订单状态";
-// "须后端查询订单状态").
+// Query an order's state on the back end ("三、支付后自动返回,后端判断订单状态"; "须后端查询订单状
+// 态").
 //
 // Doc page: 小程序支付.
 type OrderInfoResponse struct {

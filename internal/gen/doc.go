@@ -76,6 +76,12 @@ func wrap(s string, width int) []string {
 			case line != "" && lineW+1+ww <= width:
 				line, lineW = line+" "+w, lineW+1+ww
 			default:
+				if line != "" {
+					// Fill the line with the head of a Chinese run first.
+					if head, rest := cutColumns(w, width-lineW-1); head != "" {
+						line, w = line+" "+head, rest
+					}
+				}
 				flush()
 				for _, piece := range splitWide(w, width) {
 					flush()
@@ -105,6 +111,28 @@ func splitWide(w string, width int) []string {
 		cols += rw
 	}
 	return append(out, w[start:])
+}
+
+// cutColumns cuts w at the last place within room columns where Chinese
+// text may break (next to a CJK character), or returns "" and w.
+func cutColumns(w string, room int) (head, rest string) {
+	cut, cols := 0, 0
+	for i, r := range w {
+		if i > 0 && (isWide(r) || isWide(lastRune(w[:i]))) {
+			cut = i
+		}
+		cols += runeColumns(r)
+		if cols > room {
+			break
+		}
+		if i+utf8.RuneLen(r) == len(w) {
+			return w, ""
+		}
+	}
+	if cut == 0 {
+		return "", w
+	}
+	return w[:cut], w[cut:]
 }
 
 func lastRune(s string) rune {
@@ -295,3 +323,75 @@ func groupImports(src []byte) []byte {
 
 // oneLine joins doc text into one line.
 func oneLine(s string) string { return strings.Join(ir.Lines(s), " ") }
+
+// docFile is a *jen.File whose Comment calls collect one doc comment,
+// written out wrapped (by doc) before the next declaration: emitters that
+// assemble a comment piece by piece still get the one renderer. A piece
+// starting with Note:, Source:, Doc page:, Requires or a bullet starts a
+// line of its own; Comment("") starts a paragraph; other pieces continue
+// the current line.
+type docFile struct {
+	*jen.File
+	text docText
+}
+
+func (f *docFile) Comment(s string) *jen.Statement { f.text.add(s); return nil }
+
+func (f *docFile) Commentf(format string, args ...any) *jen.Statement {
+	f.text.add(fmt.Sprintf(format, args...))
+	return nil
+}
+
+func (f *docFile) Func() *jen.Statement  { f.text.flush(f.File, 0); return f.File.Func() }
+func (f *docFile) Type() *jen.Statement  { f.text.flush(f.File, 0); return f.File.Type() }
+func (f *docFile) Const() *jen.Statement { f.text.flush(f.File, 0); return f.File.Const() }
+func (f *docFile) Var() *jen.Statement   { f.text.flush(f.File, 0); return f.File.Var() }
+
+// docGroup is docFile for the members of a const or var group.
+type docGroup struct {
+	*jen.Group
+	text docText
+}
+
+func (g *docGroup) Comment(s string) *jen.Statement { g.text.add(s); return nil }
+
+func (g *docGroup) Commentf(format string, args ...any) *jen.Statement {
+	g.text.add(fmt.Sprintf(format, args...))
+	return nil
+}
+
+func (g *docGroup) Id(name string) *jen.Statement { g.text.flush(g.Group, 1); return g.Group.Id(name) }
+
+// docText is a doc comment being assembled: paragraphs of lines.
+type docText struct{ paras []string }
+
+func (d *docText) add(s string) {
+	switch {
+	case s == "":
+		d.paras = append(d.paras, "")
+	case len(d.paras) == 0:
+		d.paras = append(d.paras, s)
+	case d.paras[len(d.paras)-1] == "":
+		d.paras[len(d.paras)-1] = s
+	case startsLine(s):
+		d.paras[len(d.paras)-1] += "\n" + s
+	default:
+		d.paras[len(d.paras)-1] += " " + s
+	}
+}
+
+func startsLine(s string) bool {
+	for _, p := range []string{"Note:", "Source:", "Doc page:", "Requires", "●", "\t"} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *docText) flush(g commenter, indent int) {
+	if len(d.paras) > 0 {
+		doc(g, indent, d.paras...)
+		d.paras = nil
+	}
+}

@@ -9,9 +9,9 @@ import (
 	"github.com/payscoregen/payscoregen/internal/ir"
 )
 
-// docFile is doc_gen.go: the package doc comment, saying what the package
+// packageDocFile is doc_gen.go: the package doc comment, saying what the package
 // covers (its doc pages) and how to use it.
-func docFile(p *ir.Package) *jen.File {
+func packageDocFile(p *ir.Package) *jen.File {
 	f := jen.NewFilePathName(p.Path, p.Name)
 	f.HeaderComment(Header)
 	var paras []string

@@ -15,7 +15,8 @@ type formClientEmitter struct{}
 
 func (formClientEmitter) suffix() string { return "formclient" }
 
-func (formClientEmitter) emit(p *ir.Package, g *jen.File) bool {
+func (formClientEmitter) emit(p *ir.Package, file *jen.File) bool {
+	g := &docFile{File: file}
 	fc := p.FormClient
 	if fc == nil {
 		return false
@@ -99,7 +100,7 @@ func (formClientEmitter) emit(p *ir.Package, g *jen.File) bool {
 	return true
 }
 
-func emitFormOperation(p *ir.Package, g *jen.File, ep *ir.Endpoint, secrets []ir.FormSecret) {
+func emitFormOperation(p *ir.Package, g *docFile, ep *ir.Endpoint, secrets []ir.FormSecret) {
 	e := ep.Spec
 	op := ep.Name
 	opName := p.Name + " " + op
@@ -161,6 +162,6 @@ func emitFormOperation(p *ir.Package, g *jen.File, ep *ir.Endpoint, secrets []ir
 	).Params(jen.Op("*").Id(resp.Name), jen.Error()).Block(body...)
 	g.Line()
 
-	emitValues(g, req, "formValues", "formValues returns the request's form fields by wire name (integers in decimal).")
-	emitDecode(g, resp)
+	emitValues(g.File, req, "formValues", "formValues returns the request's form fields by wire name (integers in decimal).")
+	emitDecode(g.File, resp)
 }

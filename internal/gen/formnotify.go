@@ -15,7 +15,8 @@ type formNotifyEmitter struct{}
 
 func (formNotifyEmitter) suffix() string { return "formnotify" }
 
-func (formNotifyEmitter) emit(p *ir.Package, g *jen.File) bool {
+func (formNotifyEmitter) emit(p *ir.Package, file *jen.File) bool {
+	g := &docFile{File: file}
 	n := 0
 	for _, cb := range p.Callbacks {
 		if cb.Form != nil {
@@ -26,7 +27,7 @@ func (formNotifyEmitter) emit(p *ir.Package, g *jen.File) bool {
 	return n > 0
 }
 
-func emitFormNotify(p *ir.Package, g *jen.File, c *ir.Callback) {
+func emitFormNotify(p *ir.Package, g *docFile, c *ir.Callback) {
 	cb, s, fn := c.Spec, c.Data, c.Form
 	id, mchID, amount := fn.ID, fn.MchID, fn.Amount
 	var deadline jen.Code = jen.Lit(0)
@@ -100,7 +101,7 @@ func emitFormNotify(p *ir.Package, g *jen.File, c *ir.Callback) {
 		)),
 	)
 	g.Line()
-	emitDecode(g, s)
+	emitDecode(g.File, s)
 }
 
 // durationCode renders d as 3 * time.Second (or milliseconds when not whole seconds).

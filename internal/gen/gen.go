@@ -100,7 +100,7 @@ func Generate(s *spec.Spec, opts Options) (Files, error) {
 func Render(prog *ir.Program, opts Options) (Files, error) {
 	out := Files{}
 	for i, p := range prog.Packages {
-		doc := docFile(p)
+		doc := packageDocFile(p)
 		if i == 0 && opts.GenerateDirective != "" {
 			doc.HeaderComment("//go:generate " + opts.GenerateDirective)
 		}

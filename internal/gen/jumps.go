@@ -20,7 +20,8 @@ func (jumpsEmitter) suffix() string { return "jumps" }
 // jumpPlan renders one jump of the IR.
 type jumpPlan struct{ *ir.Jump }
 
-func (jumpsEmitter) emit(p *ir.Package, g *jen.File) bool {
+func (jumpsEmitter) emit(p *ir.Package, file *jen.File) bool {
+	g := &docFile{File: file}
 	if len(p.Jumps) == 0 {
 		return false
 	}
@@ -28,32 +29,33 @@ func (jumpsEmitter) emit(p *ir.Package, g *jen.File) bool {
 		jp := &jumpPlan{j}
 		jp.emitConsts(g)
 		if jp.DeclareData {
-			declare(g, jp.Data)
-			emitValues(g, jp.Data, "Values", "Values returns the fields of r by wire name, integers in decimal (0 as empty). "+
+			declare(g.File, jp.Data)
+			emitValues(g.File, jp.Data, "Values", "Values returns the fields of r by wire name, integers in decimal (0 as empty). "+
 				"Empty values are neither signed nor put into a query string.")
 			if jp.Signed {
 				jp.emitVerifyData(g)
 			}
 		}
-		declare(g, jp.Params)
+		declare(g.File, jp.Params)
 		jp.emitBuilder(p, g)
 		if jp.Signed {
 			jp.emitVerifyParams(g)
 		}
 		if jp.DeclareBack {
-			declare(g, jp.Back)
+			declare(g.File, jp.Back)
 			jp.emitParseReturn(p, g)
-			emitDecode(g, jp.Back)
+			emitDecode(g.File, jp.Back)
 		}
 	}
 	return true
 }
 
-func (jp *jumpPlan) emitConsts(g *jen.File) {
+func (jp *jumpPlan) emitConsts(g *docFile) {
 	j := jp.Spec
 	id := j.Ident()
 	g.Commentf("Constants of the %s jump (%s, %s), from the spec.", id, j.Title, j.Call)
-	g.Const().DefsFunc(func(d *jen.Group) {
+	g.Const().DefsFunc(func(grp *jen.Group) {
+		d := &docGroup{Group: grp}
 		constDoc := func(f *ir.Field, what string) {
 			d.Commentf("%s%s is %s (%s).", id, f.Name, what, f.Wire)
 			for _, l := range ir.Lines(f.Spec.Description) {
@@ -129,7 +131,7 @@ func (jp *jumpPlan) keyDoc() []string {
 }
 
 // emitVerifyData writes the data's VerifySign, once per data type.
-func (jp *jumpPlan) emitVerifyData(g *jen.File) {
+func (jp *jumpPlan) emitVerifyData(g *docFile) {
 	s := jp.Data
 	key := jen.Id(jp.KeyParam)
 	g.Commentf("VerifySign reports whether r.%s is the %s signature of the other non-empty", jp.Sign.Name, algWords(jp.Alg))
@@ -147,7 +149,7 @@ func (jp *jumpPlan) emitVerifyData(g *jen.File) {
 }
 
 // emitVerifyParams writes VerifySign on a query-string jump's parameters.
-func (jp *jumpPlan) emitVerifyParams(g *jen.File) {
+func (jp *jumpPlan) emitVerifyParams(g *docFile) {
 	key := jen.Id(jp.KeyParam)
 	if jp.Spec.Carrier == "query_string" {
 		g.Commentf("VerifySign reports whether p.%s carries a valid %s signature under the key", jp.Carrier.Name, algWords(jp.Alg))
@@ -159,7 +161,7 @@ func (jp *jumpPlan) emitVerifyParams(g *jen.File) {
 	}
 }
 
-func (jp *jumpPlan) emitBuilder(p *ir.Package, g *jen.File) {
+func (jp *jumpPlan) emitBuilder(p *ir.Package, g *docFile) {
 	j := jp.Spec
 	name := "New" + j.Ident()
 	data := jen.Id("data")
@@ -285,7 +287,7 @@ func (jp *jumpPlan) emitBuilder(p *ir.Package, g *jen.File) {
 	g.Line()
 }
 
-func (jp *jumpPlan) emitParseReturn(p *ir.Package, g *jen.File) {
+func (jp *jumpPlan) emitParseReturn(p *ir.Package, g *docFile) {
 	j, back := jp.Spec, jp.Back
 	name := "Parse" + back.Name
 	g.Commentf("%s reads the return data of the %s jump and validates it.", name, j.Title)
