@@ -109,7 +109,7 @@ func TestErrataListsEveryErratum(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"order-not-exist-space", "common/errors.yaml", "ORDER_NOT_EXIST", "46 errata"} {
+	for _, want := range []string{"order-not-exist-space", "common/errors.yaml", "ORDER_NOT_EXIST", "70 errata"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)
 		}
