@@ -206,7 +206,11 @@ func TestCompleteValidation(t *testing.T) {
 		{"sum: total above Σpayments − Σdiscounts", func(r *acquiringbank.CompleteServiceOrderRequest) { r.TotalAmount = 4500 }, []string{"total_amount"}},
 		{"sum: total below", func(r *acquiringbank.CompleteServiceOrderRequest) { r.TotalAmount = 4300 }, []string{"total_amount"}},
 		{"sum without discounts", func(r *acquiringbank.CompleteServiceOrderRequest) { r.PostDiscounts, r.TotalAmount = nil, 4500 }, nil},
-		{"post_payments required", func(r *acquiringbank.CompleteServiceOrderRequest) { r.PostPayments = nil; r.PostDiscounts = nil; r.TotalAmount = 1 }, []string{"post_payments", "total_amount"}},
+		{"post_payments required", func(r *acquiringbank.CompleteServiceOrderRequest) {
+			r.PostPayments = nil
+			r.PostDiscounts = nil
+			r.TotalAmount = 1
+		}, []string{"post_payments", "total_amount"}},
 		{"payment name required", func(r *acquiringbank.CompleteServiceOrderRequest) { r.PostPayments[1].Name = "" }, []string{"post_payments[1].name"}},
 		{"discount name, description, amount required", func(r *acquiringbank.CompleteServiceOrderRequest) {
 			r.PostDiscounts = []payscore.PostDiscount{{Name: "a", Description: "b", Amount: 100}, {}}
@@ -286,7 +290,7 @@ func TestDeductionValidation(t *testing.T) {
 func TestPayOnDeliveryValidation(t *testing.T) {
 	ok := acquiringbank.CreatePayOnDeliveryOrderRequest{
 		OutOrderNo: "NO1", AppID: "wxd678efh567hg6787", ServiceID: "500001", ServiceIntroduction: "某某超市",
-		TimeRange: payscore.TimeRange{StartTime: "OnAccept"},
+		TimeRange:    payscore.TimeRange{StartTime: "OnAccept"},
 		PostPayments: []payscore.PostPayment{{Amount: 100}}, // every item member optional here
 		ShoppingInfo: &acquiringbank.PayOnDeliveryShoppingInfo{
 			JumpLink: &acquiringbank.PayOnDeliveryJumpLink{JumpLinkType: acquiringbank.JumpLinkTypeJumpLinkMiniProgram, AppID: "wxd678efh567hg6787", Path: "pages/order"},
