@@ -145,7 +145,7 @@ func TestOrderNotificationsRefused(t *testing.T) {
 	h, got := newHandler(t)
 	for _, tc := range []struct {
 		name, event, plain, key string
-		wantStatus             int
+		wantStatus              int
 	}{
 		{"forged signature", "PAYSCORE.USER_CONFIRM", confirmPlain, "stranger", http.StatusUnauthorized},
 		{"USER_PAID detail without paid_time", "PAYSCORE.USER_PAID",
