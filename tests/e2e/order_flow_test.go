@@ -1,15 +1,11 @@
 package e2e
 
-// The acquiring-bank service-order lifecycle against the simulator, on
-// wechatpay-go's core.Client (real request signatures, real response
-// verification) and the runtime notification handler (verify, decrypt,
-// dedupe, acknowledge).
-//
-// Missing here until the generator emits typed order clients (arrays,
-// shared types and cross-package error codes, see the orders branch
-// report): the requests are JSON maps rather than acquiringbank.*Request
-// values, and notifications are dispatched by event_type rather than by
-// acquiringbank.OrderNotifyHandlers.
+// The acquiring-bank service-order lifecycle end to end against the
+// simulator, with public APIs only: the generated acquiringbank client on
+// wechatpay-go (real signatures, verified answers), the generated
+// confirm-order jump builder and return parser (payscore), the generated
+// order-notification handler (verify, decrypt, dedupe), and package sim
+// playing WeChat Pay and the user.
 
 import (
 	"context"
@@ -17,36 +13,30 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/wechatpay-apiv3/wechatpay-go/core"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
-	"github.com/wechatpay-apiv3/wechatpay-go/core/option"
 
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
+	"github.com/payscoregen/payscoregen/generated/payscore"
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
 	"github.com/payscoregen/payscoregen/runtime/notify"
+	"github.com/payscoregen/payscoregen/runtime/wxtime"
 	"github.com/payscoregen/payscoregen/sim"
 )
 
-const (
-	orderServiceID = "500001"
-	orderAppID     = "wxd678efh567hg6787"
-	orderSubMchID  = "1900000110"
-	orderSubAppID  = "wxd678efh567hg6786"
-	orderChannelID = "1230000109"
-)
-
-// orderMerchant receives the order notifications behind a gateway that drops
-// the first request (so the retry schedule is exercised).
+// orderMerchant is the generated order-notification handler behind a
+// gateway that drops the first request (so the retry schedule is exercised).
 type orderMerchant struct {
 	srv      *httptest.Server
 	requests atomic.Int32
 	mu       sync.Mutex
-	got      map[string][]json.RawMessage // plaintext by event_type
+	confirm  []*acquiringbank.UserConfirmEvent
+	paid     []*acquiringbank.UserPaidEvent
+	prepay   []*acquiringbank.MchPrepayEvent
 }
 
 func newOrderMerchant(t *testing.T) *orderMerchant {
@@ -59,12 +49,26 @@ func newOrderMerchant(t *testing.T) *orderMerchant {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &orderMerchant{got: map[string][]json.RawMessage{}}
-	h := notify.NewHandler(parser, dedupe.NewMemoryStore(), func(_ context.Context, n *notify.Notification) error {
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		m.got[n.Envelope.EventType] = append(m.got[n.Envelope.EventType], n.Plaintext)
-		return nil
+	m := &orderMerchant{}
+	h := acquiringbank.NewOrderNotifyHandler(parser, dedupe.NewMemoryStore(), acquiringbank.OrderNotifyHandlers{
+		OnUserConfirm: func(_ context.Context, ev *acquiringbank.UserConfirmEvent) error {
+			m.mu.Lock()
+			defer m.mu.Unlock()
+			m.confirm = append(m.confirm, ev)
+			return nil
+		},
+		OnUserPaid: func(_ context.Context, ev *acquiringbank.UserPaidEvent) error {
+			m.mu.Lock()
+			defer m.mu.Unlock()
+			m.paid = append(m.paid, ev)
+			return nil
+		},
+		OnMchPrepay: func(_ context.Context, ev *acquiringbank.MchPrepayEvent) error {
+			m.mu.Lock()
+			defer m.mu.Unlock()
+			m.prepay = append(m.prepay, ev)
+			return nil
+		},
 	}, notify.WithLogger(nil))
 	m.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if m.requests.Add(1) == 1 {
@@ -77,271 +81,258 @@ func newOrderMerchant(t *testing.T) *orderMerchant {
 	return m
 }
 
-func (m *orderMerchant) events(event string) []json.RawMessage {
+func (m *orderMerchant) counts() (confirm, paid, prepay int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return append([]json.RawMessage(nil), m.got[event]...)
+	return len(m.confirm), len(m.paid), len(m.prepay)
 }
 
-type orderAPI struct {
-	t    *testing.T
-	c    *core.Client
-	base string
-}
+const (
+	orderServiceID = "500001"
+	orderAppID     = "wxd678efh567hg6787"
+	orderSubMchID  = "1900000110"
+	orderSubAppID  = "wxd678efh567hg6786"
+	orderChannelID = "1230000109"
+)
 
-func newOrderAPI(t *testing.T, s *sim.Simulator) *orderAPI {
-	t.Helper()
-	c, err := core.NewClient(context.Background(),
-		option.WithWechatPayPublicKeyAuthCipher(mchID, serial, merchantKey, publicKeyID, &platformKey.PublicKey))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &orderAPI{t: t, c: c, base: s.URL() + "/v3/payscore/acquiringbank/serviceorder"}
-}
-
-// call makes a request and returns the status, body and, for an error
-// answer, its code.
-func (a *orderAPI) call(method, path string, body map[string]any) (int, []byte, string) {
-	a.t.Helper()
-	var res *core.APIResult
-	var err error
-	if method == http.MethodGet {
-		res, err = a.c.Get(context.Background(), a.base+path)
-	} else {
-		res, err = a.c.Post(context.Background(), a.base+path, body)
-	}
-	var apiErr *core.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.StatusCode, []byte(apiErr.Body), apiErr.Code
-	}
-	if err != nil {
-		a.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Response.Body.Close()
-	var b []byte
-	if res.Response.StatusCode != http.StatusNoContent {
-		var raw json.RawMessage
-		if err := json.NewDecoder(res.Response.Body).Decode(&raw); err != nil {
-			a.t.Fatalf("%s %s: %v", method, path, err)
-		}
-		b = raw
-	}
-	return res.Response.StatusCode, b, ""
-}
-
-func (a *orderAPI) must(method, path string, body map[string]any, want int) []byte {
-	a.t.Helper()
-	status, b, code := a.call(method, path, body)
-	if status != want {
-		a.t.Fatalf("%s %s: %d %s %s, want %d", method, path, status, code, b, want)
-	}
-	return b
-}
-
-func (a *orderAPI) refuse(method, path string, body map[string]any, wantStatus int, wantCode string) {
-	a.t.Helper()
-	status, b, code := a.call(method, path, body)
-	if status != wantStatus || code != wantCode {
-		a.t.Errorf("%s %s: %d %s %s, want %d %s", method, path, status, code, b, wantStatus, wantCode)
+func createRequest(no, notifyURL string) *acquiringbank.CreateServiceOrderRequest {
+	return &acquiringbank.CreateServiceOrderRequest{
+		ServiceID: orderServiceID, AppID: orderAppID, SubMchID: orderSubMchID, SubAppID: orderSubAppID, ChannelID: orderChannelID,
+		OutOrderNo: no, ServiceIntroduction: "共享充电宝",
+		PostPayments:  []payscore.PostPayment{{Name: "租借费", Amount: 600, Description: "每小时2元", Count: 3}},
+		PostDiscounts: []payscore.PostDiscount{{Name: "新用户优惠", Description: "首单减1元", Amount: 100}},
+		RiskFund:      payscore.RiskFund{Name: payscore.NameDeposit, Amount: 9900, Description: "充电宝押金"},
+		TimeRange:     payscore.TimeRange{StartTime: "OnAccept"},
+		NotifyURL:     notifyURL,
 	}
 }
 
-func orderKeys(extra map[string]any) map[string]any {
-	m := map[string]any{"service_id": orderServiceID, "sub_mchid": orderSubMchID, "channel_id": orderChannelID}
-	for k, v := range extra {
-		m[k] = v
+func completeRequest(no string) *acquiringbank.CompleteServiceOrderRequest {
+	return &acquiringbank.CompleteServiceOrderRequest{
+		OutOrderNo: no, ServiceID: orderServiceID, SubMchID: orderSubMchID, ChannelID: orderChannelID,
+		PostPayments:  []payscore.PostPayment{{Name: "租借费", Amount: 600}},
+		PostDiscounts: []payscore.PostDiscount{{Name: "新用户优惠", Description: "首单减1元", Amount: 100}},
+		TotalAmount:   500,
 	}
-	return m
-}
-
-func createOrder(no, notifyURL string) map[string]any {
-	return orderKeys(map[string]any{
-		"appid":                orderAppID,
-		"sub_appid":            orderSubAppID,
-		"out_order_no":         no,
-		"service_introduction": "共享充电宝",
-		"post_payments":        []map[string]any{{"name": "租借费", "amount": 600, "description": "每小时2元", "count": 3}},
-		"post_discounts":       []map[string]any{{"name": "新用户优惠", "description": "首单减1元", "amount": 100}},
-		"risk_fund":            map[string]any{"name": "DEPOSIT", "amount": 9900, "description": "充电宝押金"},
-		"time_range":           map[string]any{"start_time": "OnAccept"},
-		"notify_url":           notifyURL,
-	})
-}
-
-func queryBy(key, value string) string {
-	q := url.Values{"service_id": {orderServiceID}, "sub_mchid": {orderSubMchID}, "channel_id": {orderChannelID}, key: {value}}
-	return "?" + q.Encode()
-}
-
-type orderState struct {
-	State            string `json:"state"`
-	StateDescription string `json:"state_description"`
-	OrderID          string `json:"order_id"`
-	Package          string `json:"package"`
-	TotalAmount      int64  `json:"total_amount"`
-	OutTradeNo       string `json:"out_trade_no"`
-	Collection       *struct {
-		State      string `json:"state"`
-		PaidAmount int64  `json:"paid_amount"`
-		Details    []struct {
-			Amount   int64  `json:"amount"`
-			PaidType string `json:"paid_type"`
-		} `json:"details"`
-	} `json:"collection"`
-}
-
-func decodeState(t *testing.T, b []byte) orderState {
-	t.Helper()
-	var o orderState
-	if err := json.Unmarshal(b, &o); err != nil {
-		t.Fatalf("%s: %v", b, err)
-	}
-	return o
 }
 
 func TestOrderFlow(t *testing.T) {
+	ctx := context.Background()
 	merchant := newOrderMerchant(t)
 	clock := sim.NewClock(time.Now().Truncate(time.Second))
 	s := newSimulator(t, clock, merchant.srv.Client())
-	api := newOrderAPI(t, s)
+	acq := newClient(t, s, merchantKey, &platformKey.PublicKey)
 	notifyURL := merchant.srv.URL + "/payscore/orders"
 	flush := func() {
 		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		c, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
-		if err := s.Flush(ctx); err != nil {
+		if err := s.Flush(c); err != nil {
 			t.Fatal(err)
 		}
 	}
+	refused := func(what string, err error, want error) {
+		t.Helper()
+		if !errors.Is(err, want) {
+			t.Errorf("%s: %v, want %v", what, err, want)
+		}
+	}
+	keysOf := func(no string) (svc, sub, ch, ono string) { return orderServiceID, orderSubMchID, orderChannelID, no }
+	query := func(no string) *acquiringbank.QueryServiceOrderResponse {
+		t.Helper()
+		svc, sub, ch, ono := keysOf(no)
+		r, _, err := acq.QueryServiceOrder(ctx, &acquiringbank.QueryServiceOrderRequest{ServiceID: svc, SubMchID: sub, ChannelID: ch, OutOrderNo: ono})
+		if err != nil {
+			t.Fatalf("query %s: %v", no, err)
+		}
+		return r
+	}
+	cancelReq := func(no string) *acquiringbank.CancelServiceOrderRequest {
+		return &acquiringbank.CancelServiceOrderRequest{OutOrderNo: no, ServiceID: orderServiceID, ChannelID: orderChannelID, SubMchID: orderSubMchID, Reason: "用户取消"}
+	}
+	modifyReq := func(no string, total int64) *acquiringbank.ModifyServiceOrderRequest {
+		return &acquiringbank.ModifyServiceOrderRequest{OutOrderNo: no, ServiceID: orderServiceID, SubMchID: orderSubMchID, TotalAmount: total, Reason: "归还超时减免"}
+	}
+	paidAt, _ := wxtime.ParseChinaTime("20250301120000")
+	syncReq := func(no string) *acquiringbank.SyncServiceOrderRequest {
+		return &acquiringbank.SyncServiceOrderRequest{OutOrderNo: no, ServiceID: orderServiceID, SubMchID: orderSubMchID,
+			Type: acquiringbank.TypeOrderPaid, Detail: acquiringbank.SyncServiceOrderRequestDetail{PaidTime: paidAt}}
+	}
+	registerReq := func(no string) *acquiringbank.RegisterDeductInfoRequest {
+		return &acquiringbank.RegisterDeductInfoRequest{OutOrderNo: no, ServiceID: orderServiceID, SubMchID: orderSubMchID, ChannelID: orderChannelID, OutTradeNo: "DEDUCT-1"}
+	}
+	deductionReq := &acquiringbank.QueryDeductionRequest{ServiceID: orderServiceID, AppID: orderAppID, SubMchID: orderSubMchID, ChannelID: orderChannelID, OutOrderNo: "ORDER-1"}
 
-	// Create; the same call again is the same order; other parameters are refused.
-	created := decodeState(t, api.must("POST", "", createOrder("ORDER-1", notifyURL), 200))
-	if created.State != sim.OrderCreated || created.Package == "" {
+	// 1. Create; the same call again is the same order; other parameters are refused.
+	created, _, err := acq.CreateServiceOrder(ctx, createRequest("ORDER-1", notifyURL))
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	if created.State != acquiringbank.StateCreated || created.Package == "" {
 		t.Fatalf("create: %+v", created)
 	}
-	if again := decodeState(t, api.must("POST", "", createOrder("ORDER-1", notifyURL), 200)); again.OrderID != created.OrderID {
-		t.Fatalf("re-entry gave order %s, want %s", again.OrderID, created.OrderID)
+	if again, _, err := acq.CreateServiceOrder(ctx, createRequest("ORDER-1", notifyURL)); err != nil || again.OrderID != created.OrderID {
+		t.Fatalf("re-entry: %v %+v", err, again)
 	}
-	changed := createOrder("ORDER-1", notifyURL)
-	changed["service_introduction"] = "共享单车"
-	api.refuse("POST", "", changed, 400, "INVALID_REQUEST")
+	changed := createRequest("ORDER-1", notifyURL)
+	changed.ServiceIntroduction = "共享单车"
+	_, _, err = acq.CreateServiceOrder(ctx, changed)
+	refused("create with other parameters", err, payscore.ErrInvalidRequest)
 
-	// Every call that needs a confirmed or completed order is refused while CREATED.
-	complete := orderKeys(map[string]any{
-		"post_payments":  []map[string]any{{"name": "租借费", "amount": 600}},
-		"post_discounts": []map[string]any{{"name": "新用户优惠", "description": "首单减1元", "amount": 100}},
-		"total_amount":   500,
-	})
-	modify := orderKeys(map[string]any{"total_amount": 400, "reason": "归还超时减免"})
-	syncPaid := orderKeys(map[string]any{"type": "Order_Paid", "detail": map[string]any{"paid_time": "20250301120000"}})
-	register := orderKeys(map[string]any{"appid": orderAppID, "out_trade_no": "DEDUCT-1"})
-	deduction := "/deduction?" + url.Values{"service_id": {orderServiceID}, "appid": {orderAppID}, "sub_mchid": {orderSubMchID},
-		"channel_id": {orderChannelID}, "out_order_no": {"ORDER-1"}}.Encode()
-	for _, c := range []struct {
-		path string
-		body map[string]any
-	}{{"/ORDER-1/complete", complete}, {"/ORDER-1/modify", modify}, {"/ORDER-1/sync", syncPaid}, {"/ORDER-1/registerdeductinfo", register}} {
-		api.refuse("POST", c.path, c.body, 400, "INVALID_ORDER_STATE")
-	}
-	api.refuse("GET", deduction, nil, 400, "INVALID_ORDER_STATE")
-	api.refuse("GET", queryBy("out_order_no", "NO-SUCH-ORDER"), nil, 404, "ORDER_NOT_EXIST")
-	api.refuse("POST", "/NO-SUCH-ORDER/cancel", orderKeys(map[string]any{"reason": "x"}), 404, "ORDER_NOT_EXIST")
+	// Wrong state: nothing but cancel works on a CREATED order.
+	_, err = acq.CompleteServiceOrder(ctx, completeRequest("ORDER-1"))
+	refused("complete CREATED", err, payscore.ErrInvalidOrderState)
+	_, err = acq.ModifyServiceOrder(ctx, modifyReq("ORDER-1", 400))
+	refused("modify CREATED", err, payscore.ErrInvalidOrderState)
+	_, err = acq.SyncServiceOrder(ctx, syncReq("ORDER-1"))
+	refused("sync CREATED", err, payscore.ErrInvalidOrderState)
+	_, _, err = acq.RegisterDeductInfo(ctx, registerReq("ORDER-1"))
+	refused("register CREATED", err, payscore.ErrInvalidOrderState)
+	_, _, err = acq.QueryDeduction(ctx, deductionReq)
+	refused("deduction CREATED", err, payscore.ErrInvalidOrderState)
+	_, err = acq.CancelServiceOrder(ctx, cancelReq("NO-SUCH-ORDER"))
+	refused("cancel unknown", err, payscore.ErrOrderNotExist)
 
-	// The user confirms in the Pay Score mini program opened with the package;
-	// the jump hands back query_id, the input of the query.
-	clock.Advance(2 * time.Minute)
-	confirmed, err := s.ConfirmOrder(created.Package, openID)
+	// 2. The back end builds the confirm-order jump from create's package (the
+	// acquiring-bank {package} form); the user confirms in Pay Score; the jump
+	// hands query_id back to the mini program, which sends it to the back end.
+	jump, err := payscore.NewConfirmOrderPackageOpenBusinessView(payscore.ConfirmOrderPackageData{Package: created.Package})
 	if err != nil {
 		t.Fatal(err)
+	}
+	clock.Advance(2 * time.Minute)
+	confirmed, err := s.ConfirmOrder(jump.ExtraData.Package, openID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	extraData, _ := json.Marshal(map[string]string{"query_id": confirmed.QueryID}) // referrerInfo.extraData
+	ret, err := payscore.ParseConfirmOrderReturn(extraData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 3. One step from the return to the query: its query_id is the query's key.
+	byQuery, _, err := acq.QueryServiceOrder(ctx, &acquiringbank.QueryServiceOrderRequest{
+		ServiceID: orderServiceID, SubMchID: orderSubMchID, ChannelID: orderChannelID, QueryID: ret.QueryID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if byQuery.State != acquiringbank.StateDoing || byQuery.StateDescription != acquiringbank.StateDescriptionUserConfirm || byQuery.SubOpenID != openID {
+		t.Fatalf("after confirm: %+v", byQuery)
 	}
 	flush()
 	clock.Advance(15 * time.Second) // the gateway's 503: the schedule's second attempt is 15s later
 	flush()
-	byQueryID := decodeState(t, api.must("GET", queryBy("query_id", confirmed.QueryID), nil, 200))
-	if byQueryID.State != sim.OrderDoing || byQueryID.StateDescription != sim.DescUserConfirm {
-		t.Fatalf("after confirm: %+v", byQueryID)
+	if c, _, _ := merchant.counts(); c != 1 {
+		t.Fatalf("USER_CONFIRM processed %d times, want once", c)
 	}
-	if got := merchant.events(sim.EventUserConfirm); len(got) != 1 {
-		t.Fatalf("USER_CONFIRM received %d times, want once", len(got))
-	}
-	api.refuse("POST", "/ORDER-1/modify", modify, 400, "INVALID_ORDER_STATE")
-	api.refuse("POST", "/ORDER-1/sync", syncPaid, 400, "INVALID_ORDER_STATE")
+	_, err = acq.ModifyServiceOrder(ctx, modifyReq("ORDER-1", 400))
+	refused("modify USER_CONFIRM", err, payscore.ErrInvalidOrderState)
+	_, err = acq.SyncServiceOrder(ctx, syncReq("ORDER-1"))
+	refused("sync USER_CONFIRM", err, payscore.ErrInvalidOrderState)
 
-	// Complete, lower the amount, register the deduction number, the user pays.
+	// 4. Complete, lower the amount (raising it is refused), register the
+	// deduction number; WeChat asks for a cashier pre-order; the user pays.
 	clock.Advance(3 * time.Hour)
-	api.must("POST", "/ORDER-1/complete", complete, 204)
-	api.refuse("POST", "/ORDER-1/complete", complete, 400, "INVALID_ORDER_STATE")
-	raise := orderKeys(map[string]any{"total_amount": 800, "reason": "加价"})
-	api.refuse("POST", "/ORDER-1/modify", raise, 400, "INVALID_REQUEST")
-	api.must("POST", "/ORDER-1/modify", modify, 204)
-	api.must("POST", "/ORDER-1/registerdeductinfo", register, 200)
+	if _, err := acq.CompleteServiceOrder(ctx, completeRequest("ORDER-1")); err != nil {
+		t.Fatalf("complete: %v", err)
+	}
+	_, err = acq.CompleteServiceOrder(ctx, completeRequest("ORDER-1"))
+	refused("complete twice", err, payscore.ErrInvalidOrderState)
+	_, err = acq.ModifyServiceOrder(ctx, modifyReq("ORDER-1", 800))
+	refused("modify upwards", err, payscore.ErrInvalidRequest)
+	if _, err := acq.ModifyServiceOrder(ctx, modifyReq("ORDER-1", 400)); err != nil {
+		t.Fatalf("modify: %v", err)
+	}
+	if _, _, err := acq.RegisterDeductInfo(ctx, registerReq("ORDER-1")); err != nil {
+		t.Fatalf("register: %v", err)
+	}
+	if _, err := s.RequestPrepay(mchID, "ORDER-1"); err != nil {
+		t.Fatal(err)
+	}
+	flush()
 	if _, err := s.PayOrder(mchID, "ORDER-1"); err != nil {
 		t.Fatal(err)
 	}
 	flush()
-	done := decodeState(t, api.must("GET", queryBy("out_order_no", "ORDER-1"), nil, 200))
-	if done.State != sim.OrderDone || done.TotalAmount != 400 || done.Collection == nil || done.Collection.State != "USER_PAID" ||
-		done.Collection.PaidAmount != 400 || len(done.Collection.Details) != 1 || done.Collection.Details[0].PaidType != "NEWTON" {
-		t.Fatalf("after payment: %+v", done)
+	done := query("ORDER-1")
+	if done.State != acquiringbank.StateDone || done.TotalAmount != 400 || done.Collection == nil ||
+		done.Collection.State != payscore.StateUserPaid || done.Collection.PaidAmount != 400 || len(done.Collection.Details) != 1 ||
+		done.Collection.Details[0].PaidType != payscore.PaidTypeNewton {
+		t.Fatalf("after payment: %+v %+v", done, done.Collection)
 	}
-	paid := merchant.events(sim.EventUserPaid)
-	if len(paid) != 1 {
-		t.Fatalf("USER_PAID received %d times, want once", len(paid))
+	if _, p, pp := merchant.counts(); p != 1 || pp != 1 {
+		t.Fatalf("USER_PAID %d, MCH_PREPAY %d; want once each", p, pp)
 	}
-	if p := decodeState(t, paid[0]); p.State != sim.OrderDone || p.OutTradeNo != "DEDUCT-1" || p.Collection == nil || p.Collection.PaidAmount != 400 {
-		t.Fatalf("USER_PAID plaintext: %s", paid[0])
+	merchant.mu.Lock()
+	paid, prepay := merchant.paid[0].Data, merchant.prepay[0].Data
+	merchant.mu.Unlock()
+	if paid.OutTradeNo != "DEDUCT-1" || paid.Collection == nil || paid.Collection.PaidAmount != 400 || paid.State != acquiringbank.StateDone {
+		t.Errorf("USER_PAID %+v", paid)
 	}
-	if b := api.must("GET", deduction, nil, 200); decodeState(t, b).OutTradeNo != "DEDUCT-1" {
-		t.Fatalf("deduction: %s", b)
+	if prepay.TotalAmount != 400 || prepay.PrepayReqBody.Body != "共享充电宝" {
+		t.Errorf("MCH_PREPAY %+v", prepay)
 	}
-	for _, c := range []struct {
-		path string
-		body map[string]any
-	}{{"/ORDER-1/complete", complete}, {"/ORDER-1/modify", modify}, {"/ORDER-1/sync", syncPaid},
-		{"/ORDER-1/cancel", orderKeys(map[string]any{"reason": "x"})}, {"/ORDER-1/registerdeductinfo", register}} {
-		api.refuse("POST", c.path, c.body, 400, "ORDER_DONE")
+	if d, _, err := acq.QueryDeduction(ctx, deductionReq); err != nil || d.OutTradeNo != "DEDUCT-1" {
+		t.Errorf("deduction: %+v %v", d, err)
 	}
+	_, err = acq.CancelServiceOrder(ctx, cancelReq("ORDER-1"))
+	refused("cancel DONE", err, payscore.ErrOrderDone)
+	_, err = acq.CompleteServiceOrder(ctx, completeRequest("ORDER-1"))
+	refused("complete DONE", err, payscore.ErrOrderDone)
+	_, err = acq.ModifyServiceOrder(ctx, modifyReq("ORDER-1", 1))
+	refused("modify DONE", err, payscore.ErrOrderDone)
+	_, err = acq.SyncServiceOrder(ctx, syncReq("ORDER-1"))
+	refused("sync DONE", err, payscore.ErrOrderDone)
 
-	// A second order, cancelled; then everything on it is refused.
-	api.must("POST", "", createOrder("ORDER-2", notifyURL), 200)
-	api.must("POST", "/ORDER-2/cancel", orderKeys(map[string]any{"reason": "用户未取走设备"}), 204)
-	if q := decodeState(t, api.must("GET", queryBy("out_order_no", "ORDER-2"), nil, 200)); q.State != sim.OrderRevoked {
-		t.Fatalf("after cancel: %+v", q)
+	// 5. A second order, cancelled; everything after is refused.
+	if _, _, err := acq.CreateServiceOrder(ctx, createRequest("ORDER-2", notifyURL)); err != nil {
+		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		path string
-		body map[string]any
-	}{{"/ORDER-2/cancel", orderKeys(map[string]any{"reason": "x"})}, {"/ORDER-2/complete", complete}, {"/ORDER-2/modify", modify}, {"/ORDER-2/sync", syncPaid}} {
-		api.refuse("POST", c.path, c.body, 400, "ORDER_CANCELED")
+	if _, err := acq.CancelServiceOrder(ctx, cancelReq("ORDER-2")); err != nil {
+		t.Fatalf("cancel: %v", err)
 	}
+	if q := query("ORDER-2"); q.State != acquiringbank.StateRevoked {
+		t.Fatalf("after cancel: %s", q.State)
+	}
+	_, err = acq.CancelServiceOrder(ctx, cancelReq("ORDER-2"))
+	refused("cancel REVOKED", err, payscore.ErrOrderCanceled)
+	_, err = acq.CompleteServiceOrder(ctx, completeRequest("ORDER-2"))
+	refused("complete REVOKED", err, payscore.ErrOrderCanceled)
 	if _, err := s.ConfirmOrderNo(mchID, "ORDER-2", ""); !errors.Is(err, sim.ErrInvalidState) {
 		t.Errorf("confirming a cancelled order: %v", err)
 	}
 
-	// A third order paid off-channel: sync Order_Paid.
-	api.must("POST", "", createOrder("ORDER-3", notifyURL), 200)
+	// 6. A third order paid off-channel: sync Order_Paid.
+	if _, _, err := acq.CreateServiceOrder(ctx, createRequest("ORDER-3", notifyURL)); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.ConfirmOrderNo(mchID, "ORDER-3", openID); err != nil {
 		t.Fatal(err)
 	}
-	api.must("POST", "/ORDER-3/complete", complete, 204)
-	api.must("POST", "/ORDER-3/sync", syncPaid, 204)
-	if q := decodeState(t, api.must("GET", queryBy("out_order_no", "ORDER-3"), nil, 200)); q.State != sim.OrderDone ||
-		q.Collection == nil || len(q.Collection.Details) != 1 || q.Collection.Details[0].PaidType != "MCH" {
+	if _, err := acq.CompleteServiceOrder(ctx, completeRequest("ORDER-3")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := acq.SyncServiceOrder(ctx, syncReq("ORDER-3")); err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	if q := query("ORDER-3"); q.State != acquiringbank.StateDone || q.Collection == nil || len(q.Collection.Details) != 1 ||
+		q.Collection.Details[0].PaidType != payscore.PaidTypeMch {
 		t.Fatalf("after sync: %+v", q)
 	}
 
-	// An order left CREATED for 30 days expires.
-	api.must("POST", "", createOrder("ORDER-4", notifyURL), 200)
-	clock.Advance(30 * 24 * time.Hour)
-	if q := decodeState(t, api.must("GET", queryBy("out_order_no", "ORDER-4"), nil, 200)); q.State != sim.OrderExpired {
-		t.Fatalf("after 30 days: %+v", q)
+	// 7. An order left CREATED for 30 days expires.
+	if _, _, err := acq.CreateServiceOrder(ctx, createRequest("ORDER-4", notifyURL)); err != nil {
+		t.Fatal(err)
 	}
-	api.refuse("POST", "/ORDER-4/cancel", orderKeys(map[string]any{"reason": "x"}), 400, "INVALID_ORDER_STATE")
+	clock.Advance(30 * 24 * time.Hour)
+	if q := query("ORDER-4"); q.State != acquiringbank.StateExpired {
+		t.Fatalf("after 30 days: %s", q.State)
+	}
+	_, err = acq.CancelServiceOrder(ctx, cancelReq("ORDER-4"))
+	refused("cancel EXPIRED", err, payscore.ErrInvalidOrderState)
 	flush()
-
-	// The gateway dropped the first delivery: WeChat retried, the handler saw each notification once.
-	if got := len(merchant.events(sim.EventUserConfirm)); got != 2 {
-		t.Errorf("USER_CONFIRM received %d times, want 2 (ORDER-1, ORDER-3)", got)
+	if c, _, _ := merchant.counts(); c != 2 {
+		t.Errorf("USER_CONFIRM processed %d times, want 2 (ORDER-1, ORDER-3)", c)
 	}
 	var retried bool
 	for _, d := range s.Deliveries() {
