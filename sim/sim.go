@@ -20,6 +20,10 @@
 //     posts encrypted, signed PAYSCORE.USER_OPEN_SERVICE /
 //     PAYSCORE.USER_CLOSE_SERVICE notifications to the notify_url, retrying on
 //     the spec's schedule on a clock tests advance;
+//   - it keeps the acquiring-bank service orders (sim/orders.go: create,
+//     confirm, complete, modify, pay, sync, cancel, expiry, deduction info),
+//     answers wrong-state calls with the documented codes, and posts
+//     PAYSCORE.USER_CONFIRM / USER_PAID / MCH_PREPAY to the order's notify_url;
 //   - it injects faults (SYSTEM_ERROR, FREQUENCY_LIMITED, latency) on demand.
 //
 // Use it like httptest:
