@@ -391,7 +391,9 @@ func (b *OrderBook) ByPackage(pkg string) (Order, bool) {
 // Confirm is the user confirming the order in the Pay Score mini program:
 // CREATED → DOING/USER_CONFIRM. A start_time of OnAccept becomes the
 // confirmation time (填写OnAccept时, 服务开始时间为用户确认订单成功的时间).
-func (b *OrderBook) Confirm(mchID, outOrderNo string, now time.Time) (Order, *OrderError) {
+// When create named no user, openid (if given) becomes the order's user:
+// sub_openid when the order has a sub_appid, openid otherwise.
+func (b *OrderBook) Confirm(mchID, outOrderNo, openid string, now time.Time) (Order, *OrderError) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	r := b.orders[orderKey{mchID, outOrderNo}]
@@ -402,6 +404,13 @@ func (b *OrderBook) Confirm(mchID, outOrderNo string, now time.Time) (Order, *Or
 		return Order{}, wrongState(r, "confirming")
 	}
 	r.State, r.StateDescription = OrderDoing, DescUserConfirm
+	if r.OpenID == "" && r.SubOpenID == "" && openid != "" {
+		if r.SubAppID != "" {
+			r.SubOpenID = openid
+		} else {
+			r.OpenID = openid
+		}
+	}
 	if r.TimeRange.StartTime == "OnAccept" {
 		r.TimeRange.StartTime = chinaTime(now)
 	}
@@ -411,7 +420,7 @@ func (b *OrderBook) Confirm(mchID, outOrderNo string, now time.Time) (Order, *Or
 
 // ConfirmPackage confirms the order a confirm-order jump's package names;
 // the package is valid for PackageTTL after create.
-func (b *OrderBook) ConfirmPackage(pkg string, now time.Time) (Order, *OrderError) {
+func (b *OrderBook) ConfirmPackage(pkg, openid string, now time.Time) (Order, *OrderError) {
 	b.mu.Lock()
 	r := b.byPkg[pkg]
 	b.mu.Unlock()
@@ -421,7 +430,7 @@ func (b *OrderBook) ConfirmPackage(pkg string, now time.Time) (Order, *OrderErro
 	if now.Sub(r.Created) > PackageTTL {
 		return Order{}, orderErr(codeInvalidRequest, "package expired: it is valid for %s after create (该数据一小时内有效)", PackageTTL)
 	}
-	return b.Confirm(r.MchID, r.OutOrderNo, now)
+	return b.Confirm(r.MchID, r.OutOrderNo, openid, now)
 }
 
 // Complete is 完结订单: DOING/USER_CONFIRM → DOING/MCH_COMPLETE, collection

@@ -68,7 +68,7 @@ func starts() []start {
 	}
 	confirmed := func(t *testing.T, b *OrderBook, no string) {
 		created(t, b, no)
-		must(t)(b.Confirm(testMch, no, at))
+		must(t)(b.Confirm(testMch, no, "", at))
 	}
 	completed := func(t *testing.T, b *OrderBook, no string) {
 		confirmed(t, b, no)
@@ -119,7 +119,7 @@ type action struct {
 func actions() []action {
 	return []action{
 		{"confirm", func(b *OrderBook, no string, now time.Time) (Order, *OrderError) {
-			return b.Confirm(testMch, no, now)
+			return b.Confirm(testMch, no, "", now)
 		}},
 		{"complete", func(b *OrderBook, no string, now time.Time) (Order, *OrderError) {
 			return b.Complete(testRef(no), testComplete(), now)
@@ -275,7 +275,7 @@ func TestOrderCreateReentry(t *testing.T) {
 		t.Fatalf("re-entry returned another order: %s vs %s", again.OrderID, first.OrderID)
 	}
 	// Re-entry returns the order as it is now, whatever its state.
-	must(t)(b.Confirm(testMch, "NO1", orderT0.Add(2*time.Minute)))
+	must(t)(b.Confirm(testMch, "NO1", "", orderT0.Add(2*time.Minute)))
 	if o, _, err := b.Create(testMch, testCreate("NO1"), orderT0.Add(3*time.Minute)); err != nil || o.State != OrderDoing {
 		t.Fatalf("re-entry after confirm: %v %v", stateOf(o), err)
 	}
@@ -309,9 +309,12 @@ func TestOrderLifecycleValues(t *testing.T) {
 	if _, err := b.Query(testRef(""), "nope"); err == nil || err.Code != "ORDER_NOT_EXIST" {
 		t.Fatalf("unknown query_id: %v", err)
 	}
-	c := must(t)(b.ConfirmPackage(o.Package, confirmAt))
+	c := must(t)(b.ConfirmPackage(o.Package, "oUser1", confirmAt))
 	if c.TimeRange.StartTime != "20260301181000" {
 		t.Errorf("OnAccept start_time became %q, want the confirmation time in China time", c.TimeRange.StartTime)
+	}
+	if c.OpenID != "oUser1" || c.SubOpenID != "" {
+		t.Errorf("confirming user: openid %q sub_openid %q, want openid oUser1", c.OpenID, c.SubOpenID)
 	}
 	if c.Collection != nil || c.TotalAmount != nil {
 		t.Errorf("confirmed order has collection %+v / total %v", c.Collection, c.TotalAmount)
@@ -357,7 +360,7 @@ func TestOrderLifecycleValues(t *testing.T) {
 func TestOrderSyncDetail(t *testing.T) {
 	b := NewOrderBook()
 	b.Create(testMch, testCreate("NO1"), orderT0)
-	must(t)(b.Confirm(testMch, "NO1", orderT0))
+	must(t)(b.Confirm(testMch, "NO1", "", orderT0))
 	must(t)(b.Complete(testRef("NO1"), testComplete(), orderT0))
 	if _, err := b.Sync(testRef("NO1"), "Other", "20260301101500", orderT0); err == nil || err.Code != "PARAM_ERROR" {
 		t.Fatalf("sync type Other: %v", err)
@@ -372,7 +375,7 @@ func TestOrderSyncDetail(t *testing.T) {
 func TestOrderDeduction(t *testing.T) {
 	b := NewOrderBook()
 	b.Create(testMch, testCreate("NO1"), orderT0)
-	must(t)(b.Confirm(testMch, "NO1", orderT0))
+	must(t)(b.Confirm(testMch, "NO1", "", orderT0))
 	must(t)(b.Complete(testRef("NO1"), testComplete(), orderT0))
 	if _, err := b.Deduction(testRef("NO1")); err == nil || !strings.Contains(err.Message, "no deduction number") {
 		t.Fatalf("deduction before register: %v", err)
@@ -391,13 +394,13 @@ func TestOrderDeduction(t *testing.T) {
 func TestOrderPackageTTL(t *testing.T) {
 	b := NewOrderBook()
 	o, _, _ := b.Create(testMch, testCreate("NO1"), orderT0)
-	if _, err := b.ConfirmPackage("nope", orderT0); err == nil || err.Code != "ORDER_NOT_EXIST" {
+	if _, err := b.ConfirmPackage("nope", "", orderT0); err == nil || err.Code != "ORDER_NOT_EXIST" {
 		t.Fatalf("unknown package: %v", err)
 	}
-	if _, err := b.ConfirmPackage(o.Package, orderT0.Add(PackageTTL+time.Second)); err == nil || err.Code != "INVALID_REQUEST" {
+	if _, err := b.ConfirmPackage(o.Package, "", orderT0.Add(PackageTTL+time.Second)); err == nil || err.Code != "INVALID_REQUEST" {
 		t.Fatalf("package after an hour: %v", err)
 	}
-	if _, err := b.ConfirmPackage(o.Package, orderT0.Add(PackageTTL)); err != nil {
+	if _, err := b.ConfirmPackage(o.Package, "", orderT0.Add(PackageTTL)); err != nil {
 		t.Fatalf("package at exactly an hour: %v", err)
 	}
 }
@@ -407,7 +410,7 @@ func TestOrderExpireDue(t *testing.T) {
 	b.Create(testMch, testCreate("OLD"), orderT0)
 	b.Create(testMch, testCreate("NEW"), orderT0.Add(24*time.Hour))
 	b.Create(testMch, testCreate("DOING"), orderT0)
-	must(t)(b.Confirm(testMch, "DOING", orderT0))
+	must(t)(b.Confirm(testMch, "DOING", "", orderT0))
 	if got := b.ExpireDue(orderT0.Add(OrderExpiry - time.Second)); len(got) != 0 {
 		t.Fatalf("expired early: %v", got)
 	}
@@ -429,7 +432,7 @@ func TestOrderExpireDue(t *testing.T) {
 func TestOrderCopiesDoNotAlias(t *testing.T) {
 	b := NewOrderBook()
 	b.Create(testMch, testCreate("NO1"), orderT0)
-	must(t)(b.Confirm(testMch, "NO1", orderT0))
+	must(t)(b.Confirm(testMch, "NO1", "", orderT0))
 	o := must(t)(b.Complete(testRef("NO1"), testComplete(), orderT0))
 	o.Collection.State = "HACKED"
 	o.PostPayments[0].Name = "HACKED"
