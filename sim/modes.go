@@ -31,6 +31,12 @@ var modeHandlers = map[string]businessHandler{
 	"collect_service_order":  (*Simulator).modeCollect,
 	"send_prepaid_message":   (*Simulator).modeSendMessage,
 	"send_pending_message":   (*Simulator).modeSendMessage,
+
+	"apply_permissions":                 (*Simulator).applyPermissions,
+	"query_authorization":               (*Simulator).queryAuthorization,
+	"terminate_authorization":           (*Simulator).terminateAuthorization,
+	"query_authorization_by_openid":     (*Simulator).queryAuthorizationByOpenID,
+	"terminate_authorization_by_openid": (*Simulator).terminateAuthorizationByOpenID,
 }
 
 // modeCodes are the codes each mode handler answers besides PARAM_ERROR and
@@ -45,6 +51,12 @@ var modeCodes = map[string][]string{
 	"collect_service_order":  orderCodes,
 	"send_prepaid_message":   {codeOrderNotExist},
 	"send_pending_message":   {codeOrderNotExist},
+
+	"apply_permissions":                 {codeInvalidRequest},
+	"query_authorization":               {codeOrderNotExist},
+	"terminate_authorization":           {codeOrderNotExist, codeInvalidOrderState},
+	"query_authorization_by_openid":     {codeOrderNotExist},
+	"terminate_authorization_by_openid": {codeOrderNotExist, codeInvalidOrderState},
 }
 
 // handlerOf returns the business handler of an operation and the codes it
@@ -57,6 +69,15 @@ func handlerOf(op *operation) (businessHandler, []string, bool) {
 	}
 	h, ok := businessHandlers[op.ep.ID]
 	return h, businessCodes[op.ep.ID], ok
+}
+
+// modeOf is the mode package of an operation, or "" for the acquiring bank
+// (and any other package).
+func modeOf(op *operation) string {
+	if op.ep.File != nil && modePackages[op.ep.File.Package] {
+		return op.ep.File.Package
+	}
+	return ""
 }
 
 // opName names an operation in Operations: the endpoint id, prefixed with
@@ -91,6 +112,39 @@ func findModeOrderCallbacks(m *spec.Spec) (map[string]*callbackSpec, error) {
 		}
 	}
 	return out, nil
+}
+
+// findModeAuthCallbacks returns the authorization callback
+// (USER_OPEN_SERVICE) of each merchant/partner package that declares one.
+func findModeAuthCallbacks(m *spec.Spec) (map[string]*callbackSpec, error) {
+	out := map[string]*callbackSpec{}
+	for _, f := range m.Files {
+		if !modePackages[f.Package] {
+			continue
+		}
+		for _, cb := range f.Callbacks {
+			for _, e := range cb.Events {
+				if e.Type != EventUserOpenService {
+					continue
+				}
+				cs, err := newCallbackSpec(cb)
+				if err != nil {
+					return nil, err
+				}
+				out[f.Package] = cs
+			}
+		}
+	}
+	return out, nil
+}
+
+// authCallback is the callback that notifies about a: its mode's, or the
+// acquiring bank's.
+func (s *Simulator) authCallback(a *authorization) *callbackSpec {
+	if cb := s.modeAuthCB[a.Mode]; cb != nil {
+		return cb
+	}
+	return s.cb
 }
 
 // orderCallback is the callback that notifies about o: its mode's, or the
@@ -231,5 +285,81 @@ func (s *Simulator) modeSendMessage(c *call) (int, []byte, *apiError) {
 	if !ok || o.ServiceID != c.value("service_id") || o.SubMchID != c.value("sub_mchid") {
 		return 0, nil, s.docError(c.op, codeOrderNotExist, fmt.Sprintf("订单不存在: no order %q", c.value("out_order_no")))
 	}
+	return http.StatusNoContent, nil, nil
+}
+
+// findByOpenIDLocked finds the authorization a by-openid call names: this
+// merchant's, of this mode, service_id and sub_mchid, whose user is the
+// call's openid (or sub_openid); the latest authorized one when the user
+// authorized several codes. Call with s.mu held.
+func (s *Simulator) findByOpenIDLocked(c *call) (*authorization, *apiError) {
+	mode := modeOf(c.op)
+	openid, subOpenID := c.value("openid"), c.value("sub_openid")
+	var found *authorization
+	for k, a := range s.auths {
+		if k.mchID != c.mchID || a.Mode != mode || a.ServiceID != c.value("service_id") || a.SubMchID != c.value("sub_mchid") {
+			continue
+		}
+		if (openid == "" || a.OpenID != openid) && (subOpenID == "" || a.SubOpenID != subOpenID) {
+			continue
+		}
+		if found == nil || a.SuccessTime.After(found.SuccessTime) {
+			found = a
+		}
+	}
+	if found == nil {
+		// The pages do not say what a user who never authorized gets; the
+		// simulator answers the documented "not found" code.
+		return nil, s.docError(c.op, codeOrderNotExist, "订单不存在: no authorization of this user for this mchid, service_id and sub_mchid")
+	}
+	return found, nil
+}
+
+func (s *Simulator) queryAuthorizationByOpenID(c *call) (int, []byte, *apiError) {
+	s.mu.Lock()
+	a, aerr := s.findByOpenIDLocked(c)
+	var snap Authorization
+	if a != nil {
+		snap = a.Authorization
+	}
+	s.mu.Unlock()
+	if aerr != nil {
+		return 0, nil, aerr
+	}
+	return s.encodeResponse(c.op, map[string]string{
+		"service_id":                 snap.ServiceID,
+		"appid":                      snap.AppID,
+		"mchid":                      snap.MchID,
+		"sub_mchid":                  snap.SubMchID,
+		"sub_appid":                  snap.SubAppID,
+		"openid":                     snap.OpenID,
+		"sub_openid":                 snap.SubOpenID,
+		"authorization_code":         snap.AuthorizationCode,
+		"authorization_state":        snap.State,
+		"notify_url":                 snap.NotifyURL,
+		"authorization_success_time": rfc3339(snap.SuccessTime),
+		"cancel_authorization_time":  rfc3339(snap.CancelTime),
+	})
+}
+
+func (s *Simulator) terminateAuthorizationByOpenID(c *call) (int, []byte, *apiError) {
+	s.mu.Lock()
+	a, aerr := s.findByOpenIDLocked(c)
+	if aerr != nil {
+		s.mu.Unlock()
+		return 0, nil, aerr
+	}
+	if a.State != StateAvailable {
+		st := a.State
+		s.mu.Unlock()
+		return 0, nil, s.docError(c.op, codeInvalidOrderState, "单据状态错误: the authorization is "+st+", not AVAILABLE")
+	}
+	a.TerminateReason = c.value("reason")
+	if _, err := s.endLocked(a); err != nil {
+		s.mu.Unlock()
+		return 0, nil, s.docError(c.op, codeSystemError, "系统错误: "+err.Error())
+	}
+	s.mu.Unlock()
+	s.goRunDue()
 	return http.StatusNoContent, nil, nil
 }

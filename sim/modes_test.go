@@ -250,3 +250,124 @@ func TestModeOperationsAreDistinct(t *testing.T) {
 		t.Errorf("merchant.create_pay_on_delivery_order: listed %v, simulated %v; want listed, not simulated", listed, simulated)
 	}
 }
+
+func decodeJSON(t *testing.T, b []byte) map[string]string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%s: %v", b, err)
+	}
+	out := map[string]string{}
+	for k, v := range m {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+func TestMerchantAuthorizationByOpenID(t *testing.T) {
+	m := newMerchant(t, nil)
+	s := newSim(t, m)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	r := do(t, s, signedRequest{method: "POST", path: "/v3/payscore/permissions", body: jsonBody(map[string]any{
+		"service_id": serviceID, "appid": appID, "authorization_code": "AUTH01", "notify_url": m.notifyURL(),
+	})})
+	token := decodeJSON(t, r.body)["apply_permissions_token"]
+	if r.status != 200 || token == "" {
+		t.Fatalf("apply: %d %s", r.status, r.body)
+	}
+	if _, err := s.Authorize(token, openID); err != nil {
+		t.Fatal(err)
+	}
+	byOpenID := "/v3/payscore/permissions/openid/" + openID
+	r = do(t, s, signedRequest{method: "GET", path: byOpenID + "?service_id=" + serviceID + "&appid=" + appID})
+	got := decodeJSON(t, r.body)
+	if r.status != 200 || got["authorization_state"] != "AVAILABLE" || got["authorization_code"] != "AUTH01" || got["openid"] != openID || got["sub_mchid"] != "" {
+		t.Fatalf("query by openid: %d %s", r.status, r.body)
+	}
+	r = do(t, s, signedRequest{method: "GET", path: "/v3/payscore/permissions/authorization-code/AUTH01?service_id=" + serviceID})
+	if got := decodeJSON(t, r.body); r.status != 200 || got["authorization_state"] != "AVAILABLE" {
+		t.Fatalf("query by code: %d %s", r.status, r.body)
+	}
+	wantCode(t, do(t, s, signedRequest{method: "GET", path: "/v3/payscore/permissions/openid/oSomeoneElse0000000000000000?service_id=" + serviceID + "&appid=" + appID}), 404, "ORDER_NOT_EXIST")
+
+	terminate := jsonBody(map[string]any{"service_id": serviceID, "appid": appID, "reason": "用户要求"})
+	if r = do(t, s, signedRequest{method: "POST", path: byOpenID + "/terminate", body: terminate}); r.status != 204 || len(r.body) != 0 {
+		t.Fatalf("terminate by openid: %d %s", r.status, r.body)
+	}
+	wantCode(t, do(t, s, signedRequest{method: "POST", path: byOpenID + "/terminate", body: terminate}), 400, "INVALID_ORDER_STATE")
+	r = do(t, s, signedRequest{method: "GET", path: byOpenID + "?service_id=" + serviceID + "&appid=" + appID})
+	if got := decodeJSON(t, r.body); got["authorization_state"] != "UNAVAILABLE" || got["cancel_authorization_time"] == "" {
+		t.Fatalf("query after terminate: %s", r.body)
+	}
+
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	notes := m.received()
+	if len(notes) != 2 {
+		t.Fatalf("merchant received %d notifications, want 2", len(notes))
+	}
+	for i, want := range []string{sim.EventUserOpenService, sim.EventUserCloseService} {
+		if notes[i].err != nil || notes[i].notification.Envelope.EventType != want {
+			t.Fatalf("notification %d: %v", i, notes[i].err)
+		}
+		plain := decodeJSON(t, notes[i].notification.Plaintext)
+		if plain["openid"] != openID || plain["authorization_code"] != "AUTH01" || plain["sub_mchid"] != "" || plain["channel_id"] != "" {
+			t.Errorf("%s plaintext %s", want, notes[i].notification.Plaintext)
+		}
+	}
+}
+
+func TestPartnerAuthorizationByOpenID(t *testing.T) {
+	m := newMerchant(t, nil)
+	s := newSim(t, m)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	r := do(t, s, signedRequest{method: "POST", path: "/v3/payscore/partner/permissions", body: jsonBody(map[string]any{
+		"service_id": serviceID, "appid": appID, "sub_mchid": subMchID, "sub_appid": subAppID,
+		"authorization_code": "PAUTH01", "notify_url": m.notifyURL(),
+	})})
+	token := decodeJSON(t, r.body)["apply_permissions_token"]
+	if r.status != 200 || token == "" {
+		t.Fatalf("apply: %d %s", r.status, r.body)
+	}
+	if _, err := s.Authorize(token, openID); err != nil {
+		t.Fatal(err)
+	}
+	search := "/v3/payscore/partner/permissions/search?service_id=" + serviceID + "&appid=" + appID + "&sub_mchid=" + subMchID + "&sub_appid=" + subAppID
+	r = do(t, s, signedRequest{method: "GET", path: search + "&sub_openid=" + openID})
+	got := decodeJSON(t, r.body)
+	if r.status != 200 || got["authorization_state"] != "AVAILABLE" || got["sub_openid"] != openID || got["sub_mchid"] != subMchID || got["authorization_success_time"] == "" {
+		t.Fatalf("search by sub_openid: %d %s", r.status, r.body)
+	}
+	// Another sub-merchant's search does not see it.
+	wantCode(t, do(t, s, signedRequest{method: "GET", path: "/v3/payscore/partner/permissions/search?service_id=" + serviceID + "&appid=" + appID + "&sub_mchid=1900000999&sub_openid=" + openID}), 404, "ORDER_NOT_EXIST")
+
+	r = do(t, s, signedRequest{method: "POST", path: "/v3/payscore/partner/permissions/terminate", body: jsonBody(map[string]any{
+		"service_id": serviceID, "appid": appID, "sub_mchid": subMchID, "sub_appid": subAppID, "sub_openid": openID, "reason": "用户要求",
+	})})
+	if r.status != 204 {
+		t.Fatalf("terminate: %d %s", r.status, r.body)
+	}
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	notes := m.received()
+	if len(notes) != 2 {
+		t.Fatalf("partner received %d notifications, want 2", len(notes))
+	}
+	for i, want := range []string{sim.EventUserOpenService, sim.EventUserCloseService} {
+		if notes[i].err != nil || notes[i].notification.Envelope.EventType != want {
+			t.Fatalf("notification %d: %v", i, notes[i].err)
+		}
+		plain := decodeJSON(t, notes[i].notification.Plaintext)
+		if plain["sub_openid"] != openID || plain["openid"] != "" || plain["sub_mchid"] != subMchID || plain["channel_id"] != "" {
+			t.Errorf("%s plaintext %s", want, notes[i].notification.Plaintext)
+		}
+	}
+}

@@ -85,12 +85,14 @@ type Simulator struct {
 	prepay  []*fieldRule
 	// modeOrderCB is the order callback of each merchant/partner package.
 	modeOrderCB map[string]*callbackSpec
-	orders      *OrderBook
-	txnSeq      int // simulated transaction_id numbers, under mu
-	signer      *apiauth.Signer
-	notif       *notifytest.Signer
-	verify      *apiauth.Verifier
-	mux         *http.ServeMux
+	// modeAuthCB is the authorization callback of each merchant/partner package.
+	modeAuthCB map[string]*callbackSpec
+	orders     *OrderBook
+	txnSeq     int // simulated transaction_id numbers, under mu
+	signer     *apiauth.Signer
+	notif      *notifytest.Signer
+	verify     *apiauth.Verifier
+	mux        *http.ServeMux
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every state change
@@ -318,6 +320,10 @@ func New(opts ...Option) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
+	modeAuthCB, err := findModeAuthCallbacks(model)
+	if err != nil {
+		return nil, err
+	}
 
 	s := &Simulator{
 		cfg:         cfg,
@@ -326,6 +332,7 @@ func New(opts ...Option) (*Simulator, error) {
 		orderCB:     orderCB,
 		prepay:      prepay,
 		modeOrderCB: modeOrderCB,
+		modeAuthCB:  modeAuthCB,
 		orders:      NewOrderBook(),
 		changed:     make(chan struct{}),
 		auths:       map[authKey]*authorization{},
