@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
+	"github.com/payscoregen/payscoregen/internal/ir"
 	"github.com/payscoregen/payscoregen/internal/spec"
 )
 
@@ -92,23 +94,21 @@ func opName(op *operation) string {
 
 // findModeOrderCallbacks returns the order callback (USER_CONFIRM) of each
 // merchant/partner package that declares one.
-func findModeOrderCallbacks(m *spec.Spec) (map[string]*callbackSpec, error) {
+func findModeOrderCallbacks(prog *ir.Program) (map[string]*callbackSpec, error) {
 	out := map[string]*callbackSpec{}
-	for _, f := range m.Files {
-		if !modePackages[f.Package] {
+	for _, pkg := range prog.Packages {
+		if !modePackages[pkg.Name] {
 			continue
 		}
-		for _, cb := range f.Callbacks {
-			for _, e := range cb.Events {
-				if e.Type != EventUserConfirm {
-					continue
-				}
-				cs, err := newCallbackSpec(cb)
-				if err != nil {
-					return nil, err
-				}
-				out[f.Package] = cs
+		for _, icb := range pkg.Callbacks {
+			if icb.Data == nil || !slices.ContainsFunc(icb.Spec.Events, func(e *spec.Event) bool { return e.Type == EventUserConfirm }) {
+				continue
 			}
+			cs, err := newCallbackSpec(icb)
+			if err != nil {
+				return nil, err
+			}
+			out[pkg.Name] = cs
 		}
 	}
 	return out, nil
@@ -116,23 +116,21 @@ func findModeOrderCallbacks(m *spec.Spec) (map[string]*callbackSpec, error) {
 
 // findModeAuthCallbacks returns the authorization callback
 // (USER_OPEN_SERVICE) of each merchant/partner package that declares one.
-func findModeAuthCallbacks(m *spec.Spec) (map[string]*callbackSpec, error) {
+func findModeAuthCallbacks(prog *ir.Program) (map[string]*callbackSpec, error) {
 	out := map[string]*callbackSpec{}
-	for _, f := range m.Files {
-		if !modePackages[f.Package] {
+	for _, pkg := range prog.Packages {
+		if !modePackages[pkg.Name] {
 			continue
 		}
-		for _, cb := range f.Callbacks {
-			for _, e := range cb.Events {
-				if e.Type != EventUserOpenService {
-					continue
-				}
-				cs, err := newCallbackSpec(cb)
-				if err != nil {
-					return nil, err
-				}
-				out[f.Package] = cs
+		for _, icb := range pkg.Callbacks {
+			if icb.Data == nil || !slices.ContainsFunc(icb.Spec.Events, func(e *spec.Event) bool { return e.Type == EventUserOpenService }) {
+				continue
 			}
+			cs, err := newCallbackSpec(icb)
+			if err != nil {
+				return nil, err
+			}
+			out[pkg.Name] = cs
 		}
 	}
 	return out, nil

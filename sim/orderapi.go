@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/payscoregen/payscoregen/internal/spec"
+	"github.com/payscoregen/payscoregen/internal/ir"
 	"github.com/payscoregen/payscoregen/runtime/notify"
 	"github.com/payscoregen/payscoregen/runtime/notify/notifytest"
 	"github.com/payscoregen/payscoregen/runtime/validate"
@@ -34,21 +34,24 @@ func init() {
 }
 
 // findOrderCallback returns the order callback and the MCH_PREPAY plaintext rules.
-func findOrderCallback(m *spec.Spec) (*callbackSpec, []*fieldRule, error) {
-	cs, err := findCallback(m, EventUserConfirm)
+func findOrderCallback(prog *ir.Program) (*callbackSpec, []*fieldRule, error) {
+	cs, err := findCallback(prog, EventUserConfirm)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, e := range cs.cb.Events {
-		if e.Type == EventMchPrepay && len(e.Plaintext) > 0 {
-			rules, err := newFieldRules(e.Plaintext)
-			if err != nil {
-				return nil, nil, fmt.Errorf("sim: callback %s event %s: %w", cs.cb.ID, e.Type, err)
+	for _, pkg := range prog.Packages {
+		for _, icb := range pkg.Callbacks {
+			if icb.Spec != cs.cb || icb.JSON == nil {
+				continue
 			}
-			return cs, rules, nil
+			for _, e := range icb.JSON.Events {
+				if e.Spec.Type == EventMchPrepay && e.Decoder != nil && e.Decoder.Data != nil {
+					return cs, newFieldRules(e.Decoder.Data.Fields), nil
+				}
+			}
 		}
 	}
-	return cs, cs.plaintext, nil
+	return nil, nil, fmt.Errorf("sim: callback %s has no %s plaintext", cs.cb.ID, EventMchPrepay)
 }
 
 // orderView is an order as the query answers it and the notifications carry it.

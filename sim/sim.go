@@ -1,7 +1,7 @@
 // Package sim is an offline WeChat Pay Score simulator, driven by the spec.
 //
 // Nobody can call the real API from a test, and wechatpay-go cannot be pointed
-// at a mock: the generated client can (payscore.WithBaseURL). The simulator
+// at a mock: the generated client can (acquiringbank.WithBaseURL). The simulator
 // serves the endpoints of the spec (method and path template), and behaves as
 // WeChat Pay does where a client can tell:
 //
@@ -29,7 +29,7 @@
 //		sim.WithClock(sim.NewClock(start)), sim.WithCallbackClient(merchant.Client()))
 //	if err := s.Start(); err != nil { ... }
 //	defer s.Close()
-//	client := payscore.NewClient(core, payscore.WithBaseURL(s.URL()))
+//	client := acquiringbank.NewClient(core, acquiringbank.WithBaseURL(s.URL()))
 //
 // The simulator is a test tool. Keys it makes are throwaway keys; it listens on
 // loopback only and, unless told otherwise, delivers callbacks to loopback
@@ -53,7 +53,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/payscoregen/payscoregen/internal/spec"
+	"github.com/payscoregen/payscoregen/internal/ir"
 	"github.com/payscoregen/payscoregen/runtime/apiauth"
 	"github.com/payscoregen/payscoregen/runtime/notify/notifytest"
 )
@@ -295,7 +295,7 @@ func New(opts ...Option) (*Simulator, error) {
 		cfg.log = slog.New(slog.DiscardHandler)
 	}
 
-	var model *spec.Spec
+	var model *ir.Program
 	if cfg.specFS != nil {
 		model, err = loadSpecFS(cfg.specFS)
 	} else {
@@ -415,7 +415,7 @@ func (s *Simulator) Start() error {
 }
 
 // URL returns the base URL after Start (http://127.0.0.1:PORT), for
-// payscore.WithBaseURL.
+// acquiringbank.WithBaseURL.
 func (s *Simulator) URL() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

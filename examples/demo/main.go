@@ -30,6 +30,7 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/core/option"
 	"github.com/wechatpay-apiv3/wechatpay-go/utils"
 
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/generated/payscore"
 	"github.com/payscoregen/payscoregen/runtime/apierror"
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
@@ -112,7 +113,7 @@ func run(ctx context.Context, simPath string, out io.Writer) error {
 		"DEMO-" + time.Now().Format("20060102150405")}
 	notifyURL := merchant.srv.URL + "/payscore/notify"
 
-	applied, _, err := client.ApplyPermissions(ctx, &payscore.ApplyPermissionsRequest{
+	applied, _, err := client.ApplyPermissions(ctx, &acquiringbank.ApplyPermissionsRequest{
 		ServiceID: ids.service, ChannelID: ids.channel, AppID: "wxd678efh567hg6787", SubAppID: "wxd678efh567hg6786",
 		SubMchID: ids.subMch, AuthorizationCode: ids.code, NotifyURL: notifyURL,
 	})
@@ -132,8 +133,8 @@ func run(ctx context.Context, simPath string, out io.Writer) error {
 	}
 	tr.step("mini program: wx.openBusinessView(%s)", strings.Replace(string(jumpJSON), token, short(token), 1))
 
-	query := func() (*payscore.QueryAuthorizationResponse, error) {
-		resp, _, err := client.QueryAuthorization(ctx, &payscore.QueryAuthorizationRequest{
+	query := func() (*acquiringbank.QueryAuthorizationResponse, error) {
+		resp, _, err := client.QueryAuthorization(ctx, &acquiringbank.QueryAuthorizationRequest{
 			ServiceID: ids.service, ChannelID: ids.channel, SubMchID: ids.subMch, AuthorizationCode: ids.code,
 		})
 		return resp, err
@@ -153,7 +154,7 @@ func run(ctx context.Context, simPath string, out io.Writer) error {
 		return err
 	}
 	tr.step("user agrees in Pay Score (POST /sim/authorize)\n    -> merchant handler got %s: sub_openid=%s openorclose_time=%s",
-		payscore.UserOpenServiceEventType, open.Data.SubOpenID, open.Data.OpenorcloseTime)
+		acquiringbank.UserOpenServiceEventType, open.Data.SubOpenID, open.Data.OpenorcloseTime)
 
 	q, err = query()
 	if err != nil {
@@ -183,7 +184,7 @@ func run(ctx context.Context, simPath string, out io.Writer) error {
 	}
 	tr.step("retry with the same parameters -> %s", q.AuthorizationState)
 
-	if _, err := client.TerminateAuthorization(ctx, &payscore.TerminateAuthorizationRequest{
+	if _, err := client.TerminateAuthorization(ctx, &acquiringbank.TerminateAuthorizationRequest{
 		AuthorizationCode: ids.code, ServiceID: ids.service, ChannelID: ids.channel, SubMchID: ids.subMch, Reason: "用户要求解除授权",
 	}); err != nil {
 		return fmt.Errorf("TerminateAuthorization: %w", err)
@@ -193,7 +194,7 @@ func run(ctx context.Context, simPath string, out io.Writer) error {
 		return err
 	}
 	tr.step("TerminateAuthorization -> 204 No Content\n    -> merchant handler got %s: openorclose_time=%s",
-		payscore.UserCloseServiceEventType, closed.Data.OpenorcloseTime)
+		acquiringbank.UserCloseServiceEventType, closed.Data.OpenorcloseTime)
 
 	q, err = query()
 	if err != nil {
@@ -294,7 +295,7 @@ func loadConfig(path string) (sim.Config, error) {
 }
 
 // newClient is the generated client on wechatpay-go, in public-key mode.
-func newClient(ctx context.Context, cfg sim.Config) (*payscore.Client, error) {
+func newClient(ctx context.Context, cfg sim.Config) (*acquiringbank.Client, error) {
 	key, err := utils.LoadPrivateKey(cfg.MerchantPrivateKeyPEM)
 	if err != nil {
 		return nil, err
@@ -307,7 +308,7 @@ func newClient(ctx context.Context, cfg sim.Config) (*payscore.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return payscore.NewClient(c, payscore.WithBaseURL(cfg.BaseURL)), nil
+	return acquiringbank.NewClient(c, acquiringbank.WithBaseURL(cfg.BaseURL)), nil
 }
 
 // merchant is the merchant's notification endpoint.
@@ -316,12 +317,12 @@ type merchant struct {
 	mu      sync.Mutex
 	handler http.Handler
 	opens   int
-	open    chan *payscore.UserOpenServiceEvent
-	close   chan *payscore.UserCloseServiceEvent
+	open    chan *acquiringbank.UserOpenServiceEvent
+	close   chan *acquiringbank.UserCloseServiceEvent
 }
 
 func newMerchant() *merchant {
-	m := &merchant{open: make(chan *payscore.UserOpenServiceEvent, 4), close: make(chan *payscore.UserCloseServiceEvent, 4)}
+	m := &merchant{open: make(chan *acquiringbank.UserOpenServiceEvent, 4), close: make(chan *acquiringbank.UserCloseServiceEvent, 4)}
 	m.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m.mu.Lock()
 		h := m.handler
@@ -348,15 +349,15 @@ func (m *merchant) setKeys(cfg sim.Config) error {
 	if err != nil {
 		return err
 	}
-	h := payscore.NewAuthorizationNotifyHandler(parser, dedupe.NewMemoryStore(), payscore.AuthorizationNotifyHandlers{
-		OnUserOpenService: func(_ context.Context, ev *payscore.UserOpenServiceEvent) error {
+	h := acquiringbank.NewAuthorizationNotifyHandler(parser, dedupe.NewMemoryStore(), acquiringbank.AuthorizationNotifyHandlers{
+		OnUserOpenService: func(_ context.Context, ev *acquiringbank.UserOpenServiceEvent) error {
 			m.mu.Lock()
 			m.opens++
 			m.mu.Unlock()
 			m.open <- ev
 			return nil
 		},
-		OnUserCloseService: func(_ context.Context, ev *payscore.UserCloseServiceEvent) error {
+		OnUserCloseService: func(_ context.Context, ev *acquiringbank.UserCloseServiceEvent) error {
 			m.close <- ev
 			return nil
 		},
@@ -373,12 +374,12 @@ func (m *merchant) openCount() int {
 	return m.opens
 }
 
-func (m *merchant) waitOpen(ctx context.Context) (*payscore.UserOpenServiceEvent, error) {
-	return wait(ctx, m.open, payscore.UserOpenServiceEventType)
+func (m *merchant) waitOpen(ctx context.Context) (*acquiringbank.UserOpenServiceEvent, error) {
+	return wait(ctx, m.open, acquiringbank.UserOpenServiceEventType)
 }
 
-func (m *merchant) waitClose(ctx context.Context) (*payscore.UserCloseServiceEvent, error) {
-	return wait(ctx, m.close, payscore.UserCloseServiceEventType)
+func (m *merchant) waitClose(ctx context.Context) (*acquiringbank.UserCloseServiceEvent, error) {
+	return wait(ctx, m.close, acquiringbank.UserCloseServiceEventType)
 }
 
 func wait[T any](ctx context.Context, ch chan T, what string) (T, error) {
