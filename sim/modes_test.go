@@ -72,6 +72,9 @@ func TestMerchantOrderLifecycle(t *testing.T) {
 	if _, err := s.ConfirmOrder(created.Package, openID); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.Flush(ctx); err != nil { // deliveries run concurrently; keep their order for the checks below
+		t.Fatal(err)
+	}
 
 	complete := map[string]any{
 		"appid": appID, "service_id": serviceID, "total_amount": 36000,
@@ -155,6 +158,9 @@ func TestPartnerOrderLifecycle(t *testing.T) {
 		t.Fatalf("create: %d %s", r.status, r.body)
 	}
 	if _, err := s.ConfirmOrderNo(mchID, "P1", openID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Flush(ctx); err != nil { // deliveries run concurrently; keep their order for the checks below
 		t.Fatal(err)
 	}
 	sub := map[string]any{"service_id": serviceID, "sub_mchid": subMchID}
@@ -282,6 +288,9 @@ func TestMerchantAuthorizationByOpenID(t *testing.T) {
 	if _, err := s.Authorize(token, openID); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.Flush(ctx); err != nil { // deliveries run concurrently; keep their order for the checks below
+		t.Fatal(err)
+	}
 	byOpenID := "/v3/payscore/permissions/openid/" + openID
 	r = do(t, s, signedRequest{method: "GET", path: byOpenID + "?service_id=" + serviceID + "&appid=" + appID})
 	got := decodeJSON(t, r.body)
@@ -337,6 +346,9 @@ func TestPartnerAuthorizationByOpenID(t *testing.T) {
 		t.Fatalf("apply: %d %s", r.status, r.body)
 	}
 	if _, err := s.Authorize(token, openID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Flush(ctx); err != nil { // deliveries run concurrently; keep their order for the checks below
 		t.Fatal(err)
 	}
 	search := "/v3/payscore/partner/permissions/search?service_id=" + serviceID + "&appid=" + appID + "&sub_mchid=" + subMchID + "&sub_appid=" + subAppID

@@ -141,6 +141,7 @@ func TestMerchantModeFlow(t *testing.T) {
 	if _, err := s.ConfirmOrder(created.Package, openID); err != nil {
 		t.Fatal(err)
 	}
+	flush(t, s) // deliveries run concurrently: USER_CONFIRM lands before USER_PAID is caused
 	completed, _, err := c.CompleteServiceOrder(ctx, &merchant.CompleteServiceOrderRequest{
 		OutOrderNo: "MFLOW1", AppID: modeAppID, ServiceID: modeServiceID, TotalAmount: 40000,
 		PostPayments: []payscore.PostPayment{{Name: "住宿费", Amount: 40000}},
@@ -172,6 +173,7 @@ func TestMerchantModeFlow(t *testing.T) {
 	if _, err := s.Authorize(applied.ApplyPermissionsToken, openID); err != nil {
 		t.Fatal(err)
 	}
+	flush(t, s)
 	rec, _, err := c.QueryAuthorizationByOpenID(ctx, &merchant.QueryAuthorizationByOpenIDRequest{OpenID: openID, ServiceID: modeServiceID, AppID: modeAppID})
 	if err != nil {
 		t.Fatal(err)
@@ -231,6 +233,7 @@ func TestPartnerModeFlow(t *testing.T) {
 	if _, err := s.ConfirmOrder(created.Package, openID); err != nil {
 		t.Fatal(err)
 	}
+	flush(t, s) // deliveries run concurrently: USER_CONFIRM lands before USER_PAID is caused
 	// Partner complete and pay answer 204: only the API result comes back.
 	result, err := c.CompleteServiceOrder(ctx, &partner.CompleteServiceOrderRequest{
 		OutOrderNo: "PFLOW1", ServiceID: modeServiceID, SubMchID: modeSubMchID, TotalAmount: 40000,
@@ -263,6 +266,7 @@ func TestPartnerModeFlow(t *testing.T) {
 	if _, err := s.Authorize(applied.ApplyPermissionsToken, openID); err != nil {
 		t.Fatal(err)
 	}
+	flush(t, s)
 	rec, _, err := c.QueryAuthorizationByOpenID(ctx, &partner.QueryAuthorizationByOpenIDRequest{
 		ServiceID: modeServiceID, AppID: modeAppID, SubMchID: modeSubMchID, SubAppID: modeSubAppID, SubOpenID: openID,
 	})
