@@ -113,8 +113,8 @@ var businessHandlers = map[string]businessHandler{
 func (s *Simulator) checkBusinessCodes() error {
 	for _, op := range s.ops {
 		codes := []string{codeParamError, codeSystemError}
-		if _, ok := businessHandlers[op.ep.ID]; ok {
-			codes = append(codes, businessCodes[op.ep.ID]...)
+		if _, own, ok := handlerOf(op); ok {
+			codes = append(codes, own...)
 		}
 		for _, c := range codes {
 			if op.codes[c] == nil {
@@ -131,8 +131,8 @@ func (s *Simulator) checkBusinessCodes() error {
 func (s *Simulator) Operations() map[string]bool {
 	m := map[string]bool{}
 	for _, op := range s.ops {
-		_, ok := businessHandlers[op.ep.ID]
-		m[op.ep.ID] = ok
+		_, _, ok := handlerOf(op)
+		m[opName(op)] = ok
 	}
 	return m
 }
@@ -198,7 +198,7 @@ func (s *Simulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.replyError(w, r, op, verr, start)
 		return
 	}
-	h := businessHandlers[op.ep.ID]
+	h, _, _ := handlerOf(op)
 	if h == nil {
 		s.replyError(w, r, op, s.docError(op, codeSystemError, "operation "+op.ep.ID+" is not simulated"), start)
 		return

@@ -89,6 +89,7 @@ type notification struct {
 // newNotificationLocked builds, checks and queues a notification about a;
 // its first attempt is due now (the schedule's first interval, 0s).
 func (s *Simulator) newNotificationLocked(a *authorization, event string, now time.Time) (*notification, error) {
+	cb := s.authCallback(a)
 	values := map[string]string{
 		"appid":               a.AppID,
 		"mchid":               a.MchID,
@@ -106,10 +107,10 @@ func (s *Simulator) newNotificationLocked(a *authorization, event string, now ti
 	} else {
 		values["openid"] = a.OpenID
 	}
-	plaintext, err := encodeStrings("notification plaintext", s.cb.plaintext, values)
+	plaintext, err := encodeStrings("notification plaintext", cb.plaintext, values)
 	if err == nil {
 		var c validate.Collector
-		s.cb.checkOneOf(&c, values)
+		cb.checkOneOf(&c, values)
 		err = c.Err("notification plaintext")
 	}
 	if err != nil {
@@ -127,9 +128,9 @@ func (s *Simulator) newNotificationLocked(a *authorization, event string, now ti
 	if err != nil {
 		return nil, fmt.Errorf("sim: seal notification: %w", err)
 	}
-	first, _ := s.cb.delay(0)
+	first, _ := cb.delay(0)
 	n := &notification{
-		cb: s.cb,
+		cb: cb,
 		Delivery: Delivery{
 			ID:                id,
 			EventType:         event,

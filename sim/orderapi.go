@@ -398,12 +398,19 @@ func (s *Simulator) notifyOrder(o Order, event string) error {
 	if event == EventUserPaid {
 		v.OutTradeNo = o.OutTradeNo
 	}
-	b, err := encodeChecked(event+" plaintext", s.orderCB.plaintext, v)
+	cb := s.orderCallback(o)
+	var b []byte
+	var err error
+	if o.Mode != "" {
+		b, err = encodeDeclared(event+" plaintext", cb.plaintext, v)
+	} else {
+		b, err = encodeChecked(event+" plaintext", cb.plaintext, v)
+	}
 	if err != nil {
 		return fmt.Errorf("sim: the notification would break the spec: %w", err)
 	}
 	s.mu.Lock()
-	_, err = s.queueLocked(s.orderCB, event, o, b, s.cfg.clock.Now())
+	_, err = s.queueLocked(cb, event, o, b, s.cfg.clock.Now())
 	s.mu.Unlock()
 	if err != nil {
 		return err

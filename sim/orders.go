@@ -145,11 +145,16 @@ type OrderCreate struct {
 	NeedUserConfirm     *bool      `json:"need_user_confirm,omitempty"`
 	NotifyURL           string     `json:"notify_url"`
 	Attach              string     `json:"attach,omitempty"`
+
+	// Mode is the package of the create endpoint (merchant, partner; empty
+	// for the acquiring bank): it picks the notification's callback.
+	Mode string `json:"-"`
 }
 
 // OrderRef names an order as the calls after create do: the merchant, the
 // path's out_order_no and the body's service_id, sub_mchid and (where the
-// page has it) channel_id. An empty ChannelID matches any.
+// page has it) channel_id. An empty ChannelID matches any, and so does an
+// empty ServiceID (optional on some merchant and partner calls).
 type OrderRef struct {
 	MchID      string
 	OutOrderNo string
@@ -217,6 +222,8 @@ type Order struct {
 	// ProfitSharing and CompleteTime as the complete call gave them.
 	ProfitSharing bool   `json:"sim_profit_sharing,omitempty"`
 	CompleteTime  string `json:"sim_complete_time,omitempty"`
+	// Mode: merchant or partner for the orders of those modes, empty for the acquiring bank.
+	Mode string `json:"sim_mode,omitempty"`
 }
 
 type orderKey struct{ mchID, outOrderNo string }
@@ -286,6 +293,7 @@ func (b *OrderBook) Create(mchID string, req OrderCreate, now time.Time) (o Orde
 		QueryID:             "sim_qid_" + notifytest.RandomString(48),
 		Created:             now,
 		Updated:             now,
+		Mode:                req.Mode,
 	}}
 	r.PostPayments = append([]Payment(nil), req.PostPayments...)
 	r.PostDiscounts = append([]Discount(nil), req.PostDiscounts...)
@@ -323,7 +331,7 @@ func differingCreate(a, b []byte) string {
 // find looks an order up by its reference. Call with b.mu held.
 func (b *OrderBook) find(ref OrderRef) (*orderRec, *OrderError) {
 	r := b.orders[orderKey{ref.MchID, ref.OutOrderNo}]
-	if r == nil || r.ServiceID != ref.ServiceID || r.SubMchID != ref.SubMchID ||
+	if r == nil || (ref.ServiceID != "" && r.ServiceID != ref.ServiceID) || r.SubMchID != ref.SubMchID ||
 		(ref.ChannelID != "" && r.ChannelID != ref.ChannelID) {
 		return nil, orderErr(codeOrderNotExist,
 			"订单不存在: no order %q for this mchid, service_id, sub_mchid and channel_id", ref.OutOrderNo)

@@ -87,12 +87,16 @@ type Simulator struct {
 	// prepay the MCH_PREPAY plaintext rules.
 	orderCB *callbackSpec
 	prepay  []*fieldRule
-	orders  *OrderBook
-	txnSeq  int // simulated transaction_id numbers, under mu
-	signer  *apiauth.Signer
-	notif   *notifytest.Signer
-	verify  *apiauth.Verifier
-	mux     *http.ServeMux
+	// modeOrderCB is the order callback of each merchant/partner package.
+	modeOrderCB map[string]*callbackSpec
+	// modeAuthCB is the authorization callback of each merchant/partner package.
+	modeAuthCB map[string]*callbackSpec
+	orders     *OrderBook
+	txnSeq     int // simulated transaction_id numbers, under mu
+	signer     *apiauth.Signer
+	notif      *notifytest.Signer
+	verify     *apiauth.Verifier
+	mux        *http.ServeMux
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every state change
@@ -316,21 +320,31 @@ func New(opts ...Option) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
+	modeOrderCB, err := findModeOrderCallbacks(model)
+	if err != nil {
+		return nil, err
+	}
+	modeAuthCB, err := findModeAuthCallbacks(model)
+	if err != nil {
+		return nil, err
+	}
 
 	s := &Simulator{
-		cfg:       cfg,
-		ops:       ops,
-		cb:        cb,
-		orderCB:   orderCB,
-		prepay:    prepay,
-		orders:    NewOrderBook(),
-		changed:   make(chan struct{}),
-		auths:     map[authKey]*authorization{},
-		tokens:    map[string]*token{},
-		notesByID: map[string]*notification{},
-		faults:    map[string][]*Fault{},
-		nonces:    map[string]time.Time{},
-		stopLoop:  make(chan struct{}),
+		cfg:         cfg,
+		ops:         ops,
+		cb:          cb,
+		orderCB:     orderCB,
+		prepay:      prepay,
+		modeOrderCB: modeOrderCB,
+		modeAuthCB:  modeAuthCB,
+		orders:      NewOrderBook(),
+		changed:     make(chan struct{}),
+		auths:       map[authKey]*authorization{},
+		tokens:      map[string]*token{},
+		notesByID:   map[string]*notification{},
+		faults:      map[string][]*Fault{},
+		nonces:      map[string]time.Time{},
+		stopLoop:    make(chan struct{}),
 	}
 	if err := s.checkBusinessCodes(); err != nil {
 		return nil, err

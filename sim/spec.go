@@ -367,35 +367,41 @@ func findCallback(prog *ir.Program, eventType string) (*callbackSpec, error) {
 			if icb.Data == nil || !slices.ContainsFunc(cb.Events, func(e *spec.Event) bool { return e.Type == eventType }) {
 				continue
 			}
-			cs := &callbackSpec{cb: cb, deadline: 5 * time.Second}
-			var err error
-			cs.plaintext = newFieldRules(icb.Data.Fields)
-			cs.success = cb.Ack.SuccessStatuses
-			for _, iv := range cb.Retry.Intervals {
-				d, err := time.ParseDuration(iv)
-				if err != nil {
-					return nil, fmt.Errorf("sim: callback %s: retry interval %q: %w", cb.ID, iv, err)
-				}
-				cs.intervals = append(cs.intervals, d)
-			}
-			for _, p := range []struct {
-				s   string
-				dst *time.Duration
-			}{{cb.Retry.Then, &cs.then}, {cb.Retry.MaxAge, &cs.maxAge}, {cb.Ack.Deadline, &cs.deadline}} {
-				if p.s == "" {
-					continue
-				}
-				if *p.dst, err = time.ParseDuration(p.s); err != nil {
-					return nil, fmt.Errorf("sim: callback %s: duration %q: %w", cb.ID, p.s, err)
-				}
-			}
-			if len(cs.intervals) == 0 {
-				return nil, fmt.Errorf("sim: callback %s has no retry intervals", cb.ID)
-			}
-			return cs, nil
+			return newCallbackSpec(icb)
 		}
 	}
 	return nil, fmt.Errorf("sim: the spec has no callback carrying %s", eventType)
+}
+
+// newCallbackSpec builds the delivery rules of one callback.
+func newCallbackSpec(icb *ir.Callback) (*callbackSpec, error) {
+	cb := icb.Spec
+	cs := &callbackSpec{cb: cb, deadline: 5 * time.Second}
+	var err error
+	cs.plaintext = newFieldRules(icb.Data.Fields)
+	cs.success = cb.Ack.SuccessStatuses
+	for _, iv := range cb.Retry.Intervals {
+		d, err := time.ParseDuration(iv)
+		if err != nil {
+			return nil, fmt.Errorf("sim: callback %s: retry interval %q: %w", cb.ID, iv, err)
+		}
+		cs.intervals = append(cs.intervals, d)
+	}
+	for _, p := range []struct {
+		s   string
+		dst *time.Duration
+	}{{cb.Retry.Then, &cs.then}, {cb.Retry.MaxAge, &cs.maxAge}, {cb.Ack.Deadline, &cs.deadline}} {
+		if p.s == "" {
+			continue
+		}
+		if *p.dst, err = time.ParseDuration(p.s); err != nil {
+			return nil, fmt.Errorf("sim: callback %s: duration %q: %w", cb.ID, p.s, err)
+		}
+	}
+	if len(cs.intervals) == 0 {
+		return nil, fmt.Errorf("sim: callback %s has no retry intervals", cb.ID)
+	}
+	return cs, nil
 }
 
 // delay returns the delay before scheduled attempt k (0-based) and whether

@@ -7,35 +7,6 @@ import (
 	"github.com/payscoregen/payscoregen/runtime/wxtime"
 )
 
-// JumpLinkType is the 跳转链接类型 (jump_link_type) enum.
-type JumpLinkType string
-
-const (
-	// 跳转小程序
-	JumpLinkTypeJumpLinkMiniProgram JumpLinkType = "JUMP_LINK_MINI_PROGRAM"
-)
-
-// Valid reports whether v is one of the documented jump_link_type values.
-func (v JumpLinkType) Valid() bool {
-	switch v {
-	case JumpLinkTypeJumpLinkMiniProgram:
-		return true
-	}
-	return false
-}
-
-// Description returns the doc's meaning of v, or "" for an undocumented value.
-func (v JumpLinkType) Description() string {
-	switch v {
-	case JumpLinkTypeJumpLinkMiniProgram:
-		return "跳转小程序"
-	}
-	return ""
-}
-
-// JumpLinkTypeValues lists the documented values in doc order.
-var JumpLinkTypeValues = []JumpLinkType{JumpLinkTypeJumpLinkMiniProgram}
-
 // State is the 服务订单状态 (state) enum.
 type State string
 
@@ -345,88 +316,6 @@ func (v LimitPay) Description() string {
 // LimitPayValues lists the documented values in doc order.
 var LimitPayValues = []LimitPay{LimitPayNoCredit}
 
-// PayOnDeliveryJumpLink is 跳转链接 (pay_on_delivery_jump_link), a type shared by every use.
-//
-// 先用后付购物详情中的跳转链接。
-//
-// Source: reference/serviceorders.md §3 A12 shopping_info.jump_link
-//
-// Doc page: 从业机构创建先用后付订单 (updated 2024.11.01),
-// https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/create-acquiring-bank-pay-on-delivery-service-order.html.
-type PayOnDeliveryJumpLink struct {
-	// 跳转链接类型 (jump_link_type).
-	// 跳转链接类型。
-	// string[1,32] characters; optional; 示例值: JUMP_LINK_MINI_PROGRAM.
-	// Borrowed: max_length 32, the enum members' length elsewhere on the Pay Score pages; not
-	// printed.
-	JumpLinkType JumpLinkType `json:"jump_link_type,omitempty"`
-	// 小程序跳转AppID (appid).
-	// 小程序跳转AppID。
-	// string[1,32] characters; optional; 示例值: wxd678efh567hg6787.
-	// Borrowed: max_length 32, the AppID length of every Pay Score page; not printed here.
-	AppID string `json:"appid,omitempty"`
-	// 小程序跳转路径 (path).
-	// 小程序跳转path (no length printed).
-	// string[1,∞] characters; optional; 示例值: pages/order/detail.
-	Path string `json:"path,omitempty"`
-}
-
-// PayOnDeliveryGoods is 商品信息 (pay_on_delivery_goods), a type shared by every use.
-//
-// 先用后付购物详情中的商品。
-//
-// Source: reference/serviceorders.md §3 A12 shopping_info.goods[]
-//
-// Doc page: 从业机构创建先用后付订单 (updated 2024.11.01),
-// https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/create-acquiring-bank-pay-on-delivery-service-order.html.
-type PayOnDeliveryGoods struct {
-	// 商品名称 (name).
-	// 商品名称 (no length printed).
-	// string[1,∞] characters; optional; 示例值: 苹果.
-	Name string `json:"name,omitempty"`
-	// 商品图片链接 (picture).
-	// 商品图片链接 (no length printed).
-	// string[1,∞] characters; optional; format url; 示例值: https://example.com/goods.png.
-	Picture string `json:"picture,omitempty"`
-	// 商品单价金额 (amount).
-	// 商品单价金额, 单位为分。
-	// integer >= 0; optional; amount in fen (分); 示例值: 1000.
-	Amount int64 `json:"amount,omitempty"`
-	// 商品数量 (count).
-	// 商品数量。
-	// integer >= 1; optional; 示例值: 1.
-	Count int64 `json:"count,omitempty"`
-	// 商品品类ID (category_id).
-	// 商品品类ID列表 (added to the request in the 2024.11 update).
-	// array of string[1,∞] characters; optional.
-	CategoryID []string `json:"category_id,omitempty"`
-}
-
-// PayOnDeliveryShoppingInfo is 先用后付购物详情 (pay_on_delivery_shopping_info), a type shared by
-// every use.
-//
-// 先用后付购物详情。
-//
-// Source: reference/serviceorders.md §3 A12 shopping_info
-//
-// Doc page: 从业机构创建先用后付订单 (updated 2024.11.01),
-// https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/create-acquiring-bank-pay-on-delivery-service-order.html.
-type PayOnDeliveryShoppingInfo struct {
-	// 实际购物商家公众号ID (real_merchant_appid).
-	// 实际购物商家公众号ID。
-	// string[1,32] characters; optional; 示例值: wxd678efh567hg6999.
-	// Borrowed: max_length 32, the AppID length of every Pay Score page; not printed here.
-	RealMerchantAppID string `json:"real_merchant_appid,omitempty"`
-	// 跳转链接 (jump_link).
-	// 跳转链接。
-	// object pay_on_delivery_jump_link; optional.
-	JumpLink *PayOnDeliveryJumpLink `json:"jump_link,omitempty"`
-	// 商品信息 (goods).
-	// 商品信息列表。
-	// array of object pay_on_delivery_goods; optional.
-	Goods []PayOnDeliveryGoods `json:"goods,omitempty"`
-}
-
 // CancelServiceOrderRequest is the request of CancelServiceOrder (POST
 // /v3/payscore/acquiringbank/serviceorder/{out_order_no}/cancel).
 //
@@ -631,7 +520,7 @@ type CreatePayOnDeliveryOrderRequest struct {
 	// 先用后付购物详情 (shopping_info).
 	// 先用后付购物详情。
 	// object pay_on_delivery_shopping_info; optional; in body.
-	ShoppingInfo *PayOnDeliveryShoppingInfo `json:"shopping_info,omitempty"`
+	ShoppingInfo *payscore.PayOnDeliveryShoppingInfo `json:"shopping_info,omitempty"`
 }
 
 // CreatePayOnDeliveryOrderResponse is the response of CreatePayOnDeliveryOrder (POST
@@ -743,11 +632,11 @@ type CreatePayOnDeliveryOrderResponseShoppingInfo struct {
 	// 跳转链接 (jump_link).
 	// 跳转链接。
 	// object pay_on_delivery_jump_link; required.
-	JumpLink PayOnDeliveryJumpLink `json:"jump_link,omitzero"`
+	JumpLink payscore.PayOnDeliveryJumpLink `json:"jump_link,omitzero"`
 	// 商品信息 (goods).
 	// 商品信息列表。
 	// array of object pay_on_delivery_goods; required.
-	Goods []PayOnDeliveryGoods `json:"goods"`
+	Goods []payscore.PayOnDeliveryGoods `json:"goods"`
 }
 
 // CreateServiceOrderRequest is the request of CreateServiceOrder (POST

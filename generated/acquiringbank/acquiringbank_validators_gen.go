@@ -10,14 +10,10 @@ import (
 
 // Rules shared by the Validate methods, one per distinct set of limits.
 var (
-	ruleJumpLinkType                                       = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"JUMP_LINK_MINI_PROGRAM"}}
-	ruleStringLen1To32                                     = &validate.StringRule{MinLength: 1, MaxLength: 32}
-	ruleStringLen1ToAny                                    = &validate.StringRule{MinLength: 1}
-	ruleIntMin0                                            = &validate.IntRule{HasMin: true, Min: 0}
-	ruleIntMin1                                            = &validate.IntRule{HasMin: true, Min: 1}
 	ruleCancelServiceOrderRequestOutOrderNoRequired        = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: regexp.MustCompile("^[0-9A-Za-z_\\-|*]+$"), PatternDescription: "只能是数字、大小写字母_-|*"}
 	ruleStringRequiredLen1To32                             = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32}
 	ruleStringRequiredLen1To50                             = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 50}
+	ruleStringLen1To32                                     = &validate.StringRule{MinLength: 1, MaxLength: 32}
 	ruleArrayRequiredMin1Max100                            = &validate.ArrayRule{Required: true, MinItems: 1, MaxItems: 100}
 	ruleArrayMax30                                         = &validate.ArrayRule{MaxItems: 30}
 	ruleIntRequiredMin0                                    = &validate.IntRule{Required: true, HasMin: true, Min: 0}
@@ -41,6 +37,8 @@ var (
 	ruleQueryDeductionRequestOutOrderNo                    = &validate.StringRule{MinLength: 1, MaxLength: 32, Pattern: regexp.MustCompile("^[0-9A-Za-z_\\-|*]+$"), PatternDescription: "只能是数字、大小写字母_-|*"}
 	ruleStringRequiredLen1ToAny                            = &validate.StringRule{Required: true, MinLength: 1}
 	ruleStringLen1To512                                    = &validate.StringRule{MinLength: 1, MaxLength: 512}
+	ruleIntMin0                                            = &validate.IntRule{HasMin: true, Min: 0}
+	ruleStringLen1ToAny                                    = &validate.StringRule{MinLength: 1}
 	ruleTypeRequired                                       = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"Order_Paid"}}
 	ruleStringRequiredLen1To50NoEmoji                      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 50, Reject4ByteUTF8: true}
 	ruleUserServiceStatusRequired                          = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"USER_OPEN_SERVICE", "USER_CLOSE_SERVICE"}}
@@ -51,53 +49,6 @@ var (
 	ruleLimitPayRequired                                   = &validate.StringRule{Required: true, MinLength: 1, Enum: []string{"no_credit"}}
 	ruleIntMin100Max599                                    = &validate.IntRule{HasMin: true, Min: 100, HasMax: true, Max: 599}
 )
-
-// Validate checks every documented limit of PayOnDeliveryJumpLink and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
-func (r *PayOnDeliveryJumpLink) Validate() error {
-	if r == nil {
-		r = new(PayOnDeliveryJumpLink)
-	}
-	var c validate.Collector
-	c.String("jump_link_type", string(r.JumpLinkType), ruleJumpLinkType)
-	c.String("appid", r.AppID, ruleStringLen1To32)
-	c.String("path", r.Path, ruleStringLen1ToAny)
-	return c.Err("acquiringbank.PayOnDeliveryJumpLink")
-}
-
-// Validate checks every documented limit of PayOnDeliveryGoods and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
-func (r *PayOnDeliveryGoods) Validate() error {
-	if r == nil {
-		r = new(PayOnDeliveryGoods)
-	}
-	var c validate.Collector
-	c.String("name", r.Name, ruleStringLen1ToAny)
-	c.String("picture", r.Picture, ruleStringLen1ToAny)
-	c.Int("amount", r.Amount, r.Amount != 0, ruleIntMin0)
-	c.Int("count", r.Count, r.Count != 0, ruleIntMin1)
-	for i := range r.CategoryID {
-		c.StringItem("category_id", i, r.CategoryID[i], ruleStringLen1ToAny)
-	}
-	return c.Err("acquiringbank.PayOnDeliveryGoods")
-}
-
-// Validate checks every documented limit of PayOnDeliveryShoppingInfo and returns a
-// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
-func (r *PayOnDeliveryShoppingInfo) Validate() error {
-	if r == nil {
-		r = new(PayOnDeliveryShoppingInfo)
-	}
-	var c validate.Collector
-	c.String("real_merchant_appid", r.RealMerchantAppID, ruleStringLen1To32)
-	if r.JumpLink != nil {
-		c.Add("jump_link", r.JumpLink.Validate())
-	}
-	for i := range r.Goods {
-		c.Item("goods", i, r.Goods[i].Validate())
-	}
-	return c.Err("acquiringbank.PayOnDeliveryShoppingInfo")
-}
 
 // Validate checks every documented limit of CancelServiceOrderRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.

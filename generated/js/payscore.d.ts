@@ -2,6 +2,7 @@
 // Types of payscore.js, the mini-program and web helper for the payscore jumps.
 // Doc page: 小程序调起支付分-授权服务 (updated 2022.06.09).
 // Doc page: 小程序调起支付分-确认订单 (updated 2019.08.23).
+// Doc page: 调起支付分-订单详情 (updated 2025.04.01), https://pay.weixin.qq.com/doc/global/v3/zh/4014096500.
 // Doc page: JSAPI调起支付分-授权服务 (updated 2022.06.09).
 
 import type { Env, OpenResult, WebResult, OpenConstants, WebConstants, ReturnSpec, ReturnProblem, ReturnOptions, ShowOptions } from './payscoregen';
@@ -34,6 +35,24 @@ export interface ConfirmOrderPackageData {
   package: string;
 }
 
+/** 小程序调起支付分-订单详情 (order_detail_open_business_view) */
+export interface OrderDetailData {
+  /** 商户号: string, at most 32 characters, required */
+  mch_id: string;
+  /** 服务ID: string, at most 32 characters, required */
+  service_id: string;
+  /** 商户服务订单号: string, at most 32 characters, required */
+  out_order_no: string;
+  /** 时间戳: string, at most 32 characters, required */
+  timestamp: string;
+  /** 随机字符串: string, at most 32 characters, required */
+  nonce_str: string;
+  /** 签名方式: string, at most 32 characters, required */
+  sign_type: string;
+  /** 签名: string, at most 64 characters, required */
+  sign: string;
+}
+
 /** return data of openConfirmOrder (referrerInfo.extraData) */
 export interface ConfirmOrderReturnData {
   /** 单据查询 id: string, at most 512 characters, required */
@@ -44,6 +63,7 @@ export interface ConfirmOrderReturnData {
 export const jumps: {
   readonly authorize: OpenConstants;
   readonly confirmOrder: OpenConstants;
+  readonly orderDetail: OpenConstants;
   readonly authorizeWeb: WebConstants;
 };
 
@@ -55,6 +75,9 @@ export function openAuthorize(input: AuthorizeMiniprogramData | { extraData: Aut
 
 /** 小程序调起支付分-确认订单 (confirm_order_open_business_view, confirm_order_navigate, confirm_order_package_open_business_view, confirm_order_package_navigate). */
 export function openConfirmOrder(input: ConfirmOrderData | ConfirmOrderPackageData | { extraData: ConfirmOrderData | ConfirmOrderPackageData }, env?: Env): Promise<OpenResult>;
+
+/** 小程序调起支付分-订单详情 (order_detail_open_business_view, order_detail_navigate). */
+export function openOrderDetail(input: OrderDetailData | { extraData: OrderDetailData }, env?: Env): Promise<OpenResult>;
 
 /** JSAPI调起支付分-授权服务 (authorize_jsapi), in a web page inside WeChat. */
 export function openAuthorizeWeb(input: string | { queryString: string }, env?: Env): Promise<WebResult>;

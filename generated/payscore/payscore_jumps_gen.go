@@ -1055,3 +1055,314 @@ func NewConfirmOrderPackageNavigate(data ConfirmOrderPackageData) (*ConfirmOrder
 	}
 	return p, nil
 }
+
+// Constants of the OrderDetailOpenBusinessView jump (小程序调起支付分-订单详情,
+// wx.openBusinessView), from the spec.
+const (
+	// OrderDetailOpenBusinessViewBusinessType is the fixed businessType parameter (businessType).
+	// 固定配置: wxpayScoreDetail
+	OrderDetailOpenBusinessViewBusinessType = "wxpayScoreDetail"
+	// OrderDetailOpenBusinessViewSignType is the fixed value of the data field (sign_type). 签名类
+	// 型, 仅支持HMAC-SHA256。
+	OrderDetailOpenBusinessViewSignType = "HMAC-SHA256"
+	// OrderDetailOpenBusinessViewMinBaseLibrary is the lowest mini-program base library
+	// (SDKVersion) that supports this jump.
+	OrderDetailOpenBusinessViewMinBaseLibrary = "2.6.0"
+	// OrderDetailOpenBusinessViewCountsTowardJumpLimit says whether the call counts toward the mini
+	// program's limit of target mini programs.
+	OrderDetailOpenBusinessViewCountsTowardJumpLimit = false
+)
+
+// OrderDetailData is the business data (extraData) of the 小程序调起支付分-订单详情 jumps
+// (NewOrderDetailOpenBusinessView, NewOrderDetailNavigate, NewOrderDetailApp).
+//
+// Doc page: 调起支付分-订单详情 (updated 2025.04.01),
+// https://pay.weixin.qq.com/doc/global/v3/zh/4014096500.
+type OrderDetailData struct {
+	// 商户号 (mch_id).
+	// 创建订单的商户号 (机构模式为服务商商户号)。
+	// string[1,32] characters; required; 示例值: 1230000109.
+	MchID string `json:"mch_id,omitempty"`
+	// 服务ID (service_id).
+	// 创建订单时的服务ID。
+	// string[1,32] characters; required; 示例值: 500001.
+	// Borrowed: max_length 32: the service_id of the order APIs (payscore-surface §2); the jump
+	// pages print no length for it.
+	ServiceID string `json:"service_id,omitempty"`
+	// 商户服务订单号 (out_order_no).
+	// 创建订单时的商户服务订单号。
+	// string[1,32] characters; required; 示例值: 1234323JKHDFE1243252.
+	// Borrowed: max_length 32: the out_order_no of the order APIs (payscore-surface §2); the jump
+	// pages print no length for it.
+	OutOrderNo string `json:"out_order_no,omitempty"`
+	// 时间戳 (timestamp).
+	// 生成签名的时间戳, 单位秒。
+	// string[1,32] characters; required; format unix_seconds; 示例值: 1530097563.
+	Timestamp string `json:"timestamp,omitempty"`
+	// 随机字符串 (nonce_str).
+	// 生成签名的随机串, 不长于32位。
+	// string[1,32] characters; required; 示例值: zyx53Nkey8o4bHpxTQvd8m7e92nG5mG2.
+	NonceStr string `json:"nonce_str,omitempty"`
+	// 签名方式 (sign_type).
+	// 签名类型, 仅支持HMAC-SHA256。
+	// string[1,32] characters; required; fixed "HMAC-SHA256"; 示例值: HMAC-SHA256.
+	SignType string `json:"sign_type,omitempty"`
+	// 签名 (sign).
+	// 使用上述字段计算的签名值。
+	// string[1,64] characters; required; see erratum order-detail-sign-length.
+	Sign string `json:"sign,omitempty"`
+}
+
+// Values returns the fields of r by wire name, integers in decimal (0 as empty). Empty values are
+// neither signed nor put into a query string.
+func (r *OrderDetailData) Values() map[string]string {
+	return map[string]string{
+		"mch_id":       r.MchID,
+		"service_id":   r.ServiceID,
+		"out_order_no": r.OutOrderNo,
+		"timestamp":    r.Timestamp,
+		"nonce_str":    r.NonceStr,
+		"sign_type":    r.SignType,
+		"sign":         r.Sign,
+	}
+}
+
+// VerifySign reports whether r.Sign is the HMAC-SHA256 signature of the other non-empty fields
+// under the key, comparing in constant time (jumpsign.Verify). An empty key gives false.
+//
+// apiV2Key is the merchant's APIv2 key, as WxJava signs these jumps; some SDKs use the APIv3 key
+// instead (the doc page does not say). It is never put into an error.
+func (r *OrderDetailData) VerifySign(apiV2Key jumpsign.Secret) bool {
+	return apiV2Key != "" && jumpsign.Verify(jumpsign.HMACSHA256Algo, r.Values(), apiV2Key, r.Sign)
+}
+
+// OrderDetailOpenBusinessViewParams are the parameters of wx.openBusinessView for the 小程序调起支
+// 付分-订单详情 jump, ready to JSON-encode for the front end (build them with
+// NewOrderDetailOpenBusinessView).
+//
+// 商户小程序通过wx.openBusinessView打开微信支付分订单详情页。
+//
+// Doc page: 调起支付分-订单详情 (updated 2025.04.01),
+// https://pay.weixin.qq.com/doc/global/v3/zh/4014096500.
+type OrderDetailOpenBusinessViewParams struct {
+	// 跳转类型 (businessType).
+	// 固定配置: wxpayScoreDetail
+	// string[1,16] characters; required; fixed "wxpayScoreDetail"; 示例值: wxpayScoreDetail.
+	BusinessType string `json:"businessType,omitempty"`
+	// 业务参数 (extraData).
+	// 需要传递给支付分的业务数据。
+	// object; required.
+	ExtraData OrderDetailData `json:"extraData,omitzero"`
+}
+
+// NewOrderDetailOpenBusinessView builds the parameters of wx.openBusinessView for the 小程序调起支
+// 付分-订单详情 jump (miniprogram).
+//
+// 商户小程序通过wx.openBusinessView打开微信支付分订单详情页。
+// Doc page: 调起支付分-订单详情 (updated 2025.04.01),
+// https://pay.weixin.qq.com/doc/global/v3/zh/4014096500.
+//
+// It fills timestamp, nonce_str, sign_type (replacing what data holds), then signs the non-empty
+// data fields with HMAC-SHA256 over the ASCII-sorted k=v pairs plus &key=KEY (jumpsign), and
+// validates every documented limit, lengths in characters. Options inject the clock and the nonce
+// (jumps.WithClock, jumps.WithNonce).
+//
+// apiV2Key is the merchant's APIv2 key, as WxJava signs these jumps; some SDKs use the APIv3 key
+// instead (the doc page does not say). It is never put into an error.
+// Requires base library >= 2.6.0.
+// Note: the page states no return data for the order-detail jump; the user comes back to the
+// merchant page as after any jump.
+func NewOrderDetailOpenBusinessView(data OrderDetailData, apiV2Key jumpsign.Secret, opts ...jumps.Option) (*OrderDetailOpenBusinessViewParams, error) {
+	stamp := jumps.NewStamp(opts...)
+	data.Timestamp = stamp.Timestamp()
+	nonce, err := stamp.Nonce()
+	if err != nil {
+		return nil, fmt.Errorf("payscore.NewOrderDetailOpenBusinessView: %w", err)
+	}
+	data.NonceStr = nonce
+	data.SignType = OrderDetailOpenBusinessViewSignType
+	sign, err := jumps.Sign(jumpsign.HMACSHA256Algo, data.Values(), apiV2Key)
+	if err != nil {
+		return nil, fmt.Errorf("payscore.NewOrderDetailOpenBusinessView: %w", err)
+	}
+	data.Sign = sign
+	p := &OrderDetailOpenBusinessViewParams{
+		BusinessType: OrderDetailOpenBusinessViewBusinessType,
+		ExtraData:    data,
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Constants of the OrderDetailNavigate jump (小程序调起支付分-订单详情, wx.navigateToMiniProgram),
+// from the spec.
+const (
+	// OrderDetailNavigateAppID is the fixed appId parameter (appId). 支付分公众账号 ID, 固定配置:
+	// wxd8f3793ea3b935b8。
+	OrderDetailNavigateAppID = "wxd8f3793ea3b935b8"
+	// OrderDetailNavigatePath is the fixed path parameter (path). 固定配置: pages/record/detail
+	OrderDetailNavigatePath = "pages/record/detail"
+	// OrderDetailNavigateSignType is the fixed value of the data field (sign_type). 签名类型, 仅支
+	// 持HMAC-SHA256。
+	OrderDetailNavigateSignType = "HMAC-SHA256"
+	// OrderDetailNavigateCountsTowardJumpLimit says whether the call counts toward the mini
+	// program's limit of target mini programs.
+	OrderDetailNavigateCountsTowardJumpLimit = true
+)
+
+// OrderDetailNavigateParams are the parameters of wx.navigateToMiniProgram for the 小程序调起支付分
+// -订单详情 jump, ready to JSON-encode for the front end (build them with NewOrderDetailNavigate).
+//
+// 商户小程序通过wx.navigateToMiniProgram打开微信支付分订单详情页 (pages/record/detail)。
+//
+// Doc page: 调起支付分-订单详情 (updated 2025.04.01),
+// https://pay.weixin.qq.com/doc/global/v3/zh/4014096500.
+type OrderDetailNavigateParams struct {
+	// 公众号 ID (appId).
+	// 支付分公众账号 ID, 固定配置: wxd8f3793ea3b935b8。
+	// string[1,32] characters; required; fixed "wxd8f3793ea3b935b8"; 示例值: wxd8f3793ea3b935b8.
+	AppID string `json:"appId,omitempty"`
+	// 路径 (path).
+	// 固定配置: pages/record/detail
+	// string[1,64] characters; required; fixed "pages/record/detail"; 示例值: pages/record/detail.
+	// Borrowed: max_length 64: the path of the confirm-order navigate jump
+	// (jumps/confirm_order.yaml).
+	Path string `json:"path,omitempty"`
+	// 业务参数 (extraData).
+	// 需要传递给支付分的业务数据。
+	// object; required.
+	ExtraData OrderDetailData `json:"extraData,omitzero"`
+}
+
+// NewOrderDetailNavigate builds the parameters of wx.navigateToMiniProgram for the 小程序调起支付分
+// -订单详情 jump (miniprogram).
+//
+// 商户小程序通过wx.navigateToMiniProgram打开微信支付分订单详情页 (pages/record/detail)。
+// Doc page: 调起支付分-订单详情 (updated 2025.04.01),
+// https://pay.weixin.qq.com/doc/global/v3/zh/4014096500.
+//
+// It fills timestamp, nonce_str, sign_type (replacing what data holds), then signs the non-empty
+// data fields with HMAC-SHA256 over the ASCII-sorted k=v pairs plus &key=KEY (jumpsign), and
+// validates every documented limit, lengths in characters. Options inject the clock and the nonce
+// (jumps.WithClock, jumps.WithNonce).
+//
+// apiV2Key is the merchant's APIv2 key, as WxJava signs these jumps; some SDKs use the APIv3 key
+// instead (the doc page does not say). It is never put into an error.
+// Note: wx.navigateToMiniProgram stopped accepting new uses and was due to go offline on 2024-01-31
+// (global doc 4014096500); prefer order_detail_open_business_view.
+func NewOrderDetailNavigate(data OrderDetailData, apiV2Key jumpsign.Secret, opts ...jumps.Option) (*OrderDetailNavigateParams, error) {
+	stamp := jumps.NewStamp(opts...)
+	data.Timestamp = stamp.Timestamp()
+	nonce, err := stamp.Nonce()
+	if err != nil {
+		return nil, fmt.Errorf("payscore.NewOrderDetailNavigate: %w", err)
+	}
+	data.NonceStr = nonce
+	data.SignType = OrderDetailNavigateSignType
+	sign, err := jumps.Sign(jumpsign.HMACSHA256Algo, data.Values(), apiV2Key)
+	if err != nil {
+		return nil, fmt.Errorf("payscore.NewOrderDetailNavigate: %w", err)
+	}
+	data.Sign = sign
+	p := &OrderDetailNavigateParams{
+		AppID:     OrderDetailNavigateAppID,
+		Path:      OrderDetailNavigatePath,
+		ExtraData: data,
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Constants of the OrderDetailApp jump (APP调起支付分-订单详情, WXOpenBusinessView), from the spec.
+const (
+	// OrderDetailAppBusinessType is the fixed businessType parameter (businessType). 固定配置:
+	// wxpayScoreDetail
+	OrderDetailAppBusinessType = "wxpayScoreDetail"
+	// OrderDetailAppDefaultExtInfo is the default extInfo: the doc's example {"miniProgramType":
+	// 0}, compacted. 自定义ext信息, json格式, 如需指定小程序版本, 可填 {"miniProgramType": type},
+	// 默认正式版。
+	OrderDetailAppDefaultExtInfo = "{\"miniProgramType\":0}"
+	// OrderDetailAppSignType is the fixed value of the data field (sign_type). 签名类型, 仅支持
+	// HMAC-SHA256。
+	OrderDetailAppSignType = "HMAC-SHA256"
+)
+
+// OrderDetailAppParams are the parameters of WXOpenBusinessView for the APP调起支付分-订单详情
+// jump, ready to JSON-encode for the front end (build them with NewOrderDetailApp).
+//
+// 商户App通过openSDK的WXOpenBusinessView打开微信支付分订单详情页。
+//
+// Doc page: 调起支付分-订单详情 (updated 2025.04.01),
+// https://pay.weixin.qq.com/doc/global/v3/zh/4014096500.
+type OrderDetailAppParams struct {
+	// 跳转类型 (businessType).
+	// 固定配置: wxpayScoreDetail
+	// string[1,16] characters; required; fixed "wxpayScoreDetail"; 示例值: wxpayScoreDetail.
+	BusinessType string `json:"businessType,omitempty"`
+	// 业务参数 (query).
+	// 使用URL的query string方式传递参数, 格式为key=value&key2=value2, 其中value需要进行UrlEncode处
+	// 理。
+	// string[1,2048] characters; required; format query_string.
+	Query string `json:"query,omitempty"`
+	// 其他配置 (extInfo).
+	// 自定义ext信息, json格式, 如需指定小程序版本, 可填 {"miniProgramType": type}, 默认正式版。
+	// string[1,128] characters; optional; format json; 示例值: {"miniProgramType": 0}.
+	ExtInfo string `json:"extInfo,omitempty"`
+}
+
+// NewOrderDetailApp builds the parameters of WXOpenBusinessView for the APP调起支付分-订单详情 jump
+// (app).
+//
+// 商户App通过openSDK的WXOpenBusinessView打开微信支付分订单详情页。
+// Doc page: 调起支付分-订单详情 (updated 2025.04.01),
+// https://pay.weixin.qq.com/doc/global/v3/zh/4014096500.
+//
+// It fills timestamp, nonce_str, sign_type (replacing what data holds), then signs the non-empty
+// data fields with HMAC-SHA256 over the ASCII-sorted k=v pairs plus &key=KEY (jumpsign), and
+// validates every documented limit, lengths in characters. Options inject the clock and the nonce
+// (jumps.WithClock, jumps.WithNonce).
+//
+// apiV2Key is the merchant's APIv2 key, as WxJava signs these jumps; some SDKs use the APIv3 key
+// instead (the doc page does not say). It is never put into an error. The data travels URL-encoded
+// in query, in the doc's field order.
+// Note: the page states no OpenSDK or WeChat version gate for the order-detail jump; HarmonyOS uses
+// OpenBusinessView (>= 1.0.5).
+// Note: the result arrives as WXOpenBusinessView.Resp in WXEntryActivity.onResp, as for the
+// authorization jump; the page states no return data.
+func NewOrderDetailApp(data OrderDetailData, apiV2Key jumpsign.Secret, opts ...jumps.Option) (*OrderDetailAppParams, error) {
+	stamp := jumps.NewStamp(opts...)
+	data.Timestamp = stamp.Timestamp()
+	nonce, err := stamp.Nonce()
+	if err != nil {
+		return nil, fmt.Errorf("payscore.NewOrderDetailApp: %w", err)
+	}
+	data.NonceStr = nonce
+	data.SignType = OrderDetailAppSignType
+	sign, err := jumps.Sign(jumpsign.HMACSHA256Algo, data.Values(), apiV2Key)
+	if err != nil {
+		return nil, fmt.Errorf("payscore.NewOrderDetailApp: %w", err)
+	}
+	data.Sign = sign
+	if err := data.Validate(); err != nil {
+		return nil, err
+	}
+	p := &OrderDetailAppParams{
+		BusinessType: OrderDetailAppBusinessType,
+		Query:        jumps.EncodeQuery(data.Values(), "mch_id", "service_id", "out_order_no", "timestamp", "nonce_str", "sign_type", "sign"),
+		ExtInfo:      OrderDetailAppDefaultExtInfo,
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// VerifySign reports whether p.Query carries a valid HMAC-SHA256 signature under the key
+// (jumps.VerifyQuery: decoded values except sign, constant-time comparison).
+func (p *OrderDetailAppParams) VerifySign(apiV2Key jumpsign.Secret) bool {
+	return jumps.VerifyQuery(jumpsign.HMACSHA256Algo, p.Query, apiV2Key)
+}

@@ -206,6 +206,35 @@ func (v State) Description() string {
 // StateValues lists the documented values in doc order.
 var StateValues = []State{StateUserPaying, StateUserPaid}
 
+// JumpLinkType is the 跳转链接类型 (jump_link_type) enum.
+type JumpLinkType string
+
+const (
+	// 跳转小程序
+	JumpLinkTypeJumpLinkMiniProgram JumpLinkType = "JUMP_LINK_MINI_PROGRAM"
+)
+
+// Valid reports whether v is one of the documented jump_link_type values.
+func (v JumpLinkType) Valid() bool {
+	switch v {
+	case JumpLinkTypeJumpLinkMiniProgram:
+		return true
+	}
+	return false
+}
+
+// Description returns the doc's meaning of v, or "" for an undocumented value.
+func (v JumpLinkType) Description() string {
+	switch v {
+	case JumpLinkTypeJumpLinkMiniProgram:
+		return "跳转小程序"
+	}
+	return ""
+}
+
+// JumpLinkTypeValues lists the documented values in doc order.
+var JumpLinkTypeValues = []JumpLinkType{JumpLinkTypeJumpLinkMiniProgram}
+
 // PostPayment is 后付费项目 (post_payment), a type shared by every use.
 //
 // 后付费项目列表, 用于展示及结单时计算总金额。
@@ -511,8 +540,8 @@ type CollectionDetail struct {
 //
 // 收款信息, 在查询订单应答与订单通知中返回。
 //
-// Source: reference/serviceorders.md §2 collection (without bank_type, which only the partner query
-// returns)
+// Source: reference/serviceorders.md §2 collection (bank_type only in the partner query and
+// merchant sync responses)
 //
 // Doc page: 支付分服务订单公共对象 (后付费项目, 商户优惠, 订单风险金, 服务时间段, 服务位置, 收款信
 // 息) (updated 2025.04.24),
@@ -539,4 +568,120 @@ type Collection struct {
 	// 收款明细列表。
 	// array of object collection_detail; optional.
 	Details []CollectionDetail `json:"details,omitempty"`
+	// 收款银行 (bank_type).
+	// 收款银行 (付款银行类型); no length is printed.
+	// string[1,∞] characters; optional; 示例值: CMC.
+	// Source: reference/serviceorders.md §2 collection.bank_type (partner query response) and
+	// payscore-surface.md §2.6 (merchant sync response); absent from the acquiring-bank query
+	// schema, so optional.
+	BankType string `json:"bank_type,omitempty"`
+}
+
+// Device is 设备信息 (device), a type shared by every use.
+//
+// 服务使用的设备信息 (商户、服务商模式; 从业机构的接口没有此对象)。无人值守自助设备场景须传设备ID。
+//
+// Source: reference/payscore-surface.md §2.1 (device, MUD lengths), serviceorders.md §2
+//
+// Doc page: 支付分服务订单公共对象 (后付费项目, 商户优惠, 订单风险金, 服务时间段, 服务位置, 收款信
+// 息) (updated 2025.04.24),
+// https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/create-acquiring-bank-service-order.html.
+type Device struct {
+	// 服务开始的设备ID (start_device_id).
+	// 服务开始的设备ID; 无人值守自助设备场景必填。
+	// string[1,50] characters; optional; 示例值: HG123456.
+	StartDeviceID string `json:"start_device_id,omitempty"`
+	// 服务结束的设备ID (end_device_id).
+	// 服务结束的设备ID; 无人值守自助设备场景必填。
+	// string[1,50] characters; optional; 示例值: HG123456.
+	EndDeviceID string `json:"end_device_id,omitempty"`
+	// 物料编码 (materiel_no).
+	// 物料的URL或编码。
+	// string[1,100] characters; optional; 示例值: example_materiel_no.
+	MaterielNo string `json:"materiel_no,omitempty"`
+}
+
+// PayOnDeliveryJumpLink is 跳转链接 (pay_on_delivery_jump_link), a type shared by every use.
+//
+// 先用后付购物详情中的跳转链接。
+//
+// Source: reference/serviceorders.md §3 A12 shopping_info.jump_link
+//
+// Doc page: 支付分服务订单公共对象 (后付费项目, 商户优惠, 订单风险金, 服务时间段, 服务位置, 收款信
+// 息) (updated 2025.04.24),
+// https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/create-acquiring-bank-service-order.html.
+type PayOnDeliveryJumpLink struct {
+	// 跳转链接类型 (jump_link_type).
+	// 跳转链接类型。
+	// string[1,32] characters; optional; 示例值: JUMP_LINK_MINI_PROGRAM.
+	// Borrowed: max_length 32, the enum members' length elsewhere on the Pay Score pages; not
+	// printed.
+	JumpLinkType JumpLinkType `json:"jump_link_type,omitempty"`
+	// 小程序跳转AppID (appid).
+	// 小程序跳转AppID。
+	// string[1,32] characters; optional; 示例值: wxd678efh567hg6787.
+	// Borrowed: max_length 32, the AppID length of every Pay Score page; not printed here.
+	AppID string `json:"appid,omitempty"`
+	// 小程序跳转路径 (path).
+	// 小程序跳转path (no length printed).
+	// string[1,∞] characters; optional; 示例值: pages/order/detail.
+	Path string `json:"path,omitempty"`
+}
+
+// PayOnDeliveryGoods is 商品信息 (pay_on_delivery_goods), a type shared by every use.
+//
+// 先用后付购物详情中的商品。
+//
+// Source: reference/serviceorders.md §3 A12 shopping_info.goods[]
+//
+// Doc page: 支付分服务订单公共对象 (后付费项目, 商户优惠, 订单风险金, 服务时间段, 服务位置, 收款信
+// 息) (updated 2025.04.24),
+// https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/create-acquiring-bank-service-order.html.
+type PayOnDeliveryGoods struct {
+	// 商品名称 (name).
+	// 商品名称 (no length printed).
+	// string[1,∞] characters; optional; 示例值: 苹果.
+	Name string `json:"name,omitempty"`
+	// 商品图片链接 (picture).
+	// 商品图片链接 (no length printed).
+	// string[1,∞] characters; optional; format url; 示例值: https://example.com/goods.png.
+	Picture string `json:"picture,omitempty"`
+	// 商品单价金额 (amount).
+	// 商品单价金额, 单位为分。
+	// integer >= 0; optional; amount in fen (分); 示例值: 1000.
+	Amount int64 `json:"amount,omitempty"`
+	// 商品数量 (count).
+	// 商品数量。
+	// integer >= 1; optional; 示例值: 1.
+	Count int64 `json:"count,omitempty"`
+	// 商品品类ID (category_id).
+	// 商品品类ID列表 (added to the request in the 2024.11 update).
+	// array of string[1,∞] characters; optional.
+	CategoryID []string `json:"category_id,omitempty"`
+}
+
+// PayOnDeliveryShoppingInfo is 先用后付购物详情 (pay_on_delivery_shopping_info), a type shared by
+// every use.
+//
+// 先用后付购物详情。
+//
+// Source: reference/serviceorders.md §3 A12 shopping_info
+//
+// Doc page: 支付分服务订单公共对象 (后付费项目, 商户优惠, 订单风险金, 服务时间段, 服务位置, 收款信
+// 息) (updated 2025.04.24),
+// https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/create-acquiring-bank-service-order.html.
+type PayOnDeliveryShoppingInfo struct {
+	// 实际购物商家公众号ID (real_merchant_appid).
+	// 实际购物商家公众号ID。
+	// string[1,32] characters; optional; 示例值: wxd678efh567hg6999.
+	// Borrowed: max_length 32, the AppID length of every Pay Score page; not printed here.
+	RealMerchantAppID string `json:"real_merchant_appid,omitempty"`
+	// 跳转链接 (jump_link).
+	// 跳转链接。
+	// object pay_on_delivery_jump_link; optional.
+	JumpLink *PayOnDeliveryJumpLink `json:"jump_link,omitempty"`
+	// 商品信息 (goods).
+	// 商品信息列表。
+	// array of object pay_on_delivery_goods; optional.
+	Goods []PayOnDeliveryGoods `json:"goods,omitempty"`
 }

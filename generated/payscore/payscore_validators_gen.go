@@ -30,6 +30,9 @@ var (
 	ruleCurrency                                   = &validate.StringRule{MinLength: 1, MaxLength: 16, Enum: []string{"CNY"}}
 	rulePaidType                                   = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"NEWTON", "MCH"}}
 	ruleStateRequired                              = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"USER_PAYING", "USER_PAID"}}
+	ruleStringLen1ToAny                            = &validate.StringRule{MinLength: 1}
+	ruleStringLen1To100                            = &validate.StringRule{MinLength: 1, MaxLength: 100}
+	ruleJumpLinkType                               = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"JUMP_LINK_MINI_PROGRAM"}}
 	ruleStringRequiredLen1To2048                   = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 2048}
 	ruleFixedWxpayScoreEnableRequiredLen1To16      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 16, Enum: []string{"wxpayScoreEnable"}}
 	ruleString                                     = &validate.StringRule{}
@@ -45,6 +48,9 @@ var (
 	ruleStringRequiredLen1To512                    = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 512}
 	ruleFixedPagesUseUseRequiredLen1To64           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/use"}}
 	ruleStringRequiredLen1ToAny                    = &validate.StringRule{Required: true, MinLength: 1}
+	ruleOrderDetailDataSignRequired                = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: regexp.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制"}
+	ruleFixedWxpayScoreDetailRequiredLen1To16      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 16, Enum: []string{"wxpayScoreDetail"}}
+	ruleFixedPagesRecordDetailRequiredLen1To64     = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/record/detail"}}
 )
 
 // Validate checks every documented limit of PostPayment and returns a *validate.Errors listing each
@@ -184,7 +190,68 @@ func (r *Collection) Validate() error {
 	for i := range r.Details {
 		c.Item("details", i, r.Details[i].Validate())
 	}
+	c.String("bank_type", r.BankType, ruleStringLen1ToAny)
 	return c.Err("payscore.Collection")
+}
+
+// Validate checks every documented limit of Device and returns a *validate.Errors listing each
+// violation with its field path, or nil. It makes no network call.
+func (r *Device) Validate() error {
+	if r == nil {
+		r = new(Device)
+	}
+	var c validate.Collector
+	c.String("start_device_id", r.StartDeviceID, ruleStringLen1To50)
+	c.String("end_device_id", r.EndDeviceID, ruleStringLen1To50)
+	c.String("materiel_no", r.MaterielNo, ruleStringLen1To100)
+	return c.Err("payscore.Device")
+}
+
+// Validate checks every documented limit of PayOnDeliveryJumpLink and returns a *validate.Errors
+// listing each violation with its field path, or nil. It makes no network call.
+func (r *PayOnDeliveryJumpLink) Validate() error {
+	if r == nil {
+		r = new(PayOnDeliveryJumpLink)
+	}
+	var c validate.Collector
+	c.String("jump_link_type", string(r.JumpLinkType), ruleJumpLinkType)
+	c.String("appid", r.AppID, ruleStringLen1To32)
+	c.String("path", r.Path, ruleStringLen1ToAny)
+	return c.Err("payscore.PayOnDeliveryJumpLink")
+}
+
+// Validate checks every documented limit of PayOnDeliveryGoods and returns a *validate.Errors
+// listing each violation with its field path, or nil. It makes no network call.
+func (r *PayOnDeliveryGoods) Validate() error {
+	if r == nil {
+		r = new(PayOnDeliveryGoods)
+	}
+	var c validate.Collector
+	c.String("name", r.Name, ruleStringLen1ToAny)
+	c.String("picture", r.Picture, ruleStringLen1ToAny)
+	c.Int("amount", r.Amount, r.Amount != 0, ruleIntMin0)
+	c.Int("count", r.Count, r.Count != 0, ruleIntMin1)
+	for i := range r.CategoryID {
+		c.StringItem("category_id", i, r.CategoryID[i], ruleStringLen1ToAny)
+	}
+	return c.Err("payscore.PayOnDeliveryGoods")
+}
+
+// Validate checks every documented limit of PayOnDeliveryShoppingInfo and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
+func (r *PayOnDeliveryShoppingInfo) Validate() error {
+	if r == nil {
+		r = new(PayOnDeliveryShoppingInfo)
+	}
+	var c validate.Collector
+	c.String("real_merchant_appid", r.RealMerchantAppID, ruleStringLen1To32)
+	if r.JumpLink != nil {
+		c.Add("jump_link", r.JumpLink.Validate())
+	}
+	for i := range r.Goods {
+		c.Item("goods", i, r.Goods[i].Validate())
+	}
+	return c.Err("payscore.PayOnDeliveryShoppingInfo")
 }
 
 // Validate checks every documented limit of AuthorizeAppData and returns a *validate.Errors listing
@@ -410,4 +477,59 @@ func (r *ConfirmOrderPackageNavigateParams) Validate() error {
 	c.String("path", r.Path, ruleFixedPagesUseUseRequiredLen1To64)
 	c.Add("extraData", r.ExtraData.Validate())
 	return c.Err("payscore.ConfirmOrderPackageNavigateParams")
+}
+
+// Validate checks every documented limit of OrderDetailData and returns a *validate.Errors listing
+// each violation with its field path, or nil. It makes no network call.
+func (r *OrderDetailData) Validate() error {
+	if r == nil {
+		r = new(OrderDetailData)
+	}
+	var c validate.Collector
+	c.String("mch_id", r.MchID, ruleStringRequiredLen1To32)
+	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
+	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
+	c.String("timestamp", r.Timestamp, ruleStringRequiredLen1To32UnixSeconds)
+	c.String("nonce_str", r.NonceStr, ruleStringRequiredLen1To32)
+	c.String("sign_type", r.SignType, ruleFixedHmacSha256RequiredLen1To32)
+	c.String("sign", r.Sign, ruleOrderDetailDataSignRequired)
+	return c.Err("payscore.OrderDetailData")
+}
+
+// Validate checks every documented limit of OrderDetailOpenBusinessViewParams and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
+func (r *OrderDetailOpenBusinessViewParams) Validate() error {
+	if r == nil {
+		r = new(OrderDetailOpenBusinessViewParams)
+	}
+	var c validate.Collector
+	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreDetailRequiredLen1To16)
+	c.Add("extraData", r.ExtraData.Validate())
+	return c.Err("payscore.OrderDetailOpenBusinessViewParams")
+}
+
+// Validate checks every documented limit of OrderDetailNavigateParams and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
+func (r *OrderDetailNavigateParams) Validate() error {
+	if r == nil {
+		r = new(OrderDetailNavigateParams)
+	}
+	var c validate.Collector
+	c.String("appId", r.AppID, ruleFixedWxd8f3793ea3b935b8RequiredLen1To32)
+	c.String("path", r.Path, ruleFixedPagesRecordDetailRequiredLen1To64)
+	c.Add("extraData", r.ExtraData.Validate())
+	return c.Err("payscore.OrderDetailNavigateParams")
+}
+
+// Validate checks every documented limit of OrderDetailAppParams and returns a *validate.Errors
+// listing each violation with its field path, or nil. It makes no network call.
+func (r *OrderDetailAppParams) Validate() error {
+	if r == nil {
+		r = new(OrderDetailAppParams)
+	}
+	var c validate.Collector
+	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreDetailRequiredLen1To16)
+	c.String("query", r.Query, ruleStringRequiredLen1To2048)
+	c.String("extInfo", r.ExtInfo, ruleStringLen1To128)
+	return c.Err("payscore.OrderDetailAppParams")
 }

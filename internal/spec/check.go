@@ -195,6 +195,7 @@ func (c *checker) endpoint(f *File, e *Endpoint) {
 	if strings.ContainsAny(e.Path, "?# ") {
 		c.r.add(e.At("path"), "endpoint %s: path %q must not hold a query, fragment or space", e.ID, e.Path)
 	}
+	c.modePath(f, e)
 	for _, seg := range strings.Split(strings.TrimPrefix(e.Path, "/"), "/") {
 		if seg == "" || seg == "." || seg == ".." {
 			c.r.add(e.At("path"), "endpoint %s: path %q is not canonical (empty, . or .. segment)", e.ID, e.Path)

@@ -21,7 +21,7 @@ endpoints:
     title: 创建支付分订单
     summary: 创建
     method: POST
-    path: /v3/payscore/serviceorder
+    path: /v3/payscore/acquiringbank/serviceorder
     success_status: 200
     request:
       - {name: out_order_no, in: body, type: string, max_length: 32}
@@ -121,8 +121,8 @@ func TestFormatExtensionProblems(t *testing.T) {
 		{"event go_name not exported", [2]string{"{type: PAYSCORE.USER_CONFIRM, summary: s}", "{type: PAYSCORE.USER_CONFIRM, summary: s, go_name: type}"}, `go_name "type" is not an exported Go identifier`},
 		{"field named empty", [2]string{"{name: query_id,", "{name: \"\","}, `a field needs a non-empty name`},
 		{"field named in Chinese", [2]string{"{name: query_id,", "{name: 服务,"}, `the name "服务" does not make an exported Go name; set go_name`},
-		{"dot-dot path", [2]string{"path: /v3/payscore/serviceorder", "path: /v3/../serviceorder"}, `is not canonical`},
-		{"repeated path parameter", [2]string{"path: /v3/payscore/serviceorder", "path: /v3/payscore/{out_order_no}{out_order_no}"}, `path parameter {out_order_no} appears twice`},
+		{"dot-dot path", [2]string{"path: /v3/payscore/acquiringbank/serviceorder", "path: /v3/../serviceorder"}, `is not canonical`},
+		{"repeated path parameter", [2]string{"path: /v3/payscore/acquiringbank/serviceorder", "path: /v3/payscore/acquiringbank/{out_order_no}{out_order_no}"}, `path parameter {out_order_no} appears twice`},
 		{"object in the query", [2]string{"{name: time_range, in: body,", "{name: time_range, in: query,"}, `a query parameter is a string, integer or boolean`},
 	}
 	for _, tt := range tests {

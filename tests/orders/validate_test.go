@@ -292,9 +292,9 @@ func TestPayOnDeliveryValidation(t *testing.T) {
 		OutOrderNo: "NO1", AppID: "wxd678efh567hg6787", ServiceID: "500001", ServiceIntroduction: "某某超市",
 		TimeRange:    payscore.TimeRange{StartTime: "OnAccept"},
 		PostPayments: []payscore.PostPayment{{Amount: 100}}, // every item member optional here
-		ShoppingInfo: &acquiringbank.PayOnDeliveryShoppingInfo{
-			JumpLink: &acquiringbank.PayOnDeliveryJumpLink{JumpLinkType: acquiringbank.JumpLinkTypeJumpLinkMiniProgram, AppID: "wxd678efh567hg6787", Path: "pages/order"},
-			Goods:    []acquiringbank.PayOnDeliveryGoods{{Name: "苹果", Picture: "https://example.com/a.png", Amount: 1000, Count: 1, CategoryID: []string{"1"}}},
+		ShoppingInfo: &payscore.PayOnDeliveryShoppingInfo{
+			JumpLink: &payscore.PayOnDeliveryJumpLink{JumpLinkType: payscore.JumpLinkTypeJumpLinkMiniProgram, AppID: "wxd678efh567hg6787", Path: "pages/order"},
+			Goods:    []payscore.PayOnDeliveryGoods{{Name: "苹果", Picture: "https://example.com/a.png", Amount: 1000, Count: 1, CategoryID: []string{"1"}}},
 		},
 	}
 	wantPaths(t, "valid", ok.Validate())
@@ -304,9 +304,9 @@ func TestPayOnDeliveryValidation(t *testing.T) {
 	r.RiskFund = &payscore.RiskFund{Amount: 1}
 	wantPaths(t, "risk_fund given needs a name", r.Validate(), "risk_fund.name")
 	r = ok
-	r.ShoppingInfo = &acquiringbank.PayOnDeliveryShoppingInfo{
-		JumpLink: &acquiringbank.PayOnDeliveryJumpLink{JumpLinkType: "JUMP_LINK_H5"},
-		Goods:    []acquiringbank.PayOnDeliveryGoods{{Name: "苹果", Amount: -1, Count: -1}},
+	r.ShoppingInfo = &payscore.PayOnDeliveryShoppingInfo{
+		JumpLink: &payscore.PayOnDeliveryJumpLink{JumpLinkType: "JUMP_LINK_H5"},
+		Goods:    []payscore.PayOnDeliveryGoods{{Name: "苹果", Amount: -1, Count: -1}},
 	}
 	wantPaths(t, "shopping_info members", r.Validate(),
 		"shopping_info.jump_link.jump_link_type", "shopping_info.goods[0].amount", "shopping_info.goods[0].count")
