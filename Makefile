@@ -10,7 +10,7 @@ all: generate test
 
 ## generate: regenerate spec/schema.json and generated/ from spec/ (atomic: nothing changes on error)
 generate:
-	$(GO) run ./cmd/payscoregen generate -spec $(SPEC) -out $(OUT)
+	$(GO) run ./cmd/payscoregen generate -spec $(SPEC) -out $(OUT) -schema $(SPEC)/schema.json
 
 ## check: load and validate the spec, print every problem
 check:

@@ -1,46 +1,235 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"errors"
+	"flag"
 	"fmt"
+	"go/token"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/payscoregen/payscoregen/internal/gen"
 	"github.com/payscoregen/payscoregen/internal/spec"
 	"github.com/payscoregen/payscoregen/internal/writer"
 )
 
+const generateSynopsis = `generate [-spec DIR] [-out DIR | -pkg SPECPKG=DIR[:NAME]...] [-js DIR] [-schema FILE]
+
+Two ways to place the output:
+  -out DIR      every spec package in DIR/<package>, the JS helper in DIR/js; DIR is replaced as a whole
+  -pkg ...      each spec package (the files' package: key) in a directory of your module, under a
+                Go package name of your choosing (default: the directory's last element), e.g.
+                -pkg payscore=internal/wxpay. Every spec package needs one; the JS helper is written
+                only with -js. Each directory must hold only generated files (it is replaced whole).
+Nothing is written into the spec directory unless -schema says so.`
+
+// pkgFlag collects -pkg SPECPKG=DIR[:NAME] flags.
+type pkgFlag map[string]pkgTarget
+
+type pkgTarget struct{ dir, name string }
+
+func (f pkgFlag) String() string { return "" }
+
+func (f pkgFlag) Set(v string) error {
+	specPkg, target, ok := strings.Cut(v, "=")
+	if !ok || specPkg == "" || target == "" {
+		return fmt.Errorf("want SPECPKG=DIR[:NAME], e.g. payscore=internal/wxpay")
+	}
+	if _, dup := f[specPkg]; dup {
+		return fmt.Errorf("spec package %s is given twice", specPkg)
+	}
+	dir, name := target, ""
+	// The last ':' separates a name, unless what follows is a path (C:\x).
+	if i := strings.LastIndex(target, ":"); i > 0 && !strings.ContainsAny(target[i+1:], `/\`) {
+		dir, name = target[:i], target[i+1:]
+	}
+	if name == "" {
+		name = filepath.Base(filepath.Clean(dir))
+	}
+	if !token.IsIdentifier(name) || token.IsKeyword(name) || name == "_" {
+		return fmt.Errorf("%q is not a Go package name; name it: %s=%s:NAME", name, specPkg, dir)
+	}
+	f[specPkg] = pkgTarget{dir: dir, name: name}
+	return nil
+}
+
 func runGenerate(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("generate", "generate [-spec DIR] [-out DIR] [-schema FILE]", stderr)
+	fs := newFlagSet("generate", generateSynopsis, stderr)
 	specDir := fs.String("spec", "spec", "spec directory")
-	out := fs.String("out", "generated", "output directory, replaced as a whole")
-	schema := fs.String("schema", "", "where to write the spec's JSON Schema (default <spec>/schema.json; - for none)")
+	out := fs.String("out", "generated", "output directory, replaced as a whole (not with -pkg)")
+	pkgs := pkgFlag{}
+	fs.Var(pkgs, "pkg", "SPECPKG=DIR[:NAME]: generate spec package SPECPKG into DIR as Go package NAME (repeatable)")
+	jsDir := fs.String("js", "", "directory of the mini-program JS helper (default <out>/js; with -pkg none); - for none")
+	schema := fs.String("schema", "", "also write the spec's JSON Schema to this file, for editors (default: not written)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	outSet := false
+	fs.Visit(func(f *flag.Flag) { outSet = outSet || f.Name == "out" })
+	if outSet && len(pkgs) > 0 {
+		fmt.Fprintln(stderr, "payscoregen generate: -out and -pkg exclude each other: -pkg places every package itself")
+		return errUsage
+	}
+
 	s, err := loadSpec(*specDir, "nothing was written")
 	if err != nil {
 		return err
 	}
-	files, err := gen.Generate(s, gen.Options{GenerateDirective: gen.Directive(*specDir, *out, s)})
+	names := specPackages(s)
+	var opts gen.Options
+	trees := map[string]map[string][]byte{}
+	if len(pkgs) > 0 {
+		if opts.Packages, err = placePackages(pkgs, names); err != nil {
+			return err
+		}
+	} else {
+		opts.Packages = map[string]gen.PackageOptions{}
+		if mod, rel, ok := findModule(*out); ok {
+			for _, n := range names {
+				opts.Packages[n] = gen.PackageOptions{ImportPath: path.Join(mod, rel, n)}
+			}
+		}
+	}
+	files, err := gen.Generate(s, opts)
 	if err != nil {
 		return fmt.Errorf("generate: %w; nothing was written", err)
 	}
-	if err := writer.WriteTree(*out, files); err != nil {
+	if len(pkgs) > 0 {
+		for _, t := range pkgs {
+			trees[t.dir] = map[string][]byte{}
+		}
+	} else {
+		trees[*out] = map[string][]byte{}
+	}
+	for name, data := range files {
+		top, rest, _ := strings.Cut(name, "/")
+		switch {
+		case top == "js" && *jsDir == "-":
+		case top == "js" && *jsDir != "":
+			if trees[*jsDir] == nil {
+				trees[*jsDir] = map[string][]byte{}
+			}
+			trees[*jsDir][rest] = data
+		case top == "js" && len(pkgs) > 0:
+		case len(pkgs) > 0:
+			trees[pkgs[top].dir][rest] = data
+		default:
+			trees[*out][name] = data
+		}
+	}
+	if err := writer.WriteTrees(trees); err != nil {
 		return err
 	}
-	if *schema != "-" {
-		path := *schema
-		if path == "" {
-			path = filepath.Join(*specDir, "schema.json")
-		}
-		if err := writeFileAtomic(path, spec.JSONSchema()); err != nil {
+	if *schema != "" && *schema != "-" {
+		if err := writeFileAtomic(*schema, spec.JSONSchema()); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "%s: %d files from %s (%s)\n", *out, len(files), *specDir, s.Summary())
+	dirs := make([]string, 0, len(trees))
+	for d := range trees {
+		dirs = append(dirs, fmt.Sprintf("%s (%d files)", d, len(trees[d])))
+	}
+	sort.Strings(dirs)
+	fmt.Fprintf(stdout, "%s from %s (%s)\n", strings.Join(dirs, ", "), *specDir, s.Summary())
 	return nil
+}
+
+// specPackages lists the spec's packages in order of first appearance.
+func specPackages(s *spec.Spec) []string {
+	var out []string
+	for _, p := range gen.Packages(s) {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+// placePackages checks that -pkg names every spec package, and only those,
+// in distinct directories, and finds each one's import path.
+func placePackages(pkgs pkgFlag, names []string) (map[string]gen.PackageOptions, error) {
+	known := map[string]bool{}
+	for _, n := range names {
+		known[n] = true
+	}
+	var problems []string
+	for n := range pkgs {
+		if !known[n] {
+			problems = append(problems, fmt.Sprintf("-pkg %s: the spec has no package %s (it has %s)", n, n, strings.Join(names, ", ")))
+		}
+	}
+	for _, n := range names {
+		if _, ok := pkgs[n]; !ok {
+			problems = append(problems, fmt.Sprintf("spec package %s has no -pkg %s=DIR (with -pkg, every package of the spec is placed; copy only the spec files you want)", n, n))
+		}
+	}
+	byDir := map[string]string{}
+	out := map[string]gen.PackageOptions{}
+	for n, t := range pkgs {
+		abs, err := filepath.Abs(t.dir)
+		if err != nil {
+			return nil, err
+		}
+		if other, dup := byDir[abs]; dup {
+			problems = append(problems, fmt.Sprintf("-pkg %s and -pkg %s share the directory %s", other, n, t.dir))
+		}
+		byDir[abs] = n
+		po := gen.PackageOptions{Name: t.name}
+		if mod, rel, ok := findModule(t.dir); ok {
+			po.ImportPath = path.Join(mod, rel)
+		}
+		out[n] = po
+	}
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return nil, fmt.Errorf("payscoregen generate: %s; nothing was written", strings.Join(problems, "\n"))
+	}
+	return out, nil
+}
+
+// findModule finds the go.mod governing dir (which need not exist yet) and
+// returns its module path and dir relative to the module root (slash form).
+func findModule(dir string) (module, rel string, ok bool) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", "", false
+	}
+	for root := abs; ; {
+		if data, err := os.ReadFile(filepath.Join(root, "go.mod")); err == nil {
+			mod := modulePath(data)
+			r, err := filepath.Rel(root, abs)
+			return mod, filepath.ToSlash(r), mod != "" && err == nil
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return "", "", false
+		}
+		parent := filepath.Dir(root)
+		if parent == root {
+			return "", "", false
+		}
+		root = parent
+	}
+}
+
+// modulePath reads the module directive of a go.mod file.
+func modulePath(gomod []byte) string {
+	sc := bufio.NewScanner(bytes.NewReader(gomod))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if rest, ok := strings.CutPrefix(line, "module"); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+			rest, _, _ = strings.Cut(rest, "//")
+			rest = strings.TrimSpace(rest)
+			if p, err := strconv.Unquote(rest); err == nil {
+				return p
+			}
+			return rest
+		}
+	}
+	return ""
 }
 
 func writeFileAtomic(path string, data []byte) error {

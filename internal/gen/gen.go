@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"fmt"
 	"path"
-	"path/filepath"
 	"sort"
 
 	"github.com/dave/jennifer/jen"
@@ -43,9 +42,29 @@ var importNames = map[string]string{
 
 // Options tune a generation.
 type Options struct {
-	// GenerateDirective, when set, is written as a //go:generate line in the
-	// first package so `go generate ./...` regenerates the tree.
-	GenerateDirective string
+	// Packages sets the Go package name and import path of a spec package
+	// (the files' package: key), so code can be generated into a package of
+	// the user's module. A spec package left out keeps its spec name and is
+	// imported as Module/generated/<name>.
+	Packages map[string]PackageOptions
+}
+
+// PackageOptions place one spec package's Go code.
+type PackageOptions struct {
+	Name       string // Go package name, e.g. wxpay
+	ImportPath string // e.g. example.com/shop/internal/wxpay
+}
+
+// goPackage returns where the Go code of spec package specName lives.
+func (o Options) goPackage(specName string) PackageOptions {
+	po := o.Packages[specName]
+	if po.Name == "" {
+		po.Name = specName
+	}
+	if po.ImportPath == "" {
+		po.ImportPath = Module + "/generated/" + specName
+	}
+	return po
 }
 
 // Files is the generated tree: slash-separated path relative to the output
@@ -84,17 +103,18 @@ func textEmitters() []textEmitter {
 	return []textEmitter{jsEmitter{}}
 }
 
-// Generate runs every emitter over every package of the spec.
+// Generate runs every emitter over every package of the spec. Files of a
+// spec package are keyed <spec package>/<file>, whatever its Go name.
 func Generate(s *spec.Spec, opts Options) (Files, error) {
 	out := Files{}
-	for i, p := range Packages(s) {
+	for _, p := range Packages(s) {
+		dir := p.Name
+		goPkg := opts.goPackage(p.Name)
+		p.Name, p.ImportPath = goPkg.Name, goPkg.ImportPath
 		for _, e := range goEmitters() {
 			f := jen.NewFile(p.Name)
 			f.ImportNames(importNames)
 			f.HeaderComment(Header)
-			if i == 0 && opts.GenerateDirective != "" && e.suffix() == "schemas" {
-				f.HeaderComment("//go:generate " + opts.GenerateDirective)
-			}
 			ok, err := e.emit(p, f)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %s: %w", p.Name, e.suffix(), err)
@@ -106,7 +126,7 @@ func Generate(s *spec.Spec, opts Options) (Files, error) {
 			if err := f.Render(&buf); err != nil {
 				return nil, fmt.Errorf("%s: %s: render: %w", p.Name, e.suffix(), err)
 			}
-			out[path.Join(p.Name, p.Name+"_"+e.suffix()+"_gen.go")] = buf.Bytes()
+			out[path.Join(dir, p.Name+"_"+e.suffix()+"_gen.go")] = buf.Bytes()
 		}
 		for _, e := range textEmitters() {
 			files, err := e.emitText(p)
@@ -119,21 +139,4 @@ func Generate(s *spec.Spec, opts Options) (Files, error) {
 		}
 	}
 	return out, nil
-}
-
-// Directive is the go:generate command for a generation from specDir into
-// out, relative to the first package's directory (where go generate runs it).
-func Directive(specDir, out string, s *spec.Spec) string {
-	pkgs := Packages(s)
-	if len(pkgs) == 0 {
-		return ""
-	}
-	pkgDir := filepath.Join(out, pkgs[0].Name)
-	relSpec, err1 := filepath.Rel(pkgDir, specDir)
-	relOut, err2 := filepath.Rel(pkgDir, out)
-	if err1 != nil || err2 != nil {
-		return ""
-	}
-	return fmt.Sprintf("go run %s/cmd/payscoregen generate -spec %s -out %s",
-		Module, filepath.ToSlash(relSpec), filepath.ToSlash(relOut))
 }

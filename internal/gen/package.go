@@ -7,12 +7,16 @@ import (
 // Package is everything the spec puts into one Go package, in spec order
 // (files sorted by path, items in file order), so output is deterministic.
 type Package struct {
-	Name      string
-	Files     []*spec.File
-	Endpoints []*spec.Endpoint
-	Callbacks []*spec.Callback
-	Jumps     []*spec.Jump
-	Errors    []*spec.ErrorCode // codes defined in this package's files
+	// Name is the Go package name: the files' package: key unless
+	// Options.Packages renames it.
+	Name string
+	// ImportPath is where the package's Go code is imported from.
+	ImportPath string
+	Files      []*spec.File
+	Endpoints  []*spec.Endpoint
+	Callbacks  []*spec.Callback
+	Jumps      []*spec.Jump
+	Errors     []*spec.ErrorCode // codes defined in this package's files
 	// codes resolves any code or set id an endpoint of this package names.
 	codes map[string]*spec.ErrorCode
 	sets  map[string]*spec.ErrorSet
