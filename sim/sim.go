@@ -120,6 +120,8 @@ type settings struct {
 	addr            string
 	log             *slog.Logger
 	specFS          fs.FS
+
+	plainHTTPCallbacks bool // WithPlainHTTPCallbacks
 }
 
 type merchantKey struct{ mchID, serial string }
@@ -434,6 +436,21 @@ func (s *Simulator) APIv3Key() string { return s.cfg.apiV3Key }
 
 // Config is what a client needs to talk to the simulator. The simulator is a
 // test tool: the keys are throwaway keys, shown in full on purpose.
+//
+// `payscoregen sim -keys FILE` writes it as a JSON object (mode 0600):
+//
+//	{
+//	  "base_url": "http://127.0.0.1:36435",
+//	  "mchid": "1230000109",
+//	  "merchant_serial": "19DE6903...",
+//	  "merchant_private_key": "-----BEGIN PRIVATE KEY-----\n...",
+//	  "platform_public_key_id": "PUB_KEY_ID_3B12...",
+//	  "platform_public_key": "-----BEGIN PUBLIC KEY-----\n...",
+//	  "apiv3_key": "3kuZphLG8YYTdi8iQYJYDNqqcCKpQ6WN"
+//	}
+//
+// The keys are PEM strings: wechatpay-go's utils.LoadPrivateKey and
+// utils.LoadPublicKey read them.
 type Config struct {
 	BaseURL string `json:"base_url"`
 	MchID   string `json:"mchid"`
