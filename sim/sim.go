@@ -22,14 +22,20 @@
 //     the spec's schedule on a clock tests advance;
 //   - it injects faults (SYSTEM_ERROR, FREQUENCY_LIMITED, latency) on demand.
 //
-// Use it like httptest:
+// In a Go test, Start builds it, listens on loopback and stops it when the
+// test ends; CoreClient and NotifyParser hold the keys it made:
 //
-//	s, err := sim.New(sim.WithMerchant(mchID, serial, &key.PublicKey),
-//		sim.WithPlatformKey(platformKey, "PUB_KEY_ID_0112"), sim.WithAPIv3Key(apiV3Key),
-//		sim.WithClock(sim.NewClock(start)), sim.WithCallbackClient(merchant.Client()))
-//	if err := s.Start(); err != nil { ... }
-//	defer s.Close()
-//	client := payscore.NewClient(core, payscore.WithBaseURL(s.URL()))
+//	s := sim.Start(t, sim.WithPlainHTTPCallbacks())
+//	c, err := s.CoreClient(ctx)
+//	client := payscore.NewClient(c, payscore.WithBaseURL(s.URL()))
+//	parser, err := s.NotifyParser() // for the generated notify handler
+//	merchant := httptest.NewServer(handler)
+//	... NotifyURL: sim.NotifyURL(merchant.URL + "/notify") ...
+//	s.Authorize(token, openid) // the user agrees; USER_OPEN_SERVICE is posted
+//
+// Options bring your own keys (WithMerchant, WithPlatformKey, WithAPIv3Key)
+// and a clock the test advances (WithClock(NewClock(start))). Outside Go,
+// `payscoregen sim` (make sim) runs it as a process with a JSON control API.
 //
 // The simulator is a test tool. Keys it makes are throwaway keys; it listens on
 // loopback only and, unless told otherwise, delivers callbacks to loopback
