@@ -30,8 +30,8 @@ vet:
 	$(GO) vet ./...
 
 # The race detector costs a second, instrumented build of the standard library and the
-# dependencies, and slows tests several times: it runs where goroutines meet (.ci/racepkgs
-# finds those packages); every other package runs without it.
+# dependencies, and slows tests several times: it runs on the packages whose tests or code
+# start goroutines (.ci/racepkgs finds them); every other package runs without it.
 RACE_PKGS = $(shell GO=$(GO) .ci/racepkgs)
 
 test-go:
