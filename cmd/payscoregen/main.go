@@ -17,7 +17,7 @@ const usage = `usage: payscoregen <command> [flags]
 
 commands:
   check      load and validate the spec, print every problem (exit 1 on any)
-  generate   regenerate the output directory from the spec (atomically)
+  generate   generate Go (and JS) code from the spec, into generated/ or your packages (-pkg)
   errata     list where the docs contradict themselves and what the code uses
   schema     print the JSON Schema of spec files
   sim        run the offline Pay Score simulator on loopback
