@@ -23,6 +23,21 @@ import (
 	"github.com/payscoregen/payscoregen/sim"
 )
 
+// binDir holds the binary make sim builds, shared by the tests so it is
+// linked once (make sim rebuilds it, from the build cache).
+var binDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "makesim-")
+	if err != nil {
+		panic(err)
+	}
+	binDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
 // startMakeSim runs make sim in its own process group and waits for the
 // simulator to be ready; it returns make and the simulator's settings.
 func startMakeSim(t *testing.T) (*exec.Cmd, sim.Config, *output) {
@@ -30,10 +45,9 @@ func startMakeSim(t *testing.T) (*exec.Cmd, sim.Config, *output) {
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Skip("make is not installed")
 	}
-	dir := t.TempDir()
-	keys := filepath.Join(dir, "sim.json")
+	keys := filepath.Join(t.TempDir(), "sim.json")
 	cmd := exec.Command("make", "--no-print-directory", "sim",
-		"SIMBIN="+filepath.Join(dir, "payscoregen"), "SIMFLAGS=-addr 127.0.0.1:0 -keys "+keys+" -callback-http")
+		"SIMBIN="+filepath.Join(binDir, "payscoregen"), "SIMFLAGS=-addr 127.0.0.1:0 -keys "+keys+" -callback-http")
 	cmd.Dir = "../.."
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdout, err := cmd.StdoutPipe()
