@@ -50,7 +50,7 @@ bench:
 
 ## fuzz: run every fuzz target for FUZZTIME each (default 1m; FUZZTIME=5000x for a short pass).
 ## make test runs their seed corpora, not the fuzzing.
-FUZZ_TARGETS = ./internal/spec:FuzzParse ./runtime/validate:FuzzString ./runtime/validate:FuzzFormats \
+FUZZ_TARGETS = ./internal/spec:FuzzParse ./internal/gen:FuzzGenerate ./runtime/validate:FuzzString ./runtime/validate:FuzzFormats \
 	./runtime/notify:FuzzParse ./tests/callbacks:FuzzDecodeAuthorizationNotifyData ./runtime/kv:FuzzParseJSONObject \
 	./tests/jumps:FuzzParseConfirmOrderReturn ./tests/xiaoweijufu:FuzzNotifyForm
 fuzz:

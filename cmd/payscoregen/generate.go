@@ -1,26 +1,22 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"go/token"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/payscoregen/payscoregen/internal/gen"
+	"github.com/payscoregen/payscoregen/internal/ir"
 	"github.com/payscoregen/payscoregen/internal/spec"
 	"github.com/payscoregen/payscoregen/internal/writer"
 )
 
-const generateSynopsis = `generate [-spec DIR] [-out DIR | -pkg SPECPKG=DIR[:NAME]...] [-js DIR] [-schema FILE]
+const generateSynopsis = `generate [-spec DIR] [-out DIR [-import PATH] | -pkg SPECPKG=DIR[:NAME]...] [-js DIR] [-schema FILE]
 
 Two ways to place the output:
   -out DIR      every spec package in DIR/<package>, the JS helper in DIR/js; DIR is replaced as a whole
@@ -68,39 +64,41 @@ func runGenerate(args []string, stdout, stderr io.Writer) error {
 	fs.Var(pkgs, "pkg", "SPECPKG=DIR[:NAME]: generate spec package SPECPKG into DIR as Go package NAME (repeatable)")
 	jsDir := fs.String("js", "", "directory of the mini-program JS helper (default <out>/js; with -pkg none); - for none")
 	schema := fs.String("schema", "", "also write the spec's JSON Schema to this file, for editors (default: not written)")
+	importBase := fs.String("import", "", "import path of -out (default: from the go.mod above it)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	outSet := false
-	fs.Visit(func(f *flag.Flag) { outSet = outSet || f.Name == "out" })
-	if outSet && len(pkgs) > 0 {
-		fmt.Fprintln(stderr, "payscoregen generate: -out and -pkg exclude each other: -pkg places every package itself")
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if len(pkgs) > 0 && (set["out"] || set["import"]) {
+		fmt.Fprintln(stderr, "payscoregen generate: -pkg places every package itself; it excludes -out and -import")
 		return errUsage
 	}
 
-	s, err := loadSpec(*specDir, "nothing was written")
+	opts := ir.Options{ImportBase: *importBase}
+	if opts.ImportBase == "" {
+		opts.ImportBase = moduleImportPath(*out)
+	}
+	if len(pkgs) > 0 {
+		opts.Packages = map[string]ir.PackageOptions{}
+		for specPkg, t := range pkgs {
+			opts.Packages[specPkg] = ir.PackageOptions{Name: t.name, ImportPath: moduleImportPath(t.dir)}
+		}
+	}
+	prog, err := loadProgramOpts(*specDir, opts, "nothing was written")
 	if err != nil {
 		return err
 	}
-	names := specPackages(s)
-	var opts gen.Options
-	trees := map[string]map[string][]byte{}
 	if len(pkgs) > 0 {
-		if opts.Packages, err = placePackages(pkgs, names); err != nil {
+		if err := checkPlacement(pkgs, prog); err != nil {
 			return err
 		}
-	} else {
-		opts.Packages = map[string]gen.PackageOptions{}
-		if mod, rel, ok := findModule(*out); ok {
-			for _, n := range names {
-				opts.Packages[n] = gen.PackageOptions{ImportPath: path.Join(mod, rel, n)}
-			}
-		}
 	}
-	files, err := gen.Generate(s, opts)
+	files, err := gen.Render(prog, gen.Options{})
 	if err != nil {
 		return fmt.Errorf("generate: %w; nothing was written", err)
 	}
+	trees := map[string]map[string][]byte{}
 	if len(pkgs) > 0 {
 		for _, t := range pkgs {
 			trees[t.dir] = map[string][]byte{}
@@ -137,25 +135,18 @@ func runGenerate(args []string, stdout, stderr io.Writer) error {
 		dirs = append(dirs, fmt.Sprintf("%s (%d files)", d, len(trees[d])))
 	}
 	sort.Strings(dirs)
-	fmt.Fprintf(stdout, "%s from %s (%s)\n", strings.Join(dirs, ", "), *specDir, s.Summary())
+	fmt.Fprintf(stdout, "%s from %s (%s)\n", strings.Join(dirs, ", "), *specDir, prog.Spec.Summary())
 	return nil
 }
 
-// specPackages lists the spec's packages in order of first appearance.
-func specPackages(s *spec.Spec) []string {
-	var out []string
-	for _, p := range gen.Packages(s) {
-		out = append(out, p.Name)
-	}
-	return out
-}
-
-// placePackages checks that -pkg names every spec package, and only those,
-// in distinct directories, and finds each one's import path.
-func placePackages(pkgs pkgFlag, names []string) (map[string]gen.PackageOptions, error) {
+// checkPlacement checks that -pkg names every spec package, and only those,
+// in distinct directories.
+func checkPlacement(pkgs pkgFlag, prog *ir.Program) error {
+	var names []string
 	known := map[string]bool{}
-	for _, n := range names {
-		known[n] = true
+	for _, p := range prog.Packages {
+		names = append(names, p.Spec)
+		known[p.Spec] = true
 	}
 	var problems []string
 	for n := range pkgs {
@@ -169,67 +160,21 @@ func placePackages(pkgs pkgFlag, names []string) (map[string]gen.PackageOptions,
 		}
 	}
 	byDir := map[string]string{}
-	out := map[string]gen.PackageOptions{}
 	for n, t := range pkgs {
 		abs, err := filepath.Abs(t.dir)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if other, dup := byDir[abs]; dup {
 			problems = append(problems, fmt.Sprintf("-pkg %s and -pkg %s share the directory %s", other, n, t.dir))
 		}
 		byDir[abs] = n
-		po := gen.PackageOptions{Name: t.name}
-		if mod, rel, ok := findModule(t.dir); ok {
-			po.ImportPath = path.Join(mod, rel)
-		}
-		out[n] = po
 	}
 	if len(problems) > 0 {
 		sort.Strings(problems)
-		return nil, fmt.Errorf("payscoregen generate: %s; nothing was written", strings.Join(problems, "\n"))
+		return fmt.Errorf("payscoregen generate: %s; nothing was written", strings.Join(problems, "\n"))
 	}
-	return out, nil
-}
-
-// findModule finds the go.mod governing dir (which need not exist yet) and
-// returns its module path and dir relative to the module root (slash form).
-func findModule(dir string) (module, rel string, ok bool) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", "", false
-	}
-	for root := abs; ; {
-		if data, err := os.ReadFile(filepath.Join(root, "go.mod")); err == nil {
-			mod := modulePath(data)
-			r, err := filepath.Rel(root, abs)
-			return mod, filepath.ToSlash(r), mod != "" && err == nil
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return "", "", false
-		}
-		parent := filepath.Dir(root)
-		if parent == root {
-			return "", "", false
-		}
-		root = parent
-	}
-}
-
-// modulePath reads the module directive of a go.mod file.
-func modulePath(gomod []byte) string {
-	sc := bufio.NewScanner(bytes.NewReader(gomod))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if rest, ok := strings.CutPrefix(line, "module"); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
-			rest, _, _ = strings.Cut(rest, "//")
-			rest = strings.TrimSpace(rest)
-			if p, err := strconv.Unquote(rest); err == nil {
-				return p
-			}
-			return rest
-		}
-	}
-	return ""
+	return nil
 }
 
 func writeFileAtomic(path string, data []byte) error {

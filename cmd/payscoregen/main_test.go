@@ -117,6 +117,36 @@ func TestErrataListsEveryErratum(t *testing.T) {
 	}
 }
 
+func TestErrataListsBorrowedFacts(t *testing.T) {
+	code, out, errOut := runCLI(t, "errata", "-spec", "../../golden/shared_types/spec")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"endpoint create_order request.sub_appid", "(M-len)", "1 borrowed facts"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// check reports what only the IR finds (here a form-md5 endpoint without a
+// sign field), positioned, like the loader's problems: check passing means
+// generate succeeds.
+func TestCheckReportsIRProblems(t *testing.T) {
+	dir := t.TempDir()
+	spec := "package: demo\npage: {title: t, updated: 2022.06.09, source: s}\n" +
+		"api: {style: form-md5, base_url: https://e.com}\nendpoints:\n  - id: query\n    title: t\n    summary: s\n" +
+		"    method: POST\n    path: /q\n    content_type: form\n    success_status: 200\n" +
+		"    request: [{name: order_no, in: body, type: string, required: true}]\n    response: [{name: status, type: string}]\n"
+	if err := os.WriteFile(filepath.Join(dir, "a.yaml"), []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "check", "-spec", dir)
+	if code == 0 || !strings.Contains(errOut, "a.yaml:5:5: endpoint query: a form-md5 request needs a sign field") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
+
 // specSubset copies the acquiring-bank pages and the common error codes, as a
 // user copies the spec files they need.
 func specSubset(t *testing.T, dst string) {
@@ -158,15 +188,15 @@ func TestGenerateIntoUserPackage(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out, "internal/wxpay (5 files)") {
+	if !strings.Contains(out, "internal/wxpay (6 files)") {
 		t.Errorf("stdout = %q", out)
 	}
 	files := snapshot(t, filepath.Join(mod, "internal", "wxpay"))
-	if len(files) != 5 {
+	if len(files) != 6 {
 		t.Fatalf("generated %d files: %v", len(files), files)
 	}
 	for p, data := range files {
-		if !strings.HasPrefix(filepath.Base(p), "wxpay_") || !strings.Contains(data, "\npackage wxpay\n") {
+		if base := filepath.Base(p); (base != "doc_gen.go" && !strings.HasPrefix(base, "wxpay_")) || !strings.Contains(data, "\npackage wxpay\n") {
 			t.Errorf("%s: not a file of package wxpay", p)
 		}
 		if strings.Contains(data, "go:generate") {
@@ -183,7 +213,7 @@ func TestGenerateIntoUserPackage(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for p, data := range snapshot(t, filepath.Join(mod, "internal", "wxpay")) {
-		if !strings.HasPrefix(filepath.Base(p), "pay_") || !strings.Contains(data, "\npackage pay\n") {
+		if base := filepath.Base(p); (base != "doc_gen.go" && !strings.HasPrefix(base, "pay_")) || !strings.Contains(data, "\npackage pay\n") {
 			t.Errorf("%s: not a file of package pay", p)
 		}
 	}
@@ -206,7 +236,7 @@ func TestGeneratePackageFlagErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"-pkg", "payscore=" + out, "-out", dir}, 2, "-out and -pkg exclude each other"},
+		{[]string{"-pkg", "payscore=" + out, "-out", dir}, 2, "-pkg places every package itself; it excludes -out and -import"},
 		{[]string{"-pkg", "payscore=" + dir + "/wx-pay"}, 2, `"wx-pay" is not a Go package name; name it: payscore=`},
 		{[]string{"-pkg", "payscore=" + out + ":type"}, 2, `"type" is not a Go package name`},
 		{[]string{"-pkg", "payscore"}, 2, "want SPECPKG=DIR[:NAME]"},
@@ -220,26 +250,6 @@ func TestGeneratePackageFlagErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("%s exists after refused generations", out)
-	}
-}
-
-// In this repository, tree mode computes the import paths go.mod implies.
-func TestModulePath(t *testing.T) {
-	for in, want := range map[string]string{
-		"module example.com/shop\n":                 "example.com/shop",
-		"// c\nmodule \"example.com/q\" // x\n":     "example.com/q",
-		"go 1.26\n\nmodule\texample.com/tab\n":      "example.com/tab",
-		"modulex example.com/no\n":                  "",
-		"require (\n\tmodule.example/x v1\n)\n":     "",
-		"module github.com/payscoregen/payscoregen": "github.com/payscoregen/payscoregen",
-	} {
-		if got := modulePath([]byte(in)); got != want {
-			t.Errorf("modulePath(%q) = %q, want %q", in, got, want)
-		}
-	}
-	mod, rel, ok := findModule("../../generated")
-	if !ok || mod != "github.com/payscoregen/payscoregen" || rel != "generated" {
-		t.Errorf("findModule(../../generated) = %q, %q, %v", mod, rel, ok)
 	}
 }
 
@@ -272,5 +282,38 @@ func TestVersionLine(t *testing.T) {
 	code, out, _ := runCLI(t, "version")
 	if code != 0 || !strings.HasPrefix(out, "payscoregen ") || !strings.Contains(out, "go1.") {
 		t.Errorf("version: exit %d, %q", code, out)
+	}
+}
+
+// Generated packages import each other under the paths -pkg gives them.
+func TestGeneratePackagesImportEachOther(t *testing.T) {
+	specDir, err := filepath.Abs("../../golden/shared_types/spec")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := t.TempDir()
+	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/shop\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(mod)
+	code, _, errOut := runCLI(t, "generate", "-spec", specDir,
+		"-pkg", "payscore=internal/wxpay", "-pkg", "acquiringbank=internal/bank:wxbank")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	client, err := os.ReadFile(filepath.Join(mod, "internal", "bank", "wxbank_client_gen.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\npackage wxbank\n", `wxpay "example.com/shop/internal/wxpay"`} {
+		if !strings.Contains(string(client), want) {
+			t.Errorf("wxbank_client_gen.go lacks %q:\n%s", want, client)
+		}
+	}
+	// Nested output directories would replace each other: refused.
+	code, _, errOut = runCLI(t, "generate", "-spec", specDir,
+		"-pkg", "payscore=internal/wxpay", "-pkg", "acquiringbank=internal/wxpay/bank")
+	if code != 1 || !strings.Contains(errOut, "overlap") {
+		t.Errorf("nested -pkg directories: exit %d: %s", code, errOut)
 	}
 }

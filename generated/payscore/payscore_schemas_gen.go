@@ -111,163 +111,171 @@ func (v UserServiceStatus) Description() string {
 // UserServiceStatusValues lists the documented values in doc order.
 var UserServiceStatusValues = []UserServiceStatus{UserServiceStatusUserOpenService, UserServiceStatusUserCloseService}
 
-// ApplyPermissionsRequest is the request of ApplyPermissions (POST /v3/payscore/acquiringbank/permissions).
+// ApplyPermissionsRequest is the request of ApplyPermissions (POST
+// /v3/payscore/acquiringbank/permissions).
 //
 // 从业机构预授权
-// Doc page: 预授权, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+//
+// Doc page: 预授权 (updated 2022.06.09).
 type ApplyPermissionsRequest struct {
-	// 服务ID (service_id)
+	// 服务ID (service_id).
 	// 该服务ID有本接口对应产品的权限.
-	// string[1,32] characters; required; in body; 示例值: service_id; see erratum permissions-placeholder-examples.
+	// string[1,32] characters; required; in body; 示例值: service_id; see erratum
+	// permissions-placeholder-examples.
 	ServiceID string `json:"service_id,omitempty"`
-	// 渠道商商户号 (channel_id)
-	// 渠道商商户号
+	// 渠道商商户号 (channel_id).
 	// string[1,32] characters; required; in body; 示例值: 1230000109.
 	ChannelID string `json:"channel_id,omitempty"`
-	// 从业机构的公众号ID (appid)
-	// 微信公众平台分配的与传入的从业机构商户号建立了支付绑定关系的AppID,可在公众平台查看绑定关系,此参数需在本系统先进行配置。
+	// 从业机构的公众号ID (appid).
+	// 微信公众平台分配的与传入的从业机构商户号建立了支付绑定关系的AppID,可在公众平台查看绑定关系,此
+	// 参数需在本系统先进行配置。
 	// string[1,32] characters; required; in body; 示例值: wxd678efh567hg6787.
 	AppID string `json:"appid,omitempty"`
-	// 子商户的公众号ID (sub_appid)
-	// 微信公众平台分配的与传入的子商户商户号建立了支付绑定关系的AppID,可在公众平台查看绑定关系,此参数需在本系统先进行配置。
+	// 子商户的公众号ID (sub_appid).
+	// 微信公众平台分配的与传入的子商户商户号建立了支付绑定关系的AppID,可在公众平台查看绑定关系,此参
+	// 数需在本系统先进行配置。
 	// string[1,32] characters; required; in body; 示例值: wxd678efh567hg6787.
 	SubAppID string `json:"sub_appid,omitempty"`
-	// 子商户商户号 (sub_mchid)
-	// 子商户商户号
+	// 子商户商户号 (sub_mchid).
 	// string[1,32] characters; required; in body; 示例值: 1230000109.
 	SubMchID string `json:"sub_mchid,omitempty"`
-	// 授权协议号 (authorization_code)
+	// 授权协议号 (authorization_code).
 	// 预授权成功时的授权协议号
 	// string[1,32] characters; required; in body; 示例值: 1234323JKHDFE1243252.
 	AuthorizationCode string `json:"authorization_code,omitempty"`
-	// 通知地址 (notify_url)
+	// 通知地址 (notify_url).
 	// 授权成功回调通知地址
-	// string[1,255] characters; required; in body; format url; 示例值: http://www.qq.com; see erratum permissions-notify-url-http.
+	// string[1,255] characters; required; in body; format url; 示例值: http://www.qq.com; see
+	// erratum permissions-notify-url-http.
 	NotifyURL string `json:"notify_url,omitempty"`
 }
 
-// ApplyPermissionsResponse is the response of ApplyPermissions (POST /v3/payscore/acquiringbank/permissions).
+// ApplyPermissionsResponse is the response of ApplyPermissions (POST
+// /v3/payscore/acquiringbank/permissions).
 //
 // 从业机构预授权
-// Doc page: 预授权, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+//
+// Doc page: 预授权 (updated 2022.06.09).
 type ApplyPermissionsResponse struct {
-	// 预授权token (apply_permissions_token)
+	// 预授权token (apply_permissions_token).
 	// 用于跳转到微信侧小程序授权数据,跳转到微信侧小程序传入
-	// string[1,2048] characters; required; 示例值: apply_permissions_token; see erratum apply-permissions-token-length.
+	// string[1,2048] characters; required; 示例值: apply_permissions_token; see erratum
+	// apply-permissions-token-length.
 	ApplyPermissionsToken string `json:"apply_permissions_token,omitempty"`
 }
 
-// QueryAuthorizationRequest is the request of QueryAuthorization (GET /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}).
+// QueryAuthorizationRequest is the request of QueryAuthorization (GET
+// /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}).
 //
 // 从业机构通过调用该接口,使用authorization_code查询与用户授权关系
-// Doc page: 查询与用户授权记录(授权协议号), updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+//
+// Doc page: 查询与用户授权记录(授权协议号) (updated 2022.06.09).
 type QueryAuthorizationRequest struct {
-	// 服务ID (service_id)
+	// 服务ID (service_id).
 	// 该服务ID有本接口对应产品的权限.
 	// string[1,32] characters; required; in query; 示例值: 500001.
 	ServiceID string `json:"-"`
-	// 授权协议号 (authorization_code)
+	// 授权协议号 (authorization_code).
 	// 要求此参数只能由数字、大小写字母_-|*组成,且在同一个商户号下唯一。详见[商户订单号]。
 	// string[1,32] characters; required; in path; 示例值: 1234323JKHDFE1243252.
 	AuthorizationCode string `json:"-"`
-	// 渠道商商户号 (channel_id)
-	// 渠道商商户号
+	// 渠道商商户号 (channel_id).
 	// string[1,32] characters; required; in query; 示例值: 1230000109.
 	ChannelID string `json:"-"`
-	// 子商户商户号 (sub_mchid)
-	// 子商户商户号
+	// 子商户商户号 (sub_mchid).
 	// string[1,32] characters; required; in query; 示例值: 1230000109.
 	SubMchID string `json:"-"`
 }
 
-// QueryAuthorizationResponse is the response of QueryAuthorization (GET /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}).
+// QueryAuthorizationResponse is the response of QueryAuthorization (GET
+// /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}).
 //
 // 从业机构通过调用该接口,使用authorization_code查询与用户授权关系
-// Doc page: 查询与用户授权记录(授权协议号), updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+//
+// Doc page: 查询与用户授权记录(授权协议号) (updated 2022.06.09).
 type QueryAuthorizationResponse struct {
-	// 服务ID (service_id)
+	// 服务ID (service_id).
 	// 该服务ID有本接口对应产品的权限。
 	// string[1,32] characters; optional; 示例值: 2002000000000558128851361561536.
 	ServiceID string `json:"service_id,omitempty"`
-	// 公众号ID (appid)
-	// 微信公众平台分配的与传入的商户号建立了支付绑定关系的AppID,可在公众平台查看绑定关系,此参数需在本系统先进行配置。
+	// 公众号ID (appid).
+	// 微信公众平台分配的与传入的商户号建立了支付绑定关系的AppID,可在公众平台查看绑定关系,此参数需在
+	// 本系统先进行配置。
 	// string[1,32] characters; optional; 示例值: wxd678efh567hg6787.
 	AppID string `json:"appid,omitempty"`
-	// 商户号 (mchid)
+	// 商户号 (mchid).
 	// 调用接口提交的商户号
 	// string[1,32] characters; optional; 示例值: 1230000109.
 	MchID string `json:"mchid,omitempty"`
-	// 用户标识 (openid)
+	// 用户标识 (openid).
 	// AppID下的用户标识
 	// string[1,128] characters; optional; 示例值: oUpF8uMuAJO_M2pxb1Q9zNjWeS6o.
 	OpenID string `json:"openid,omitempty"`
-	// 授权协议号 (authorization_code)
+	// 授权协议号 (authorization_code).
 	// 预授权成功时的授权协议号
 	// string[1,32] characters; required; 示例值: 1275342195190894594.
 	AuthorizationCode string `json:"authorization_code,omitempty"`
-	// 授权状态 (authorization_state)
+	// 授权状态 (authorization_state).
 	// 标识用户授权服务情况.
 	// UNAVAILABLE: 用户未授权服务
 	// AVAILABLE: 用户已授权服务
 	// UNBINDUSER: 未绑定用户
 	// string[1,16] characters; required; 示例值: UNAVAILABLE.
 	AuthorizationState AuthorizationState `json:"authorization_state,omitempty"`
-	// 授权通知地址 (notify_url)
-	// 授权通知地址
+	// 授权通知地址 (notify_url).
 	// string[1,255] characters; optional; format url; 示例值: https://www.weixin.com.
 	NotifyURL string `json:"notify_url,omitempty"`
-	// 最近一次解除授权时间 (cancel_authorization_time)
+	// 最近一次解除授权时间 (cancel_authorization_time).
 	// 最近一次解除授权时间,采用Rfc3339时间格式
 	// string[1,64] characters; optional; format rfc3339; 示例值: 2015-05-20T13:29:35+08:00.
 	CancelAuthorizationTime wxtime.RFC3339 `json:"cancel_authorization_time,omitzero"`
-	// 最近一次授权成功时间 (authorization_success_time)
+	// 最近一次授权成功时间 (authorization_success_time).
 	// 最近一次授权成功时间,采用Rfc3339时间格式
 	// string[1,64] characters; optional; format rfc3339; 示例值: 2015-05-20T13:29:35+08:00.
 	AuthorizationSuccessTime wxtime.RFC3339 `json:"authorization_success_time,omitzero"`
-	// 子商户商户号 (sub_mchid)
-	// 子商户商户号
+	// 子商户商户号 (sub_mchid).
 	// string[1,32] characters; optional; 示例值: 1230000109.
 	SubMchID string `json:"sub_mchid,omitempty"`
-	// 子商户的公众号ID (sub_appid)
-	// 微信公众平台分配的与传入的子商户商户号建立了支付绑定关系的AppID,可在公众平台查看绑定关系,此参数需在本系统先进行配置。
+	// 子商户的公众号ID (sub_appid).
+	// 微信公众平台分配的与传入的子商户商户号建立了支付绑定关系的AppID,可在公众平台查看绑定关系,此参
+	// 数需在本系统先进行配置。
 	// string[1,32] characters; optional; 示例值: wxd678efh567hg6787.
 	SubAppID string `json:"sub_appid,omitempty"`
-	// 子商户的用户标识 (sub_openid)
+	// 子商户的用户标识 (sub_openid).
 	// 子商户的AppID下的用户标识
 	// string[1,128] characters; optional; 示例值: oUpF8uMuAJO_M2pxb1Q9zNjWeS6o.
 	SubOpenID string `json:"sub_openid,omitempty"`
-	// 用户标签 (user_label)
+	// 用户标签 (user_label).
 	// 用户标签,仅授权成功时返回(并且不保证一定返回) 枚举值:A、B、C(其中A>B>C)
 	// string[1,32] characters; optional; 示例值: A.
 	UserLabel UserLabel `json:"user_label,omitempty"`
-	// 渠道商商户号 (channel_id)
-	// 渠道商商户号
+	// 渠道商商户号 (channel_id).
 	// string[1,32] characters; optional; 示例值: 1230000109.
 	ChannelID string `json:"channel_id,omitempty"`
 }
 
-// TerminateAuthorizationRequest is the request of TerminateAuthorization (POST /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}/terminate).
+// TerminateAuthorizationRequest is the request of TerminateAuthorization (POST
+// /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}/terminate).
 //
 // 从业机构通过调用该接口,使用authorization_code解除用户授权关系
-// Doc page: 解除用户授权关系(授权协议号), updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+//
+// Doc page: 解除用户授权关系(授权协议号) (updated 2022.06.09).
 type TerminateAuthorizationRequest struct {
-	// 授权协议号 (authorization_code)
+	// 授权协议号 (authorization_code).
 	// 预授权成功时的授权协议号
 	// string[1,32] characters; required; in path; 示例值: 1234323JKHDFE1243252.
 	AuthorizationCode string `json:"-"`
-	// 服务ID (service_id)
+	// 服务ID (service_id).
 	// 该服务ID有本接口对应产品的权限.
 	// string[1,32] characters; required; in body; 示例值: 500001.
 	ServiceID string `json:"service_id,omitempty"`
-	// 渠道商商户号 (channel_id)
-	// 渠道商商户号
+	// 渠道商商户号 (channel_id).
 	// string[1,32] characters; required; in body; 示例值: 1230000109.
 	ChannelID string `json:"channel_id,omitempty"`
-	// 子商户商户号 (sub_mchid)
-	// 子商户商户号
+	// 子商户商户号 (sub_mchid).
 	// string[1,32] characters; required; in body; 示例值: 1230000109.
 	SubMchID string `json:"sub_mchid,omitempty"`
-	// 撤销原因 (reason)
+	// 撤销原因 (reason).
 	// 解除授权原因
 	// string[1,50] characters; required; in body; no 4-byte UTF-8 (emoji); 示例值: 撤销原因.
 	Reason string `json:"reason,omitempty"`
