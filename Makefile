@@ -64,7 +64,7 @@ run-fuzz:
 		echo "== $$fn in $$pkg for $(FUZZTIME)"; \
 		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $$pkg; done
 
-## demo: run the authorization flow end to end against `payscoregen sim`, started as a separate process on loopback
+## demo: run the acquiring-bank flow (authorize, create, confirm, complete, pay, cancel, terminate) against `payscoregen sim`, started as a separate process on loopback
 demo:
 	$(GO) run ./examples/demo
 

@@ -7,7 +7,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/payscoregen/payscoregen/generated/payscore"
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
 	"github.com/payscoregen/payscoregen/sim"
 )
@@ -33,10 +33,10 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	opened := make(chan *payscore.UserOpenServiceEvent, 1)
-	merchant := httptest.NewServer(payscore.NewAuthorizationNotifyHandler(parser, dedupe.NewMemoryStore(),
-		payscore.AuthorizationNotifyHandlers{
-			OnUserOpenService: func(_ context.Context, ev *payscore.UserOpenServiceEvent) error {
+	opened := make(chan *acquiringbank.UserOpenServiceEvent, 1)
+	merchant := httptest.NewServer(acquiringbank.NewAuthorizationNotifyHandler(parser, dedupe.NewMemoryStore(),
+		acquiringbank.AuthorizationNotifyHandlers{
+			OnUserOpenService: func(_ context.Context, ev *acquiringbank.UserOpenServiceEvent) error {
 				opened <- ev
 				return nil
 			},
@@ -48,8 +48,8 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	client := payscore.NewClient(c, payscore.WithBaseURL(s.URL()))
-	applied, _, err := client.ApplyPermissions(ctx, &payscore.ApplyPermissionsRequest{
+	client := acquiringbank.NewClient(c, acquiringbank.WithBaseURL(s.URL()))
+	applied, _, err := client.ApplyPermissions(ctx, &acquiringbank.ApplyPermissionsRequest{
 		ServiceID: "500001", ChannelID: "1230000109", AppID: "wxd678efh567hg6787",
 		SubAppID: "wxd678efh567hg6786", SubMchID: "1900000110", AuthorizationCode: "CODE-0001",
 		NotifyURL: sim.NotifyURL(merchant.URL + "/payscore/notify"), // https://127.0.0.1:PORT/payscore/notify
@@ -65,7 +65,7 @@ func Example() {
 	ev := <-opened
 	fmt.Println(ev.Envelope.EventType, ev.Data.AuthorizationCode, ev.Data.UserServiceStatus)
 
-	state, _, err := client.QueryAuthorization(ctx, &payscore.QueryAuthorizationRequest{
+	state, _, err := client.QueryAuthorization(ctx, &acquiringbank.QueryAuthorizationRequest{
 		AuthorizationCode: "CODE-0001", ServiceID: "500001", ChannelID: "1230000109", SubMchID: "1900000110",
 	})
 	if err != nil {
@@ -86,6 +86,6 @@ func ExampleStart() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := payscore.NewClient(c, payscore.WithBaseURL(s.URL()))
+	client := acquiringbank.NewClient(c, acquiringbank.WithBaseURL(s.URL()))
 	_ = client
 }

@@ -1,7 +1,7 @@
 // Package sim is an offline WeChat Pay Score simulator, driven by the spec.
 //
 // Nobody can call the real API from a test, and wechatpay-go cannot be pointed
-// at a mock: the generated client can (payscore.WithBaseURL). The simulator
+// at a mock: the generated client can (acquiringbank.WithBaseURL). The simulator
 // serves the endpoints of the spec (method and path template), and behaves as
 // WeChat Pay does where a client can tell:
 //
@@ -20,6 +20,10 @@
 //     posts encrypted, signed PAYSCORE.USER_OPEN_SERVICE /
 //     PAYSCORE.USER_CLOSE_SERVICE notifications to the notify_url, retrying on
 //     the spec's schedule on a clock tests advance;
+//   - it keeps the acquiring-bank service orders (sim/orders.go: create,
+//     confirm, complete, modify, pay, sync, cancel, expiry, deduction info),
+//     answers wrong-state calls with the documented codes, and posts
+//     PAYSCORE.USER_CONFIRM / USER_PAID / MCH_PREPAY to the order's notify_url;
 //   - it injects faults (SYSTEM_ERROR, FREQUENCY_LIMITED, latency) on demand.
 //
 // In a Go test, Start builds it, listens on loopback and stops it when the
@@ -27,8 +31,8 @@
 //
 //	s := sim.Start(t, sim.WithPlainHTTPCallbacks())
 //	c, err := s.CoreClient(ctx)
-//	client := payscore.NewClient(c, payscore.WithBaseURL(s.URL()))
-//	parser, err := s.NotifyParser() // for the generated notify handler
+//	client := acquiringbank.NewClient(c, acquiringbank.WithBaseURL(s.URL()))
+//	parser, err := s.NotifyParser() // for the generated notify handlers
 //	merchant := httptest.NewServer(handler)
 //	... NotifyURL: sim.NotifyURL(merchant.URL + "/notify") ...
 //	s.Authorize(token, openid) // the user agrees; USER_OPEN_SERVICE is posted
@@ -82,13 +86,19 @@ const (
 // Simulator is a fake WeChat Pay Score server. Its methods are safe for
 // concurrent use.
 type Simulator struct {
-	cfg    settings
-	ops    []*operation
-	cb     *callbackSpec
-	signer *apiauth.Signer
-	notif  *notifytest.Signer
-	verify *apiauth.Verifier
-	mux    *http.ServeMux
+	cfg settings
+	ops []*operation
+	cb  *callbackSpec // the authorization callback
+	// orderCB is the order callback (USER_CONFIRM, USER_PAID, MCH_PREPAY);
+	// prepay the MCH_PREPAY plaintext rules.
+	orderCB *callbackSpec
+	prepay  []*fieldRule
+	orders  *OrderBook
+	txnSeq  int // simulated transaction_id numbers, under mu
+	signer  *apiauth.Signer
+	notif   *notifytest.Signer
+	verify  *apiauth.Verifier
+	mux     *http.ServeMux
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every state change
@@ -310,11 +320,18 @@ func New(opts ...Option) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
+	orderCB, prepay, err := findOrderCallback(model)
+	if err != nil {
+		return nil, err
+	}
 
 	s := &Simulator{
 		cfg:       cfg,
 		ops:       ops,
 		cb:        cb,
+		orderCB:   orderCB,
+		prepay:    prepay,
+		orders:    NewOrderBook(),
 		changed:   make(chan struct{}),
 		auths:     map[authKey]*authorization{},
 		tokens:    map[string]*token{},
@@ -396,7 +413,7 @@ func (s *Simulator) Start() error {
 }
 
 // URL returns the base URL after Start (http://127.0.0.1:PORT), for
-// payscore.WithBaseURL.
+// acquiringbank.WithBaseURL.
 func (s *Simulator) URL() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

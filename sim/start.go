@@ -19,7 +19,7 @@ import (
 //
 //	s := sim.Start(t, sim.WithPlainHTTPCallbacks())
 //	c, err := s.CoreClient(ctx)
-//	client := payscore.NewClient(c, payscore.WithBaseURL(s.URL()))
+//	client := acquiringbank.NewClient(c, acquiringbank.WithBaseURL(s.URL()))
 func Start(t testing.TB, opts ...Option) *Simulator {
 	t.Helper()
 	s, err := New(opts...)

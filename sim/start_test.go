@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/payscoregen/payscoregen/generated/payscore"
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/sim"
 )
 
@@ -45,8 +45,8 @@ func applyWith(t *testing.T, notifyURL string, opts ...sim.Option) sim.Attempt {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := payscore.NewClient(c, payscore.WithBaseURL(s.URL()))
-	applied, _, err := client.ApplyPermissions(t.Context(), &payscore.ApplyPermissionsRequest{
+	client := acquiringbank.NewClient(c, acquiringbank.WithBaseURL(s.URL()))
+	applied, _, err := client.ApplyPermissions(t.Context(), &acquiringbank.ApplyPermissionsRequest{
 		ServiceID: serviceID, ChannelID: channelID, AppID: appID, SubAppID: subAppID, SubMchID: subMchID,
 		AuthorizationCode: "C1", NotifyURL: notifyURL,
 	})

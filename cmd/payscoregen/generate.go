@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"go/token"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -22,7 +24,7 @@ Two ways to place the output:
   -out DIR      every spec package in DIR/<package>, the JS helper in DIR/js; DIR is replaced as a whole
   -pkg ...      each spec package (the files' package: key) in a directory of your module, under a
                 Go package name of your choosing (default: the directory's last element), e.g.
-                -pkg payscore=internal/wxpay. Every spec package needs one; the JS helper is written
+                -pkg acquiringbank=internal/wxpay. Every spec package needs one; the JS helper is written
                 only with -js. Each directory must hold only generated files (it is replaced whole).
 Nothing is written into the spec directory unless -schema says so.`
 
@@ -36,7 +38,7 @@ func (f pkgFlag) String() string { return "" }
 func (f pkgFlag) Set(v string) error {
 	specPkg, target, ok := strings.Cut(v, "=")
 	if !ok || specPkg == "" || target == "" {
-		return fmt.Errorf("want SPECPKG=DIR[:NAME], e.g. payscore=internal/wxpay")
+		return fmt.Errorf("want SPECPKG=DIR[:NAME], e.g. acquiringbank=internal/wxpay")
 	}
 	if _, dup := f[specPkg]; dup {
 		return fmt.Errorf("spec package %s is given twice", specPkg)
@@ -160,7 +162,8 @@ func checkPlacement(pkgs pkgFlag, prog *ir.Program) error {
 		}
 	}
 	byDir := map[string]string{}
-	for n, t := range pkgs {
+	for _, n := range slices.Sorted(maps.Keys(pkgs)) {
+		t := pkgs[n]
 		abs, err := filepath.Abs(t.dir)
 		if err != nil {
 			return err

@@ -110,7 +110,7 @@ func TestErrataListsEveryErratum(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"order-not-exist-space", "common/errors.yaml", "ORDER_NOT_EXIST", "46 errata"} {
+	for _, want := range []string{"order-not-exist-space", "common/errors.yaml", "ORDER_NOT_EXIST", "70 errata"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)
 		}
@@ -184,15 +184,16 @@ func TestGenerateIntoUserPackage(t *testing.T) {
 	before := snapshot(t, specDir)
 	t.Chdir(mod)
 
-	code, out, errOut := runCLI(t, "generate", "-spec", "payscore/spec", "-pkg", "payscore=internal/wxpay")
+	code, out, errOut := runCLI(t, "generate", "-spec", "payscore/spec",
+		"-pkg", "acquiringbank=internal/wxpay", "-pkg", "payscore=internal/payscore")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out, "internal/wxpay (6 files)") {
+	if !strings.Contains(out, "internal/payscore (4 files), internal/wxpay (5 files)") {
 		t.Errorf("stdout = %q", out)
 	}
 	files := snapshot(t, filepath.Join(mod, "internal", "wxpay"))
-	if len(files) != 6 {
+	if len(files) != 5 {
 		t.Fatalf("generated %d files: %v", len(files), files)
 	}
 	for p, data := range files {
@@ -203,12 +204,15 @@ func TestGenerateIntoUserPackage(t *testing.T) {
 			t.Errorf("%s carries a go:generate line", p)
 		}
 	}
+	if client := files[filepath.Join(mod, "internal", "wxpay", "wxpay_client_gen.go")]; !strings.Contains(client, `"example.com/shop/internal/payscore"`) {
+		t.Errorf("wxpay_client_gen.go does not import the shop's payscore package:\n%s", client)
+	}
 	if after := snapshot(t, specDir); len(after) != len(before) {
 		t.Errorf("files written into the spec directory: %d -> %d", len(before), len(after))
 	}
 
 	// -pkg NAME overrides the directory's name; regenerating replaces the directory.
-	code, _, errOut = runCLI(t, "generate", "-spec", "payscore/spec", "-pkg", "payscore=internal/wxpay:pay")
+	code, _, errOut = runCLI(t, "generate", "-spec", "payscore/spec", "-pkg", "acquiringbank=internal/wxpay:pay", "-pkg", "payscore=internal/payscore")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -219,7 +223,7 @@ func TestGenerateIntoUserPackage(t *testing.T) {
 	}
 
 	// -schema writes the JSON Schema only when asked.
-	if code, _, errOut := runCLI(t, "generate", "-spec", "payscore/spec", "-pkg", "payscore=internal/wxpay", "-schema", "payscore/spec/schema.json"); code != 0 {
+	if code, _, errOut := runCLI(t, "generate", "-spec", "payscore/spec", "-pkg", "acquiringbank=internal/wxpay", "-pkg", "payscore=internal/payscore", "-schema", "payscore/spec/schema.json"); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(specDir, "schema.json")); err != nil {
@@ -240,8 +244,10 @@ func TestGeneratePackageFlagErrors(t *testing.T) {
 		{[]string{"-pkg", "payscore=" + dir + "/wx-pay"}, 2, `"wx-pay" is not a Go package name; name it: payscore=`},
 		{[]string{"-pkg", "payscore=" + out + ":type"}, 2, `"type" is not a Go package name`},
 		{[]string{"-pkg", "payscore"}, 2, "want SPECPKG=DIR[:NAME]"},
-		{[]string{"-pkg", "payscore=" + out, "-pkg", "xiaoweijufu=" + dir + "/x"}, 1, "-pkg xiaoweijufu: the spec has no package xiaoweijufu (it has payscore)"},
-		{[]string{"-pkg", "xiaoweijufu=" + dir + "/x"}, 1, "spec package payscore has no -pkg payscore=DIR"},
+		{[]string{"-pkg", "payscore=" + out, "-pkg", "acquiringbank=" + dir + "/a", "-pkg", "xiaoweijufu=" + dir + "/x"}, 1,
+			"-pkg xiaoweijufu: the spec has no package xiaoweijufu (it has acquiringbank, payscore)"},
+		{[]string{"-pkg", "acquiringbank=" + dir + "/a"}, 1, "spec package payscore has no -pkg payscore=DIR"},
+		{[]string{"-pkg", "acquiringbank=" + out, "-pkg", "payscore=" + out + ":p"}, 1, "-pkg acquiringbank and -pkg payscore share the directory"},
 	} {
 		code, _, errOut := runCLI(t, append([]string{"generate", "-spec", filepath.Join(dir, "spec")}, tc.args...)...)
 		if code != tc.code || !strings.Contains(errOut, tc.want) {

@@ -78,7 +78,7 @@ func printSimConfig(w io.Writer, c sim.Config, keysFile string) {
 	fmt.Fprintln(w, "made at start-up and are shown on purpose; never use them, or this server, for real payments.")
 	fmt.Fprintln(w)
 	row := func(k, v string) { fmt.Fprintf(w, "  %-24s %s\n", k, v) }
-	row("base_url", c.BaseURL+"   (payscore.WithBaseURL)")
+	row("base_url", c.BaseURL+"   (acquiringbank.WithBaseURL)")
 	row("mchid", c.MchID)
 	row("merchant_serial", c.MerchantSerial)
 	row("platform_public_key_id", c.PlatformPublicKeyID)

@@ -4,7 +4,7 @@
 // Doc page: 小程序调起支付分-确认订单 (updated 2019.08.23).
 // Doc page: JSAPI调起支付分-授权服务 (updated 2022.06.09).
 
-import type { Env, OpenResult, WebResult, OpenConstants, WebConstants, ReturnSpec, ReturnProblem, ShowOptions } from './payscoregen';
+import type { Env, OpenResult, WebResult, OpenConstants, WebConstants, ReturnSpec, ReturnProblem, ReturnOptions, ShowOptions } from './payscoregen';
 
 /** 小程序调起支付分-授权服务 (authorize_miniprogram_open_business_view) */
 export interface AuthorizeMiniprogramData {
@@ -60,10 +60,10 @@ export function openConfirmOrder(input: ConfirmOrderData | ConfirmOrderPackageDa
 export function openAuthorizeWeb(input: string | { queryString: string }, env?: Env): Promise<WebResult>;
 
 export type ReturnResult =
-  | { appId: "wxd8f3793ea3b935b8"; jump: string; status: 'ok' | 'invalid'; data: Partial<ConfirmOrderReturnData>; problems: ReturnProblem[] }
-  | { appId: string; jump: string; status: 'no-data'; data: null; problems: [] };
+  | { appId: string; jump: string; status: 'ok' | 'invalid'; data: Partial<ConfirmOrderReturnData>; problems: ReturnProblem[]; appIdChecked: boolean }
+  | { appId: string; jump: string; status: 'no-data'; data: null; problems: []; appIdChecked: boolean };
 
-export function takeReturn(options: ShowOptions | undefined): ReturnResult | null;
+export function takeReturn(options: ShowOptions | undefined, opts?: ReturnOptions): ReturnResult | null;
 export function waitForReturn(timeoutMs?: number): Promise<ReturnResult | null>;
 export function expectReturn(appId: string, jump: string): void;
-export { canOpenBusinessView, compareVersion, wechatVersion } from './payscoregen';
+export { UPGRADE_URL, canOpenBusinessView, compareVersion, wechatVersion } from './payscoregen';

@@ -58,14 +58,16 @@ const helper = runtime.createHelper("payscore", jumps, returns);
 
 
 /**
- * 小程序调起支付分-授权服务: opens the target with wx.openBusinessView (businessType wxpayScoreEnable, base library >= 2.6.0),
- * falling back to wx.navigateToMiniProgram (appId wxd8f3793ea3b935b8, path pages/use/enable; counts toward the limit of target mini programs).
+ * 小程序调起支付分-授权服务: opens the target with wx.openBusinessView (businessType wxpayScoreEnable, base library >= 2.6.0).
+ * Without it the doc says to ask the user to upgrade WeChat (UPGRADE_REQUIRED); env.navigateFallback: true
+ * uses wx.navigateToMiniProgram instead (appId wxd8f3793ea3b935b8, path pages/use/enable; counts toward the limit of target mini programs).
  * 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(小程序端) (1.1 wx.openBusinessView)
  * 商户通过调用授权服务接口打开微信支付分小程序,引导用户授权服务(小程序端) (1.2 wx.navigateToMiniProgram)
  * Jumps: authorize_miniprogram_open_business_view, authorize_miniprogram_navigate.
  *
  * input: the extraData the back end built, or the whole parameters object it returned.
- * Resolves {api, res}; rejects with err.code JUMP_FAILED (the wx call failed). The page documents no return data: takeReturn reports the user's return from
+ * Resolves {api, res}; rejects with err.code JUMP_FAILED (the wx call failed) or
+ * UPGRADE_REQUIRED (no wx.openBusinessView or base library too old; err.fallbackAvailable). The page documents no return data: takeReturn reports the user's return from
  * wxd8f3793ea3b935b8 as 'no-data'.
  */
 function openAuthorize(input, env) {
@@ -73,8 +75,9 @@ function openAuthorize(input, env) {
 }
 
 /**
- * 小程序调起支付分-确认订单: opens the target with wx.openBusinessView (businessType wxpayScoreUse, base library >= 2.6.0),
- * falling back to wx.navigateToMiniProgram (appId wxd8f3793ea3b935b8, path pages/use/use; counts toward the limit of target mini programs).
+ * 小程序调起支付分-确认订单: opens the target with wx.openBusinessView (businessType wxpayScoreUse, base library >= 2.6.0).
+ * Without it the doc says to ask the user to upgrade WeChat (UPGRADE_REQUIRED); env.navigateFallback: true
+ * uses wx.navigateToMiniProgram instead (appId wxd8f3793ea3b935b8, path pages/use/use; counts toward the limit of target mini programs).
  * 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.1 wx.openBusinessView)
  * 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.2 wx.navigateToMiniProgram)
  * 商户通过调用确认订单接口打开微信支付分小程序, 引导用户确认订单(小程序端） (1.1 wx.openBusinessView). Unsigned form: extraData carries only the package returned by 创建订单.
@@ -82,7 +85,8 @@ function openAuthorize(input, env) {
  * Jumps: confirm_order_open_business_view, confirm_order_navigate, confirm_order_package_open_business_view, confirm_order_package_navigate.
  *
  * input: the extraData the back end built, or the whole parameters object it returned.
- * Resolves {api, res}; rejects with err.code JUMP_FAILED (the wx call failed). The return is then awaited: see takeReturn.
+ * Resolves {api, res}; rejects with err.code JUMP_FAILED (the wx call failed) or
+ * UPGRADE_REQUIRED (no wx.openBusinessView or base library too old; err.fallbackAvailable). The return is then awaited: see takeReturn.
  */
 function openConfirmOrder(input, env) {
   return helper.open("confirmOrder", jumps.confirmOrder, input, env);
@@ -117,6 +121,7 @@ module.exports = {
   takeReturn: helper.takeReturn,
   waitForReturn: helper.waitForReturn,
   expectReturn: helper.expectReturn,
+  UPGRADE_URL: runtime.UPGRADE_URL,
   canOpenBusinessView: runtime.canOpenBusinessView,
   compareVersion: runtime.compareVersion,
   wechatVersion: runtime.wechatVersion,

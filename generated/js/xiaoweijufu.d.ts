@@ -2,7 +2,7 @@
 // Types of xiaoweijufu.js, the mini-program and web helper for the xiaoweijufu jumps.
 // Doc page: 小程序支付.
 
-import type { Env, OpenResult, WebResult, OpenConstants, WebConstants, ReturnSpec, ReturnProblem, ShowOptions } from './payscoregen';
+import type { Env, OpenResult, WebResult, OpenConstants, WebConstants, ReturnSpec, ReturnProblem, ReturnOptions, ShowOptions } from './payscoregen';
 
 /** 小程序支付 (pay) */
 export interface PayData {
@@ -48,10 +48,10 @@ export const returns: { readonly [appId: string]: ReturnSpec };
 export function openPay(input: PayData | { extraData: PayData }, env?: Env): Promise<OpenResult>;
 
 export type ReturnResult =
-  | { appId: "wx959c8c1fb2d89988"; jump: string; status: 'ok' | 'invalid'; data: Partial<PayReturnData>; problems: ReturnProblem[] }
-  | { appId: string; jump: string; status: 'no-data'; data: null; problems: [] };
+  | { appId: string; jump: string; status: 'ok' | 'invalid'; data: Partial<PayReturnData>; problems: ReturnProblem[]; appIdChecked: boolean }
+  | { appId: string; jump: string; status: 'no-data'; data: null; problems: []; appIdChecked: boolean };
 
-export function takeReturn(options: ShowOptions | undefined): ReturnResult | null;
+export function takeReturn(options: ShowOptions | undefined, opts?: ReturnOptions): ReturnResult | null;
 export function waitForReturn(timeoutMs?: number): Promise<ReturnResult | null>;
 export function expectReturn(appId: string, jump: string): void;
-export { canOpenBusinessView, compareVersion, wechatVersion } from './payscoregen';
+export { UPGRADE_URL, canOpenBusinessView, compareVersion, wechatVersion } from './payscoregen';

@@ -66,6 +66,7 @@ module.exports = {
   takeReturn: helper.takeReturn,
   waitForReturn: helper.waitForReturn,
   expectReturn: helper.expectReturn,
+  UPGRADE_URL: runtime.UPGRADE_URL,
   canOpenBusinessView: runtime.canOpenBusinessView,
   compareVersion: runtime.compareVersion,
   wechatVersion: runtime.wechatVersion,

@@ -4,279 +4,539 @@ package payscore
 
 import "github.com/payscoregen/payscoregen/runtime/wxtime"
 
-// AuthorizationState is the 授权状态 (authorization_state) enum.
-type AuthorizationState string
+// Name is the 风险金名称 (name) enum.
+type Name string
 
 const (
-	// 用户未授权服务
-	AuthorizationStateUnavailable AuthorizationState = "UNAVAILABLE"
-	// 用户已授权服务
-	AuthorizationStateAvailable AuthorizationState = "AVAILABLE"
-	// 未绑定用户
-	AuthorizationStateUnbinduser AuthorizationState = "UNBINDUSER"
+	// 押金 (先免模式)
+	NameDeposit Name = "DEPOSIT"
+	// 预付款 (先免模式)
+	NameAdvance Name = "ADVANCE"
+	// 保证金 (先免模式)
+	NameCashDeposit Name = "CASH_DEPOSIT"
+	// 预估订单费用 (先享模式)
+	NameEstimateOrderCost Name = "ESTIMATE_ORDER_COST"
 )
 
-// Valid reports whether v is one of the documented authorization_state values.
-func (v AuthorizationState) Valid() bool {
+// Valid reports whether v is one of the documented name values.
+func (v Name) Valid() bool {
 	switch v {
-	case AuthorizationStateUnavailable, AuthorizationStateAvailable, AuthorizationStateUnbinduser:
+	case NameDeposit, NameAdvance, NameCashDeposit, NameEstimateOrderCost:
 		return true
 	}
 	return false
 }
 
 // Description returns the doc's meaning of v, or "" for an undocumented value.
-func (v AuthorizationState) Description() string {
+func (v Name) Description() string {
 	switch v {
-	case AuthorizationStateUnavailable:
-		return "用户未授权服务"
-	case AuthorizationStateAvailable:
-		return "用户已授权服务"
-	case AuthorizationStateUnbinduser:
-		return "未绑定用户"
+	case NameDeposit:
+		return "押金 (先免模式)"
+	case NameAdvance:
+		return "预付款 (先免模式)"
+	case NameCashDeposit:
+		return "保证金 (先免模式)"
+	case NameEstimateOrderCost:
+		return "预估订单费用 (先享模式)"
 	}
 	return ""
 }
 
-// AuthorizationStateValues lists the documented values in doc order.
-var AuthorizationStateValues = []AuthorizationState{AuthorizationStateUnavailable, AuthorizationStateAvailable, AuthorizationStateUnbinduser}
+// NameValues lists the documented values in doc order.
+var NameValues = []Name{NameDeposit, NameAdvance, NameCashDeposit, NameEstimateOrderCost}
 
-// UserLabel is the 用户标签 (user_label) enum.
-type UserLabel string
+// Scope is the 优惠范围 (scope) enum.
+type Scope string
 
 const (
-	// 用户标签A(枚举值:A、B、C,其中A>B>C)
-	UserLabelA UserLabel = "A"
-	// 用户标签B(枚举值:A、B、C,其中A>B>C)
-	UserLabelB UserLabel = "B"
-	// 用户标签C(枚举值:A、B、C,其中A>B>C)
-	UserLabelC UserLabel = "C"
+	// 全场代金券
+	ScopeGlobal Scope = "GLOBAL"
+	// 单品优惠
+	ScopeSingle Scope = "SINGLE"
 )
 
-// Valid reports whether v is one of the documented user_label values.
-func (v UserLabel) Valid() bool {
+// Valid reports whether v is one of the documented scope values.
+func (v Scope) Valid() bool {
 	switch v {
-	case UserLabelA, UserLabelB, UserLabelC:
+	case ScopeGlobal, ScopeSingle:
 		return true
 	}
 	return false
 }
 
 // Description returns the doc's meaning of v, or "" for an undocumented value.
-func (v UserLabel) Description() string {
+func (v Scope) Description() string {
 	switch v {
-	case UserLabelA:
-		return "用户标签A(枚举值:A、B、C,其中A>B>C)"
-	case UserLabelB:
-		return "用户标签B(枚举值:A、B、C,其中A>B>C)"
-	case UserLabelC:
-		return "用户标签C(枚举值:A、B、C,其中A>B>C)"
+	case ScopeGlobal:
+		return "全场代金券"
+	case ScopeSingle:
+		return "单品优惠"
 	}
 	return ""
 }
 
-// UserLabelValues lists the documented values in doc order.
-var UserLabelValues = []UserLabel{UserLabelA, UserLabelB, UserLabelC}
+// ScopeValues lists the documented values in doc order.
+var ScopeValues = []Scope{ScopeGlobal, ScopeSingle}
 
-// UserServiceStatus is the 回调状态 (user_service_status) enum.
-type UserServiceStatus string
+// Type is the 优惠类型 (type) enum.
+type Type string
 
 const (
-	// 授权成功
-	UserServiceStatusUserOpenService UserServiceStatus = "USER_OPEN_SERVICE"
-	// 解除授权成功
-	UserServiceStatusUserCloseService UserServiceStatus = "USER_CLOSE_SERVICE"
+	// 充值型代金券
+	TypeCash Type = "CASH"
+	// 免充值型代金券
+	TypeNocash Type = "NOCASH"
 )
 
-// Valid reports whether v is one of the documented user_service_status values.
-func (v UserServiceStatus) Valid() bool {
+// Valid reports whether v is one of the documented type values.
+func (v Type) Valid() bool {
 	switch v {
-	case UserServiceStatusUserOpenService, UserServiceStatusUserCloseService:
+	case TypeCash, TypeNocash:
 		return true
 	}
 	return false
 }
 
 // Description returns the doc's meaning of v, or "" for an undocumented value.
-func (v UserServiceStatus) Description() string {
+func (v Type) Description() string {
 	switch v {
-	case UserServiceStatusUserOpenService:
-		return "授权成功"
-	case UserServiceStatusUserCloseService:
-		return "解除授权成功"
+	case TypeCash:
+		return "充值型代金券"
+	case TypeNocash:
+		return "免充值型代金券"
 	}
 	return ""
 }
 
-// UserServiceStatusValues lists the documented values in doc order.
-var UserServiceStatusValues = []UserServiceStatus{UserServiceStatusUserOpenService, UserServiceStatusUserCloseService}
+// TypeValues lists the documented values in doc order.
+var TypeValues = []Type{TypeCash, TypeNocash}
 
-// ApplyPermissionsRequest is the request of ApplyPermissions (POST
-// /v3/payscore/acquiringbank/permissions).
-//
-// 从业机构预授权
-//
-// Doc page: 预授权 (updated 2022.06.09).
-type ApplyPermissionsRequest struct {
-	// 服务ID (service_id).
-	// 该服务ID有本接口对应产品的权限.
-	// string[1,32] characters; required; in body; 示例值: service_id; see erratum
-	// permissions-placeholder-examples.
-	ServiceID string `json:"service_id,omitempty"`
-	// 渠道商商户号 (channel_id).
-	// string[1,32] characters; required; in body; 示例值: 1230000109.
-	ChannelID string `json:"channel_id,omitempty"`
-	// 从业机构的公众号ID (appid).
-	// 微信公众平台分配的与传入的从业机构商户号建立了支付绑定关系的AppID,可在公众平台查看绑定关系,此
-	// 参数需在本系统先进行配置。
-	// string[1,32] characters; required; in body; 示例值: wxd678efh567hg6787.
-	AppID string `json:"appid,omitempty"`
-	// 子商户的公众号ID (sub_appid).
-	// 微信公众平台分配的与传入的子商户商户号建立了支付绑定关系的AppID,可在公众平台查看绑定关系,此参
-	// 数需在本系统先进行配置。
-	// string[1,32] characters; required; in body; 示例值: wxd678efh567hg6787.
-	SubAppID string `json:"sub_appid,omitempty"`
-	// 子商户商户号 (sub_mchid).
-	// string[1,32] characters; required; in body; 示例值: 1230000109.
-	SubMchID string `json:"sub_mchid,omitempty"`
-	// 授权协议号 (authorization_code).
-	// 预授权成功时的授权协议号
-	// string[1,32] characters; required; in body; 示例值: 1234323JKHDFE1243252.
-	AuthorizationCode string `json:"authorization_code,omitempty"`
-	// 通知地址 (notify_url).
-	// 授权成功回调通知地址
-	// string[1,255] characters; required; in body; format url; 示例值: http://www.qq.com; see
-	// erratum permissions-notify-url-http.
-	NotifyURL string `json:"notify_url,omitempty"`
+// Currency is the 优惠币种 (currency) enum.
+type Currency string
+
+const (
+	// 人民币
+	CurrencyCny Currency = "CNY"
+)
+
+// Valid reports whether v is one of the documented currency values.
+func (v Currency) Valid() bool {
+	switch v {
+	case CurrencyCny:
+		return true
+	}
+	return false
 }
 
-// ApplyPermissionsResponse is the response of ApplyPermissions (POST
-// /v3/payscore/acquiringbank/permissions).
-//
-// 从业机构预授权
-//
-// Doc page: 预授权 (updated 2022.06.09).
-type ApplyPermissionsResponse struct {
-	// 预授权token (apply_permissions_token).
-	// 用于跳转到微信侧小程序授权数据,跳转到微信侧小程序传入
-	// string[1,2048] characters; required; 示例值: apply_permissions_token; see erratum
-	// apply-permissions-token-length.
-	ApplyPermissionsToken string `json:"apply_permissions_token,omitempty"`
+// Description returns the doc's meaning of v, or "" for an undocumented value.
+func (v Currency) Description() string {
+	switch v {
+	case CurrencyCny:
+		return "人民币"
+	}
+	return ""
 }
 
-// QueryAuthorizationRequest is the request of QueryAuthorization (GET
-// /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}).
-//
-// 从业机构通过调用该接口,使用authorization_code查询与用户授权关系
-//
-// Doc page: 查询与用户授权记录(授权协议号) (updated 2022.06.09).
-type QueryAuthorizationRequest struct {
-	// 服务ID (service_id).
-	// 该服务ID有本接口对应产品的权限.
-	// string[1,32] characters; required; in query; 示例值: 500001.
-	ServiceID string `json:"-"`
-	// 授权协议号 (authorization_code).
-	// 要求此参数只能由数字、大小写字母_-|*组成,且在同一个商户号下唯一。详见[商户订单号]。
-	// string[1,32] characters; required; in path; 示例值: 1234323JKHDFE1243252.
-	AuthorizationCode string `json:"-"`
-	// 渠道商商户号 (channel_id).
-	// string[1,32] characters; required; in query; 示例值: 1230000109.
-	ChannelID string `json:"-"`
-	// 子商户商户号 (sub_mchid).
-	// string[1,32] characters; required; in query; 示例值: 1230000109.
-	SubMchID string `json:"-"`
+// CurrencyValues lists the documented values in doc order.
+var CurrencyValues = []Currency{CurrencyCny}
+
+// PaidType is the 收款成功渠道 (paid_type) enum.
+type PaidType string
+
+const (
+	// 微信支付分
+	PaidTypeNewton PaidType = "NEWTON"
+	// 商户渠道
+	PaidTypeMch PaidType = "MCH"
+)
+
+// Valid reports whether v is one of the documented paid_type values.
+func (v PaidType) Valid() bool {
+	switch v {
+	case PaidTypeNewton, PaidTypeMch:
+		return true
+	}
+	return false
 }
 
-// QueryAuthorizationResponse is the response of QueryAuthorization (GET
-// /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}).
-//
-// 从业机构通过调用该接口,使用authorization_code查询与用户授权关系
-//
-// Doc page: 查询与用户授权记录(授权协议号) (updated 2022.06.09).
-type QueryAuthorizationResponse struct {
-	// 服务ID (service_id).
-	// 该服务ID有本接口对应产品的权限。
-	// string[1,32] characters; optional; 示例值: 2002000000000558128851361561536.
-	ServiceID string `json:"service_id,omitempty"`
-	// 公众号ID (appid).
-	// 微信公众平台分配的与传入的商户号建立了支付绑定关系的AppID,可在公众平台查看绑定关系,此参数需在
-	// 本系统先进行配置。
-	// string[1,32] characters; optional; 示例值: wxd678efh567hg6787.
-	AppID string `json:"appid,omitempty"`
-	// 商户号 (mchid).
-	// 调用接口提交的商户号
-	// string[1,32] characters; optional; 示例值: 1230000109.
-	MchID string `json:"mchid,omitempty"`
-	// 用户标识 (openid).
-	// AppID下的用户标识
-	// string[1,128] characters; optional; 示例值: oUpF8uMuAJO_M2pxb1Q9zNjWeS6o.
-	OpenID string `json:"openid,omitempty"`
-	// 授权协议号 (authorization_code).
-	// 预授权成功时的授权协议号
-	// string[1,32] characters; required; 示例值: 1275342195190894594.
-	AuthorizationCode string `json:"authorization_code,omitempty"`
-	// 授权状态 (authorization_state).
-	// 标识用户授权服务情况.
-	// UNAVAILABLE: 用户未授权服务
-	// AVAILABLE: 用户已授权服务
-	// UNBINDUSER: 未绑定用户
-	// string[1,16] characters; required; 示例值: UNAVAILABLE.
-	AuthorizationState AuthorizationState `json:"authorization_state,omitempty"`
-	// 授权通知地址 (notify_url).
-	// string[1,255] characters; optional; format url; 示例值: https://www.weixin.com.
-	NotifyURL string `json:"notify_url,omitempty"`
-	// 最近一次解除授权时间 (cancel_authorization_time).
-	// 最近一次解除授权时间,采用Rfc3339时间格式
-	// string[1,64] characters; optional; format rfc3339; 示例值: 2015-05-20T13:29:35+08:00.
-	CancelAuthorizationTime wxtime.RFC3339 `json:"cancel_authorization_time,omitzero"`
-	// 最近一次授权成功时间 (authorization_success_time).
-	// 最近一次授权成功时间,采用Rfc3339时间格式
-	// string[1,64] characters; optional; format rfc3339; 示例值: 2015-05-20T13:29:35+08:00.
-	AuthorizationSuccessTime wxtime.RFC3339 `json:"authorization_success_time,omitzero"`
-	// 子商户商户号 (sub_mchid).
-	// string[1,32] characters; optional; 示例值: 1230000109.
-	SubMchID string `json:"sub_mchid,omitempty"`
-	// 子商户的公众号ID (sub_appid).
-	// 微信公众平台分配的与传入的子商户商户号建立了支付绑定关系的AppID,可在公众平台查看绑定关系,此参
-	// 数需在本系统先进行配置。
-	// string[1,32] characters; optional; 示例值: wxd678efh567hg6787.
-	SubAppID string `json:"sub_appid,omitempty"`
-	// 子商户的用户标识 (sub_openid).
-	// 子商户的AppID下的用户标识
-	// string[1,128] characters; optional; 示例值: oUpF8uMuAJO_M2pxb1Q9zNjWeS6o.
-	SubOpenID string `json:"sub_openid,omitempty"`
-	// 用户标签 (user_label).
-	// 用户标签,仅授权成功时返回(并且不保证一定返回) 枚举值:A、B、C(其中A>B>C)
-	// string[1,32] characters; optional; 示例值: A.
-	UserLabel UserLabel `json:"user_label,omitempty"`
-	// 渠道商商户号 (channel_id).
-	// string[1,32] characters; optional; 示例值: 1230000109.
-	ChannelID string `json:"channel_id,omitempty"`
+// Description returns the doc's meaning of v, or "" for an undocumented value.
+func (v PaidType) Description() string {
+	switch v {
+	case PaidTypeNewton:
+		return "微信支付分"
+	case PaidTypeMch:
+		return "商户渠道"
+	}
+	return ""
 }
 
-// TerminateAuthorizationRequest is the request of TerminateAuthorization (POST
-// /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}/terminate).
+// PaidTypeValues lists the documented values in doc order.
+var PaidTypeValues = []PaidType{PaidTypeNewton, PaidTypeMch}
+
+// State is the 收款状态 (state) enum.
+type State string
+
+const (
+	// 待支付
+	StateUserPaying State = "USER_PAYING"
+	// 已支付
+	StateUserPaid State = "USER_PAID"
+)
+
+// Valid reports whether v is one of the documented state values.
+func (v State) Valid() bool {
+	switch v {
+	case StateUserPaying, StateUserPaid:
+		return true
+	}
+	return false
+}
+
+// Description returns the doc's meaning of v, or "" for an undocumented value.
+func (v State) Description() string {
+	switch v {
+	case StateUserPaying:
+		return "待支付"
+	case StateUserPaid:
+		return "已支付"
+	}
+	return ""
+}
+
+// StateValues lists the documented values in doc order.
+var StateValues = []State{StateUserPaying, StateUserPaid}
+
+// PostPayment is 后付费项目 (post_payment), a type shared by every use.
 //
-// 从业机构通过调用该接口,使用authorization_code解除用户授权关系
+// 后付费项目列表, 用于展示及结单时计算总金额。
 //
-// Doc page: 解除用户授权关系(授权协议号) (updated 2022.06.09).
-type TerminateAuthorizationRequest struct {
-	// 授权协议号 (authorization_code).
-	// 预授权成功时的授权协议号
-	// string[1,32] characters; required; in path; 示例值: 1234323JKHDFE1243252.
-	AuthorizationCode string `json:"-"`
-	// 服务ID (service_id).
-	// 该服务ID有本接口对应产品的权限.
-	// string[1,32] characters; required; in body; 示例值: 500001.
-	ServiceID string `json:"service_id,omitempty"`
-	// 渠道商商户号 (channel_id).
-	// string[1,32] characters; required; in body; 示例值: 1230000109.
-	ChannelID string `json:"channel_id,omitempty"`
-	// 子商户商户号 (sub_mchid).
-	// string[1,32] characters; required; in body; 示例值: 1230000109.
-	SubMchID string `json:"sub_mchid,omitempty"`
-	// 撤销原因 (reason).
-	// 解除授权原因
-	// string[1,50] characters; required; in body; no 4-byte UTF-8 (emoji); 示例值: 撤销原因.
-	Reason string `json:"reason,omitempty"`
+// Source: reference/serviceorders.md §2 post_payments[]
+//
+// Doc page: 支付分服务订单公共对象 (后付费项目, 商户优惠, 订单风险金, 服务时间段, 服务位置, 收款信
+// 息) (updated 2025.04.24),
+// https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/create-acquiring-bank-service-order.html.
+type PostPayment struct {
+	// 付费项目名称 (name).
+	// 付费项目名称。创建、完结、修改订单时必填 (each use says so with require).
+	// string[1,20] characters; optional; 示例值: 就餐费用.
+	// Borrowed: max_length 20 from the merchant/partner table (M-len); not on the acquiring-bank
+	// page.
+	Name string `json:"name,omitempty"`
+	// 金额 (amount).
+	// 此付费项目总金额, 大于等于0, 单位为分, 等于0时代表不需要扣费。
+	// integer >= 0; optional; amount in fen (分); 示例值: 40000.
+	Amount int64 `json:"amount,omitempty"`
+	// 付费说明 (description).
+	// 描述计费规则, 不超过30个字符。
+	// string[1,30] characters; optional; 示例值: 就餐人均100元.
+	// Borrowed: max_length 30 from the merchant/partner table (M-len); not on the acquiring-bank
+	// page.
+	Description string `json:"description,omitempty"`
+	// 付费数量 (count).
+	// 付费项目的数量。
+	// integer in [1,100]; optional; 示例值: 4; see erratum order-post-payment-count-range.
+	// Source: range 1-100 from MUD (a 2025-checked SDK), reference/serviceorders.md §2; see erratum
+	// order-post-payment-count-range.
+	Count int64 `json:"count,omitempty"`
+}
+
+// PostDiscount is 后付费商户优惠 (post_discount), a type shared by every use.
+//
+// 后付费商户优惠列表, 名称与说明须同时填写。
+//
+// Source: reference/serviceorders.md §2 post_discounts[]
+//
+// Doc page: 支付分服务订单公共对象 (后付费项目, 商户优惠, 订单风险金, 服务时间段, 服务位置, 收款信
+// 息) (updated 2025.04.24),
+// https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/create-acquiring-bank-service-order.html.
+type PostDiscount struct {
+	// 优惠名称 (name).
+	// 优惠名称, 同一订单内不可重复。
+	// string[1,20] characters; optional; 示例值: 满20减1元.
+	// Borrowed: max_length 20 from the merchant/partner table (M-len); not on the acquiring-bank
+	// page.
+	Name string `json:"name,omitempty"`
+	// 优惠说明 (description).
+	// 优惠使用条件说明。
+	// string[1,30] characters; optional; 示例值: 不与其他优惠叠加.
+	// Borrowed: max_length 30 from the merchant/partner table (M-len); not on the acquiring-bank
+	// page.
+	Description string `json:"description,omitempty"`
+	// 优惠金额 (amount).
+	// 优惠金额, 单位为分。完结、修改订单时必填; 创建订单时选填 (SPEC 2025.04.24, IM).
+	// integer >= 0; optional; amount in fen (分); 示例值: 100; see erratum
+	// order-create-discount-amount.
+	Amount int64 `json:"amount,omitempty"`
+	// 优惠数量 (count).
+	// 优惠的数量, 不超过100, 默认为1。
+	// integer in [1,100]; optional; 示例值: 2.
+	// Source: V3W (2020 official wording) via reference/payscore-surface.md §2.1.
+	Count int64 `json:"count,omitempty"`
+}
+
+// RiskFund is 订单风险金 (risk_fund), a type shared by every use.
+//
+// 订单风险金信息。
+//
+// Source: reference/serviceorders.md §2 risk_fund
+//
+// Doc page: 支付分服务订单公共对象 (后付费项目, 商户优惠, 订单风险金, 服务时间段, 服务位置, 收款信
+// 息) (updated 2025.04.24),
+// https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/create-acquiring-bank-service-order.html.
+type RiskFund struct {
+	// 风险金名称 (name).
+	// 风险金名称。
+	// DEPOSIT: 押金; ADVANCE: 预付款; CASH_DEPOSIT: 保证金 (先免模式)
+	// ESTIMATE_ORDER_COST: 预估订单费用 (先享模式)
+	// string[1,30] characters; optional; 示例值: ESTIMATE_ORDER_COST; see erratum
+	// order-risk-fund-name-in-paid.
+	// Borrowed: max_length 30 from the merchant/partner table (M-len); not on the acquiring-bank
+	// page.
+	Name Name `json:"name,omitempty"`
+	// 风险金额 (amount).
+	// 风险金额, 单位为分, 必须大于0, 不超过服务ID的风险金额上限。
+	// integer >= 1; required; amount in fen (分); 示例值: 10000.
+	Amount int64 `json:"amount"`
+	// 风险说明 (description).
+	// 风险说明。
+	// string[1,30] characters; optional; 示例值: 就餐的预估费用.
+	// Borrowed: max_length 30 from the merchant/partner table (M-len); not on the acquiring-bank
+	// page.
+	Description string `json:"description,omitempty"`
+}
+
+// TimeRange is 服务时间段 (time_range), a type shared by every use.
+//
+// 服务时间范围。
+//
+// Source: reference/serviceorders.md §2 time_range
+//
+// Doc page: 支付分服务订单公共对象 (后付费项目, 商户优惠, 订单风险金, 服务时间段, 服务位置, 收款信
+// 息) (updated 2025.04.24),
+// https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/create-acquiring-bank-service-order.html.
+type TimeRange struct {
+	// 服务开始时间 (start_time).
+	// 服务开始时间, 支持两种格式: yyyyMMddHHmmss, yyyyMMdd。
+	// 填写OnAccept时, 服务开始时间为用户确认订单成功的时间。创建订单时必填 (each use says so with
+	// require).
+	// string[1,14] characters; optional; format yyyyMMddHHmmss or yyyyMMdd or OnAccept; 示例值:
+	// 20091225091010.
+	StartTime string `json:"start_time,omitempty"`
+	// 服务开始时间备注 (start_time_remark).
+	// 服务开始时间备注。
+	// string[1,20] characters; optional; 示例值: 开始租借日期.
+	// Borrowed: max_length 20 from the merchant/partner table (M-len); not on the acquiring-bank
+	// page.
+	StartTimeRemark string `json:"start_time_remark,omitempty"`
+	// 预计服务结束时间 (end_time).
+	// 预计服务结束时间, 支持两种格式: yyyyMMddHHmmss, yyyyMMdd。
+	// string[1,14] characters; optional; format yyyyMMddHHmmss or yyyyMMdd; 示例值: 20091225121010.
+	EndTime string `json:"end_time,omitempty"`
+	// 预计服务结束时间备注 (end_time_remark).
+	// 预计服务结束时间备注。
+	// string[1,20] characters; optional; 示例值: 预计结束时间.
+	// Borrowed: max_length 20 from the merchant/partner table (M-len); not on the acquiring-bank
+	// page.
+	EndTimeRemark string `json:"end_time_remark,omitempty"`
+}
+
+// Location is 服务位置 (location), a type shared by every use.
+//
+// 服务位置信息。
+//
+// Source: reference/serviceorders.md §2 location
+//
+// Doc page: 支付分服务订单公共对象 (后付费项目, 商户优惠, 订单风险金, 服务时间段, 服务位置, 收款信
+// 息) (updated 2025.04.24),
+// https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/create-acquiring-bank-service-order.html.
+type Location struct {
+	// 服务开始地点 (start_location).
+	// 服务开始地点, 不超过50个字符。
+	// string[1,50] characters; optional; 示例值: 嗨客时尚主题展餐厅; see erratum
+	// order-location-length.
+	StartLocation string `json:"start_location,omitempty"`
+	// 预计服务结束地点 (end_location).
+	// 预计服务结束地点, 不超过50个字符。创建/查询订单的应答中 location 内必填 (the response uses
+	// say so with require).
+	// string[1,50] characters; optional; 示例值: 嗨客时尚主题展餐厅; see erratum
+	// order-location-length.
+	EndLocation string `json:"end_location,omitempty"`
+}
+
+// GoodsDetail is 单品列表 (goods_detail), a type shared by every use.
+//
+// 单品优惠的商品信息。
+//
+// Source: reference/serviceorders.md §2 collection.details[].promotion_detail[].goods_detail[];
+// reference/payscore-surface.md §2.2
+//
+// Doc page: 支付分服务订单公共对象 (后付费项目, 商户优惠, 订单风险金, 服务时间段, 服务位置, 收款信
+// 息) (updated 2025.04.24),
+// https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/create-acquiring-bank-service-order.html.
+type GoodsDetail struct {
+	// 商品编码 (goods_id).
+	// 商品编码。
+	// string[1,32] characters; required; 示例值: 123.
+	// Borrowed: max_length 32 from the merchant query table (payscore-surface §2.2); not on the
+	// acquiring-bank page.
+	GoodsID string `json:"goods_id,omitempty"`
+	// 商品数量 (quantity).
+	// 商品数量。
+	// integer >= 1; optional; 示例值: 1.
+	Quantity int64 `json:"quantity,omitempty"`
+	// 商品单价 (unit_price).
+	// 商品单价, 单位为分。
+	// integer >= 0; optional; amount in fen (分); 示例值: 100.
+	UnitPrice int64 `json:"unit_price,omitempty"`
+	// 商品优惠金额 (discount_amount).
+	// 商品优惠金额, 单位为分。
+	// integer >= 0; optional; amount in fen (分); 示例值: 1.
+	DiscountAmount int64 `json:"discount_amount,omitempty"`
+	// 商品备注 (goods_remark).
+	// 商品备注。
+	// string[1,128] characters; optional; 示例值: 商品备注信息.
+	// Borrowed: max_length 128 from the merchant query table (payscore-surface §2.2); not on the
+	// acquiring-bank page.
+	GoodsRemark string `json:"goods_remark,omitempty"`
+}
+
+// PromotionDetail is 优惠功能 (promotion_detail), a type shared by every use.
+//
+// 优惠功能, 享受优惠时返回该字段。
+//
+// Source: reference/serviceorders.md §2 collection.details[].promotion_detail[]
+//
+// Doc page: 支付分服务订单公共对象 (后付费项目, 商户优惠, 订单风险金, 服务时间段, 服务位置, 收款信
+// 息) (updated 2025.04.24),
+// https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/create-acquiring-bank-service-order.html.
+type PromotionDetail struct {
+	// 券ID (coupon_id).
+	// 券ID。
+	// string[1,32] characters; required; 示例值: 109519.
+	// Borrowed: max_length 32, the merchant/partner tables' id length (M-len); not on the
+	// acquiring-bank page.
+	CouponID string `json:"coupon_id,omitempty"`
+	// 优惠名称 (name).
+	// 优惠名称。
+	// string[1,64] characters; optional; 示例值: 单品惠-6.
+	// Borrowed: max_length 64 from the merchant/partner table (M-len); not on the acquiring-bank
+	// page.
+	Name string `json:"name,omitempty"`
+	// 优惠范围 (scope).
+	// 优惠范围。
+	// GLOBAL: 全场代金券; SINGLE: 单品优惠
+	// string[1,32] characters; optional; 示例值: SINGLE.
+	Scope Scope `json:"scope,omitempty"`
+	// 优惠类型 (type).
+	// 优惠类型。
+	// CASH: 充值型代金券; NOCASH: 免充值型代金券
+	// string[1,32] characters; optional; 示例值: CASH.
+	Type Type `json:"type,omitempty"`
+	// 优惠券面额 (amount).
+	// 优惠券面额, 单位为分。
+	// integer >= 0; required; amount in fen (分); 示例值: 100.
+	Amount int64 `json:"amount"`
+	// 活动ID (stock_id).
+	// 活动ID, 批次ID。
+	// string[1,32] characters; optional; 示例值: 931386.
+	// Borrowed: max_length 32, the merchant/partner tables' id length (M-len); not on the
+	// acquiring-bank page.
+	StockID string `json:"stock_id,omitempty"`
+	// 微信出资 (wechatpay_contribute).
+	// 微信出资, 单位为分。
+	// integer >= 0; optional; amount in fen (分); 示例值: 0.
+	WechatpayContribute int64 `json:"wechatpay_contribute,omitempty"`
+	// 商户出资 (merchant_contribute).
+	// 商户出资, 单位为分。
+	// integer >= 0; optional; amount in fen (分); 示例值: 0.
+	MerchantContribute int64 `json:"merchant_contribute,omitempty"`
+	// 其他出资 (other_contribute).
+	// 其他出资, 单位为分。
+	// integer >= 0; optional; amount in fen (分); 示例值: 0.
+	OtherContribute int64 `json:"other_contribute,omitempty"`
+	// 优惠币种 (currency).
+	// 优惠币种, CNY: 人民币, 境内商户号仅支持人民币。
+	// string[1,16] characters; optional; 示例值: CNY.
+	// Borrowed: max_length 16, the currency length of the merchant/partner tables (M-len); not on
+	// the acquiring-bank page.
+	Currency Currency `json:"currency,omitempty"`
+	// 单品列表 (goods_detail).
+	// 单品列表信息。
+	// array of object goods_detail; optional.
+	GoodsDetail []GoodsDetail `json:"goods_detail,omitempty"`
+}
+
+// CollectionDetail is 收款明细列表 (collection_detail), a type shared by every use.
+//
+// 收款明细列表。
+//
+// Source: reference/serviceorders.md §2 collection.details[]
+//
+// Doc page: 支付分服务订单公共对象 (后付费项目, 商户优惠, 订单风险金, 服务时间段, 服务位置, 收款信
+// 息) (updated 2025.04.24),
+// https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/create-acquiring-bank-service-order.html.
+type CollectionDetail struct {
+	// 收款序号 (seq).
+	// 收款序号, 从1开始递增。
+	// integer >= 1; optional; 示例值: 1.
+	Seq int64 `json:"seq,omitempty"`
+	// 单笔收款金额 (amount).
+	// 单笔收款金额, 单位为分。
+	// integer >= 0; required; amount in fen (分); 示例值: 3900; see erratum
+	// order-collection-detail-required.
+	Amount int64 `json:"amount"`
+	// 收款成功渠道 (paid_type).
+	// 收款成功渠道。
+	// NEWTON: 微信支付分; MCH: 商户渠道
+	// string[1,32] characters; optional; 示例值: NEWTON; see erratum order-paid-type-values.
+	PaidType PaidType `json:"paid_type,omitempty"`
+	// 收款成功时间 (paid_time).
+	// 收款成功时间, 格式为yyyyMMddHHmmss。
+	// string[14,14] characters; required; format yyyyMMddHHmmss; 示例值: 20091225091210; see
+	// erratum order-collection-detail-required.
+	PaidTime wxtime.ChinaTime `json:"paid_time,omitzero"`
+	// 微信支付交易单号 (transaction_id).
+	// 结单扣费成功时返回微信支付交易单号; 商户渠道收款时不返回。
+	// string[1,32] characters; optional; 示例值: 4200000288201909237003262215.
+	// Borrowed: max_length 32, the transaction_id length of the merchant/partner tables (M-len);
+	// not on the acquiring-bank page.
+	TransactionID string `json:"transaction_id,omitempty"`
+	// 优惠功能 (promotion_detail).
+	// 优惠功能, 享受优惠时返回该字段。
+	// array of object promotion_detail; optional.
+	PromotionDetail []PromotionDetail `json:"promotion_detail,omitempty"`
+}
+
+// Collection is 收款信息 (collection), a type shared by every use.
+//
+// 收款信息, 在查询订单应答与订单通知中返回。
+//
+// Source: reference/serviceorders.md §2 collection (without bank_type, which only the partner query
+// returns)
+//
+// Doc page: 支付分服务订单公共对象 (后付费项目, 商户优惠, 订单风险金, 服务时间段, 服务位置, 收款信
+// 息) (updated 2025.04.24),
+// https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/create-acquiring-bank-service-order.html.
+type Collection struct {
+	// 收款状态 (state).
+	// 收款状态。
+	// USER_PAYING: 待支付; USER_PAID: 已支付
+	// string[1,32] characters; required; 示例值: USER_PAID.
+	State State `json:"state,omitempty"`
+	// 总收款金额 (total_amount).
+	// 总收款金额, 单位为分。
+	// integer >= 0; optional; amount in fen (分); 示例值: 3900.
+	TotalAmount int64 `json:"total_amount,omitempty"`
+	// 待收金额 (paying_amount).
+	// 等待用户付款金额, 单位为分。
+	// integer >= 0; optional; amount in fen (分); 示例值: 0.
+	PayingAmount int64 `json:"paying_amount,omitempty"`
+	// 已收金额 (paid_amount).
+	// 用户已付款的金额, 单位为分。
+	// integer >= 0; optional; amount in fen (分); 示例值: 3900.
+	PaidAmount int64 `json:"paid_amount,omitempty"`
+	// 收款明细列表 (details).
+	// 收款明细列表。
+	// array of object collection_detail; optional.
+	Details []CollectionDetail `json:"details,omitempty"`
 }

@@ -10,132 +10,181 @@ import (
 
 // Rules shared by the Validate methods, one per distinct set of limits.
 var (
-	ruleStringRequiredLen1To32                             = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32}
-	ruleApplyPermissionsRequestNotifyURLRequired           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 255, Pattern: regexp.MustCompile("^https://[^?#]+$"), PatternDescription: "必须为https协议。通知url必须为直接可访问的url,不能携带参数。(授权/解除授权服务回调通知)"}
-	ruleStringRequiredLen1To2048                           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 2048}
-	ruleQueryAuthorizationRequestAuthorizationCodeRequired = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: regexp.MustCompile("^[0-9A-Za-z_\\-|*]+$"), PatternDescription: "要求此参数只能由数字、大小写字母_-|*组成"}
-	ruleStringLen1To32                                     = &validate.StringRule{MinLength: 1, MaxLength: 32}
-	ruleStringLen1To128                                    = &validate.StringRule{MinLength: 1, MaxLength: 128}
-	ruleAuthorizationStateRequired                         = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 16, Enum: []string{"UNAVAILABLE", "AVAILABLE", "UNBINDUSER"}}
-	ruleStringLen1To255                                    = &validate.StringRule{MinLength: 1, MaxLength: 255}
-	ruleUserLabel                                          = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"A", "B", "C"}}
-	ruleStringRequiredLen1To50NoEmoji                      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 50, Reject4ByteUTF8: true}
-	ruleUserServiceStatusRequired                          = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"USER_OPEN_SERVICE", "USER_CLOSE_SERVICE"}}
-	ruleFixedWxpayScoreEnableRequiredLen1To16              = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 16, Enum: []string{"wxpayScoreEnable"}}
-	ruleString                                             = &validate.StringRule{}
-	ruleStringRequiredLen1To32UnixSeconds                  = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Format: validate.FormatUnixSeconds}
-	ruleFixedHmacSha256RequiredLen1To32                    = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"HMAC-SHA256"}}
-	ruleAuthorizeAppMerchantSignedDataSignRequired         = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: regexp.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum authorize-app-merchant-sign-example)"}
-	ruleFixedWxpayScoreEnableRequiredLen1To32              = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreEnable"}}
-	ruleFixedWxd8f3793ea3b935b8RequiredLen1To32            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxd8f3793ea3b935b8"}}
-	ruleFixedPagesUseEnableRequiredLen1To64                = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/enable"}}
-	ruleStringRequiredLen1To128                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 128}
-	ruleConfirmOrderDataSignRequired                       = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: regexp.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum confirm-order-sign-example)"}
-	ruleFixedWxpayScoreUseRequiredLen1To32                 = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreUse"}}
-	ruleStringRequiredLen1To512                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 512}
-	ruleFixedPagesUseUseRequiredLen1To64                   = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/use"}}
-	ruleStringRequiredLen1ToAny                            = &validate.StringRule{Required: true, MinLength: 1}
+	ruleStringLen1To20                             = &validate.StringRule{MinLength: 1, MaxLength: 20}
+	ruleIntMin0                                    = &validate.IntRule{HasMin: true, Min: 0}
+	ruleStringLen1To30                             = &validate.StringRule{MinLength: 1, MaxLength: 30}
+	ruleIntMin1Max100                              = &validate.IntRule{HasMin: true, Min: 1, HasMax: true, Max: 100}
+	ruleName                                       = &validate.StringRule{MinLength: 1, MaxLength: 30, Enum: []string{"DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST"}}
+	ruleIntRequiredMin1                            = &validate.IntRule{Required: true, HasMin: true, Min: 1}
+	ruleStringLen1To14ChinaTimeChinaDateOrOnAccept = &validate.StringRule{MinLength: 1, MaxLength: 14, Formats: []string{validate.FormatChinaTime, validate.FormatChinaDate}, Literals: []string{"OnAccept"}}
+	ruleStringLen1To14ChinaTimeChinaDate           = &validate.StringRule{MinLength: 1, MaxLength: 14, Formats: []string{validate.FormatChinaTime, validate.FormatChinaDate}}
+	ruleStringLen1To50                             = &validate.StringRule{MinLength: 1, MaxLength: 50}
+	ruleStringRequiredLen1To32                     = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32}
+	ruleIntMin1                                    = &validate.IntRule{HasMin: true, Min: 1}
+	ruleStringLen1To128                            = &validate.StringRule{MinLength: 1, MaxLength: 128}
+	ruleStringLen1To64                             = &validate.StringRule{MinLength: 1, MaxLength: 64}
+	ruleScope                                      = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"GLOBAL", "SINGLE"}}
+	ruleType                                       = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"CASH", "NOCASH"}}
+	ruleIntRequiredMin0                            = &validate.IntRule{Required: true, HasMin: true, Min: 0}
+	ruleStringLen1To32                             = &validate.StringRule{MinLength: 1, MaxLength: 32}
+	ruleCurrency                                   = &validate.StringRule{MinLength: 1, MaxLength: 16, Enum: []string{"CNY"}}
+	rulePaidType                                   = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"NEWTON", "MCH"}}
+	ruleStateRequired                              = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"USER_PAYING", "USER_PAID"}}
+	ruleStringRequiredLen1To2048                   = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 2048}
+	ruleFixedWxpayScoreEnableRequiredLen1To16      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 16, Enum: []string{"wxpayScoreEnable"}}
+	ruleString                                     = &validate.StringRule{}
+	ruleStringRequiredLen1To32UnixSeconds          = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Format: validate.FormatUnixSeconds}
+	ruleFixedHmacSha256RequiredLen1To32            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"HMAC-SHA256"}}
+	ruleAuthorizeAppMerchantSignedDataSignRequired = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: regexp.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum authorize-app-merchant-sign-example)"}
+	ruleFixedWxpayScoreEnableRequiredLen1To32      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreEnable"}}
+	ruleFixedWxd8f3793ea3b935b8RequiredLen1To32    = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxd8f3793ea3b935b8"}}
+	ruleFixedPagesUseEnableRequiredLen1To64        = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/enable"}}
+	ruleStringRequiredLen1To128                    = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 128}
+	ruleConfirmOrderDataSignRequired               = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: regexp.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum confirm-order-sign-example)"}
+	ruleFixedWxpayScoreUseRequiredLen1To32         = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreUse"}}
+	ruleStringRequiredLen1To512                    = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 512}
+	ruleFixedPagesUseUseRequiredLen1To64           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/use"}}
+	ruleStringRequiredLen1ToAny                    = &validate.StringRule{Required: true, MinLength: 1}
 )
 
-// Validate checks every documented limit of ApplyPermissionsRequest and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
-func (r *ApplyPermissionsRequest) Validate() error {
+// Validate checks every documented limit of PostPayment and returns a *validate.Errors listing each
+// violation with its field path, or nil. It makes no network call.
+func (r *PostPayment) Validate() error {
 	if r == nil {
-		r = new(ApplyPermissionsRequest)
+		r = new(PostPayment)
 	}
 	var c validate.Collector
-	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
-	c.String("channel_id", r.ChannelID, ruleStringRequiredLen1To32)
-	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
-	c.String("sub_appid", r.SubAppID, ruleStringRequiredLen1To32)
-	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
-	c.String("authorization_code", r.AuthorizationCode, ruleStringRequiredLen1To32)
-	c.String("notify_url", r.NotifyURL, ruleApplyPermissionsRequestNotifyURLRequired)
-	return c.Err("payscore.ApplyPermissionsRequest")
+	c.String("name", r.Name, ruleStringLen1To20)
+	c.Int("amount", r.Amount, r.Amount != 0, ruleIntMin0)
+	c.String("description", r.Description, ruleStringLen1To30)
+	c.Int("count", r.Count, r.Count != 0, ruleIntMin1Max100)
+	return c.Err("payscore.PostPayment")
 }
 
-// Validate checks every documented limit of ApplyPermissionsResponse and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
-func (r *ApplyPermissionsResponse) Validate() error {
+// Validate checks every documented limit of PostDiscount and returns a *validate.Errors listing
+// each violation with its field path, or nil. It makes no network call.
+func (r *PostDiscount) Validate() error {
 	if r == nil {
-		r = new(ApplyPermissionsResponse)
+		r = new(PostDiscount)
 	}
 	var c validate.Collector
-	c.String("apply_permissions_token", r.ApplyPermissionsToken, ruleStringRequiredLen1To2048)
-	return c.Err("payscore.ApplyPermissionsResponse")
+	c.String("name", r.Name, ruleStringLen1To20)
+	c.String("description", r.Description, ruleStringLen1To30)
+	c.Int("amount", r.Amount, r.Amount != 0, ruleIntMin0)
+	c.Int("count", r.Count, r.Count != 0, ruleIntMin1Max100)
+	return c.Err("payscore.PostDiscount")
 }
 
-// Validate checks every documented limit of QueryAuthorizationRequest and returns a
-// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
-func (r *QueryAuthorizationRequest) Validate() error {
+// Validate checks every documented limit of RiskFund and returns a *validate.Errors listing each
+// violation with its field path, or nil. It makes no network call.
+func (r *RiskFund) Validate() error {
 	if r == nil {
-		r = new(QueryAuthorizationRequest)
+		r = new(RiskFund)
 	}
 	var c validate.Collector
-	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
-	c.String("authorization_code", r.AuthorizationCode, ruleQueryAuthorizationRequestAuthorizationCodeRequired)
-	c.String("channel_id", r.ChannelID, ruleStringRequiredLen1To32)
-	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
-	return c.Err("payscore.QueryAuthorizationRequest")
+	c.String("name", string(r.Name), ruleName)
+	c.Int("amount", r.Amount, r.Amount != 0, ruleIntRequiredMin1)
+	c.String("description", r.Description, ruleStringLen1To30)
+	return c.Err("payscore.RiskFund")
 }
 
-// Validate checks every documented limit of QueryAuthorizationResponse and returns a
-// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
-func (r *QueryAuthorizationResponse) Validate() error {
+// Validate checks every documented limit of TimeRange and returns a *validate.Errors listing each
+// violation with its field path, or nil. It makes no network call.
+func (r *TimeRange) Validate() error {
 	if r == nil {
-		r = new(QueryAuthorizationResponse)
+		r = new(TimeRange)
 	}
 	var c validate.Collector
-	c.String("service_id", r.ServiceID, ruleStringLen1To32)
-	c.String("appid", r.AppID, ruleStringLen1To32)
-	c.String("mchid", r.MchID, ruleStringLen1To32)
-	c.String("openid", r.OpenID, ruleStringLen1To128)
-	c.String("authorization_code", r.AuthorizationCode, ruleStringRequiredLen1To32)
-	c.String("authorization_state", string(r.AuthorizationState), ruleAuthorizationStateRequired)
-	c.String("notify_url", r.NotifyURL, ruleStringLen1To255)
-	c.String("sub_mchid", r.SubMchID, ruleStringLen1To32)
-	c.String("sub_appid", r.SubAppID, ruleStringLen1To32)
-	c.String("sub_openid", r.SubOpenID, ruleStringLen1To128)
-	c.String("user_label", string(r.UserLabel), ruleUserLabel)
-	c.String("channel_id", r.ChannelID, ruleStringLen1To32)
-	return c.Err("payscore.QueryAuthorizationResponse")
+	c.String("start_time", r.StartTime, ruleStringLen1To14ChinaTimeChinaDateOrOnAccept)
+	c.String("start_time_remark", r.StartTimeRemark, ruleStringLen1To20)
+	c.String("end_time", r.EndTime, ruleStringLen1To14ChinaTimeChinaDate)
+	c.String("end_time_remark", r.EndTimeRemark, ruleStringLen1To20)
+	return c.Err("payscore.TimeRange")
 }
 
-// Validate checks every documented limit of TerminateAuthorizationRequest and returns a
-// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
-func (r *TerminateAuthorizationRequest) Validate() error {
+// Validate checks every documented limit of Location and returns a *validate.Errors listing each
+// violation with its field path, or nil. It makes no network call.
+func (r *Location) Validate() error {
 	if r == nil {
-		r = new(TerminateAuthorizationRequest)
+		r = new(Location)
 	}
 	var c validate.Collector
-	c.String("authorization_code", r.AuthorizationCode, ruleStringRequiredLen1To32)
-	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
-	c.String("channel_id", r.ChannelID, ruleStringRequiredLen1To32)
-	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
-	c.String("reason", r.Reason, ruleStringRequiredLen1To50NoEmoji)
-	return c.Err("payscore.TerminateAuthorizationRequest")
+	c.String("start_location", r.StartLocation, ruleStringLen1To50)
+	c.String("end_location", r.EndLocation, ruleStringLen1To50)
+	return c.Err("payscore.Location")
 }
 
-// Validate checks every documented limit of AuthorizationNotifyData and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
-func (r *AuthorizationNotifyData) Validate() error {
+// Validate checks every documented limit of GoodsDetail and returns a *validate.Errors listing each
+// violation with its field path, or nil. It makes no network call.
+func (r *GoodsDetail) Validate() error {
 	if r == nil {
-		r = new(AuthorizationNotifyData)
+		r = new(GoodsDetail)
 	}
 	var c validate.Collector
-	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
-	c.String("mchid", r.MchID, ruleStringRequiredLen1To32)
-	c.String("sub_appid", r.SubAppID, ruleStringLen1To32)
-	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
-	c.String("channel_id", r.ChannelID, ruleStringLen1To32)
-	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
-	c.String("openid", r.OpenID, ruleStringLen1To128)
-	c.String("sub_openid", r.SubOpenID, ruleStringLen1To128)
-	c.String("user_service_status", string(r.UserServiceStatus), ruleUserServiceStatusRequired)
-	c.Required("openorclose_time", !r.OpenorcloseTime.IsZero())
-	c.String("authorization_code", r.AuthorizationCode, ruleStringRequiredLen1To32)
-	c.OneOf([]string{"openid", "sub_openid"}, []bool{r.OpenID != "", r.SubOpenID != ""})
-	return c.Err("payscore.AuthorizationNotifyData")
+	c.String("goods_id", r.GoodsID, ruleStringRequiredLen1To32)
+	c.Int("quantity", r.Quantity, r.Quantity != 0, ruleIntMin1)
+	c.Int("unit_price", r.UnitPrice, r.UnitPrice != 0, ruleIntMin0)
+	c.Int("discount_amount", r.DiscountAmount, r.DiscountAmount != 0, ruleIntMin0)
+	c.String("goods_remark", r.GoodsRemark, ruleStringLen1To128)
+	return c.Err("payscore.GoodsDetail")
+}
+
+// Validate checks every documented limit of PromotionDetail and returns a *validate.Errors listing
+// each violation with its field path, or nil. It makes no network call.
+func (r *PromotionDetail) Validate() error {
+	if r == nil {
+		r = new(PromotionDetail)
+	}
+	var c validate.Collector
+	c.String("coupon_id", r.CouponID, ruleStringRequiredLen1To32)
+	c.String("name", r.Name, ruleStringLen1To64)
+	c.String("scope", string(r.Scope), ruleScope)
+	c.String("type", string(r.Type), ruleType)
+	c.Int("amount", r.Amount, r.Amount != 0, ruleIntRequiredMin0)
+	c.String("stock_id", r.StockID, ruleStringLen1To32)
+	c.Int("wechatpay_contribute", r.WechatpayContribute, r.WechatpayContribute != 0, ruleIntMin0)
+	c.Int("merchant_contribute", r.MerchantContribute, r.MerchantContribute != 0, ruleIntMin0)
+	c.Int("other_contribute", r.OtherContribute, r.OtherContribute != 0, ruleIntMin0)
+	c.String("currency", string(r.Currency), ruleCurrency)
+	for i := range r.GoodsDetail {
+		c.Item("goods_detail", i, r.GoodsDetail[i].Validate())
+	}
+	return c.Err("payscore.PromotionDetail")
+}
+
+// Validate checks every documented limit of CollectionDetail and returns a *validate.Errors listing
+// each violation with its field path, or nil. It makes no network call.
+func (r *CollectionDetail) Validate() error {
+	if r == nil {
+		r = new(CollectionDetail)
+	}
+	var c validate.Collector
+	c.Int("seq", r.Seq, r.Seq != 0, ruleIntMin1)
+	c.Int("amount", r.Amount, r.Amount != 0, ruleIntRequiredMin0)
+	c.String("paid_type", string(r.PaidType), rulePaidType)
+	c.Required("paid_time", !r.PaidTime.IsZero())
+	c.String("transaction_id", r.TransactionID, ruleStringLen1To32)
+	for i := range r.PromotionDetail {
+		c.Item("promotion_detail", i, r.PromotionDetail[i].Validate())
+	}
+	return c.Err("payscore.CollectionDetail")
+}
+
+// Validate checks every documented limit of Collection and returns a *validate.Errors listing each
+// violation with its field path, or nil. It makes no network call.
+func (r *Collection) Validate() error {
+	if r == nil {
+		r = new(Collection)
+	}
+	var c validate.Collector
+	c.String("state", string(r.State), ruleStateRequired)
+	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntMin0)
+	c.Int("paying_amount", r.PayingAmount, r.PayingAmount != 0, ruleIntMin0)
+	c.Int("paid_amount", r.PaidAmount, r.PaidAmount != 0, ruleIntMin0)
+	for i := range r.Details {
+		c.Item("details", i, r.Details[i].Validate())
+	}
+	return c.Err("payscore.Collection")
 }
 
 // Validate checks every documented limit of AuthorizeAppData and returns a *validate.Errors listing

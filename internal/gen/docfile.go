@@ -80,7 +80,15 @@ func packageDocFile(p *ir.Package) *jen.File {
 	f.PackageComment("Doc pages:")
 	f.PackageComment("")
 	for _, l := range pages {
-		f.PackageComment(l)
+		// A list item wraps with its continuation under the text, so a long
+		// title or URL stays within the width.
+		for i, w := range wrap(strings.TrimPrefix(l, "  - "), maxColumns-len("//   - ")) {
+			if i == 0 {
+				f.PackageComment("  - " + w)
+			} else {
+				f.PackageComment("    " + w)
+			}
+		}
 	}
 	return f
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/generated/payscore"
 	"github.com/payscoregen/payscoregen/runtime/apierror"
 	"github.com/payscoregen/payscoregen/sim"
@@ -28,12 +29,12 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	client := payscore.NewClient(c, payscore.WithBaseURL(s.URL()))
+	client := acquiringbank.NewClient(c, acquiringbank.WithBaseURL(s.URL()))
 	if err := s.InjectFault(sim.Fault{Operation: "query_authorization", Code: "SYSTEM_ERROR"}); err != nil {
 		log.Fatal(err)
 	}
 
-	req := &payscore.QueryAuthorizationRequest{
+	req := &acquiringbank.QueryAuthorizationRequest{
 		AuthorizationCode: "1234323JKHDFE1243252", ServiceID: "500001", ChannelID: "1230000109", SubMchID: "1900000110",
 	}
 	_, _, err = client.QueryAuthorization(ctx, req)
@@ -47,7 +48,7 @@ func Example() {
 	_, _, err = client.QueryAuthorization(ctx, req)
 	fmt.Println(errors.Is(err, payscore.ErrOrderNotExist), apierror.Retryable(err))
 	// Output:
-	// payscore QueryAuthorization 500 SYSTEM_ERROR true
+	// acquiringbank QueryAuthorization 500 SYSTEM_ERROR true
 	// true
 	// true false
 }

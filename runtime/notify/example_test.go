@@ -11,7 +11,7 @@ import (
 
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
 
-	"github.com/payscoregen/payscoregen/generated/payscore"
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
 	"github.com/payscoregen/payscoregen/runtime/notify"
 	"github.com/payscoregen/payscoregen/runtime/notify/notifytest"
@@ -36,8 +36,8 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	handler := payscore.NewAuthorizationNotifyHandler(parser, dedupe.NewMemoryStore(), payscore.AuthorizationNotifyHandlers{
-		OnUserOpenService: func(ctx context.Context, ev *payscore.UserOpenServiceEvent) error {
+	handler := acquiringbank.NewAuthorizationNotifyHandler(parser, dedupe.NewMemoryStore(), acquiringbank.AuthorizationNotifyHandlers{
+		OnUserOpenService: func(ctx context.Context, ev *acquiringbank.UserOpenServiceEvent) error {
 			fmt.Println("authorized:", ev.Data.AuthorizationCode, ev.Data.SubOpenID)
 			return nil // an error makes WeChat deliver it again
 		},

@@ -4,14 +4,14 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/payscoregen/payscoregen/generated/payscore"
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/runtime/validate"
 )
 
 // Every generated request validates itself before it is sent; the error
 // lists every violation with its field path and a typed leaf error.
 func ExampleErrors() {
-	req := &payscore.TerminateAuthorizationRequest{
+	req := &acquiringbank.TerminateAuthorizationRequest{
 		AuthorizationCode: "1234323JKHDFE1243252", ServiceID: "500001", ChannelID: "1230000109",
 		SubMchID: "1230000109",
 		Reason:   "用户注销账号，请求解除授权😀", // no 4-byte UTF-8 (emoji) in reason

@@ -22,7 +22,7 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
 	wxnotify "github.com/wechatpay-apiv3/wechatpay-go/core/notify"
 
-	"github.com/payscoregen/payscoregen/generated/payscore"
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
 	"github.com/payscoregen/payscoregen/runtime/notify"
 	"github.com/payscoregen/payscoregen/runtime/notify/notifytest"
@@ -102,8 +102,8 @@ func (f *callbackFixture) ours(b *testing.B) func(i int) {
 	store := &rotatingStore{}
 	store.reset()
 	var seen int
-	h := payscore.NewAuthorizationNotifyHandler(parser, store, payscore.AuthorizationNotifyHandlers{
-		OnUserOpenService: func(_ context.Context, ev *payscore.UserOpenServiceEvent) error {
+	h := acquiringbank.NewAuthorizationNotifyHandler(parser, store, acquiringbank.AuthorizationNotifyHandlers{
+		OnUserOpenService: func(_ context.Context, ev *acquiringbank.UserOpenServiceEvent) error {
 			seen += len(ev.Data.SubOpenID)
 			return nil
 		},
@@ -128,7 +128,7 @@ func (f *callbackFixture) wechatpayGo(b *testing.B) func(i int) {
 		b.Fatal(err)
 	}
 	return func(i int) {
-		var content payscore.AuthorizationNotifyData
+		var content acquiringbank.AuthorizationNotifyData
 		if _, err := h.ParseNotifyRequest(context.Background(), f.notifications[i%len(f.notifications)].request(), &content); err != nil {
 			b.Fatal(err)
 		}

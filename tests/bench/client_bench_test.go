@@ -18,7 +18,7 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/core"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/option"
 
-	"github.com/payscoregen/payscoregen/generated/payscore"
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/internal/gen"
 	"github.com/payscoregen/payscoregen/internal/spec"
 	"github.com/payscoregen/payscoregen/runtime/apiauth"
@@ -68,13 +68,13 @@ const queryAnswer = `{"appid":"wxd678efh567hg6787","authorization_code":"1234323
 // with a hand-written struct, what a wechatpay-go user writes today.
 func BenchmarkClientCall(b *testing.B) {
 	srv := signedServer(b, 200, queryAnswer)
-	req := &payscore.QueryAuthorizationRequest{AuthorizationCode: "1234323JKHDFE1243252", ServiceID: "500001", ChannelID: "1230000109", SubMchID: "1230000109"}
+	req := &acquiringbank.QueryAuthorizationRequest{AuthorizationCode: "1234323JKHDFE1243252", ServiceID: "500001", ChannelID: "1230000109", SubMchID: "1230000109"}
 	b.Run("generated", func(b *testing.B) {
-		client := payscore.NewClient(coreClient(b), payscore.WithBaseURL(srv.URL))
+		client := acquiringbank.NewClient(coreClient(b), acquiringbank.WithBaseURL(srv.URL))
 		b.ReportAllocs()
 		for b.Loop() {
 			resp, _, err := client.QueryAuthorization(context.Background(), req)
-			if err != nil || resp.AuthorizationState != payscore.AuthorizationStateAvailable {
+			if err != nil || resp.AuthorizationState != acquiringbank.AuthorizationStateAvailable {
 				b.Fatal(err)
 			}
 		}
@@ -106,8 +106,8 @@ func BenchmarkClientCall(b *testing.B) {
 // that machine load cannot skew.
 func BenchmarkPairClientCall(b *testing.B) {
 	srv := signedServer(b, 200, queryAnswer)
-	req := &payscore.QueryAuthorizationRequest{AuthorizationCode: "1234323JKHDFE1243252", ServiceID: "500001", ChannelID: "1230000109", SubMchID: "1230000109"}
-	client := payscore.NewClient(coreClient(b), payscore.WithBaseURL(srv.URL))
+	req := &acquiringbank.QueryAuthorizationRequest{AuthorizationCode: "1234323JKHDFE1243252", ServiceID: "500001", ChannelID: "1230000109", SubMchID: "1230000109"}
+	client := acquiringbank.NewClient(coreClient(b), acquiringbank.WithBaseURL(srv.URL))
 	raw := coreClient(b)
 	pair(b, func() {
 		if _, _, err := client.QueryAuthorization(context.Background(), req); err != nil {
@@ -130,11 +130,11 @@ func BenchmarkPairClientCall(b *testing.B) {
 }
 
 func BenchmarkValidate(b *testing.B) {
-	valid := &payscore.ApplyPermissionsRequest{ServiceID: "500001", ChannelID: "1230000109", AppID: "wxd678efh567hg6787",
+	valid := &acquiringbank.ApplyPermissionsRequest{ServiceID: "500001", ChannelID: "1230000109", AppID: "wxd678efh567hg6787",
 		SubAppID: "wxd678efh567hg6787", SubMchID: "1230000109", AuthorizationCode: "1234323JKHDFE1243252",
 		NotifyURL: "https://merchant.example.com/payscore/notify"}
 	long := strings.Repeat("x", 40)
-	allWrong := &payscore.ApplyPermissionsRequest{ServiceID: long, ChannelID: long, AppID: long, SubAppID: long,
+	allWrong := &acquiringbank.ApplyPermissionsRequest{ServiceID: long, ChannelID: long, AppID: long, SubAppID: long,
 		SubMchID: long, AuthorizationCode: long, NotifyURL: "http://a/?q"}
 	b.Run("valid", func(b *testing.B) {
 		b.ReportAllocs()

@@ -25,7 +25,7 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
 	"github.com/wechatpay-apiv3/wechatpay-go/utils"
 
-	"github.com/payscoregen/payscoregen/generated/payscore"
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
 	"github.com/payscoregen/payscoregen/runtime/notify"
 	"github.com/payscoregen/payscoregen/runtime/notify/notifytest"
@@ -135,7 +135,7 @@ func (f *fixture) closePlaintext() []byte {
 
 func envelope(id, eventType string) notify.Envelope {
 	summary := "授权成功"
-	if eventType == payscore.UserCloseServiceEventType {
+	if eventType == acquiringbank.UserCloseServiceEventType {
 		summary = "解除授权成功"
 	}
 	return notify.Envelope{
@@ -200,20 +200,20 @@ func assertNoSecrets(tb testing.TB, where, text string, secrets []string) {
 type recorder struct {
 	open, close atomic.Int32
 	mu          sync.Mutex
-	opens       []*payscore.UserOpenServiceEvent
-	closes      []*payscore.UserCloseServiceEvent
+	opens       []*acquiringbank.UserOpenServiceEvent
+	closes      []*acquiringbank.UserCloseServiceEvent
 }
 
-func (rec *recorder) handlers() payscore.AuthorizationNotifyHandlers {
-	return payscore.AuthorizationNotifyHandlers{
-		OnUserOpenService: func(_ context.Context, ev *payscore.UserOpenServiceEvent) error {
+func (rec *recorder) handlers() acquiringbank.AuthorizationNotifyHandlers {
+	return acquiringbank.AuthorizationNotifyHandlers{
+		OnUserOpenService: func(_ context.Context, ev *acquiringbank.UserOpenServiceEvent) error {
 			rec.open.Add(1)
 			rec.mu.Lock()
 			defer rec.mu.Unlock()
 			rec.opens = append(rec.opens, ev)
 			return nil
 		},
-		OnUserCloseService: func(_ context.Context, ev *payscore.UserCloseServiceEvent) error {
+		OnUserCloseService: func(_ context.Context, ev *acquiringbank.UserCloseServiceEvent) error {
 			rec.close.Add(1)
 			rec.mu.Lock()
 			defer rec.mu.Unlock()
@@ -227,9 +227,9 @@ func (rec *recorder) calls() int { return int(rec.open.Load() + rec.close.Load()
 
 // handler is the generated handler with a fresh in-memory store and the
 // fixture's log capture.
-func (f *fixture) handler(h payscore.AuthorizationNotifyHandlers, opts ...notify.HandlerOption) http.Handler {
+func (f *fixture) handler(h acquiringbank.AuthorizationNotifyHandlers, opts ...notify.HandlerOption) http.Handler {
 	opts = append([]notify.HandlerOption{notify.WithLogger(f.logger)}, opts...)
-	return payscore.NewAuthorizationNotifyHandler(f.parser, dedupe.NewMemoryStore(), h, opts...)
+	return acquiringbank.NewAuthorizationNotifyHandler(f.parser, dedupe.NewMemoryStore(), h, opts...)
 }
 
 func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {

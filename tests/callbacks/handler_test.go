@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/payscoregen/payscoregen/generated/payscore"
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/runtime/notify"
 	"github.com/payscoregen/payscoregen/runtime/notify/notifytest"
 	"github.com/payscoregen/payscoregen/runtime/wxtime"
@@ -26,10 +26,10 @@ func TestOpenAndCloseEvents(t *testing.T) {
 			h := f.handler(rec.handlers())
 
 			// 授权成功, field table spelling, openid.
-			openBody := f.seal(t, envelope("EV-OPEN-1", payscore.UserOpenServiceEventType), f.openPlaintext())
+			openBody := f.seal(t, envelope("EV-OPEN-1", acquiringbank.UserOpenServiceEventType), f.openPlaintext())
 			assertSuccess(t, serve(h, f.request(t, openBody)), http.StatusNoContent)
 			// 解除授权, JSON example spelling (mch_id, sub_mch_id), sub_openid, no channel_id.
-			closeBody := f.seal(t, envelope("EV-CLOSE-1", payscore.UserCloseServiceEventType), f.closePlaintext())
+			closeBody := f.seal(t, envelope("EV-CLOSE-1", acquiringbank.UserCloseServiceEventType), f.closePlaintext())
 			assertSuccess(t, serve(h, f.request(t, closeBody)), http.StatusNoContent)
 
 			if len(rec.opens) != 1 || len(rec.closes) != 1 {
@@ -43,7 +43,7 @@ func TestOpenAndCloseEvents(t *testing.T) {
 			d := open.Data
 			if d.AppID != "wxd678efh567hg6787" || d.MchID != "1230000109" || d.SubMchID != "1900000109" ||
 				d.ChannelID != "1230000111" || d.ServiceID != "500001" || d.OpenID != f.openID || d.SubOpenID != "" ||
-				d.AuthorizationCode != f.authCode || d.UserServiceStatus != payscore.UserServiceStatusUserOpenService {
+				d.AuthorizationCode != f.authCode || d.UserServiceStatus != acquiringbank.UserServiceStatusUserOpenService {
 				t.Errorf("open data %+v", d)
 			}
 			// 20180225112233 is China time: 03:22:33 UTC.
@@ -60,7 +60,7 @@ func TestOpenAndCloseEvents(t *testing.T) {
 			}
 			d = cl.Data
 			if d.MchID != "1230000109" || d.SubMchID != "1900000109" || d.SubOpenID != f.subOpenID || d.OpenID != "" ||
-				d.ChannelID != "" || d.UserServiceStatus != payscore.UserServiceStatusUserCloseService ||
+				d.ChannelID != "" || d.UserServiceStatus != acquiringbank.UserServiceStatusUserCloseService ||
 				!d.OpenorcloseTime.Equal(time.Date(2019, 7, 30, 8, 36, 59, 0, time.UTC)) {
 				t.Errorf("close data %+v", d)
 			}
@@ -74,7 +74,7 @@ func TestBothSpellingsWithTheSameValue(t *testing.T) {
 	var rec recorder
 	h := f.handler(rec.handlers())
 	pt := bytes.Replace(f.openPlaintext(), []byte(`"mchid":"1230000109",`), []byte(`"mchid":"1230000109","mch_id":"1230000109",`), 1)
-	body := f.seal(t, envelope("EV-BOTH", payscore.UserOpenServiceEventType), pt)
+	body := f.seal(t, envelope("EV-BOTH", acquiringbank.UserOpenServiceEventType), pt)
 	assertSuccess(t, serve(h, f.request(t, body)), http.StatusNoContent)
 	if rec.calls() != 1 || rec.opens[0].Data.MchID != "1230000109" {
 		t.Fatalf("calls %d", rec.calls())
@@ -85,7 +85,7 @@ func TestSuccessStatus200(t *testing.T) {
 	f := newFixture(t, publicKeyMode)
 	var rec recorder
 	h := f.handler(rec.handlers(), notify.WithSuccessStatus(http.StatusOK))
-	body := f.seal(t, envelope("EV-200", payscore.UserOpenServiceEventType), f.openPlaintext())
+	body := f.seal(t, envelope("EV-200", acquiringbank.UserOpenServiceEventType), f.openPlaintext())
 	assertSuccess(t, serve(h, f.request(t, body)), http.StatusOK)
 	// A duplicate gets the same answer.
 	assertSuccess(t, serve(h, f.request(t, body)), http.StatusOK)
@@ -98,7 +98,7 @@ func TestDuplicateDeliveriesRunTheCallbackOnce(t *testing.T) {
 	f := newFixture(t, publicKeyMode)
 	var rec recorder
 	h := f.handler(rec.handlers())
-	body := f.seal(t, envelope("EV-DUP", payscore.UserOpenServiceEventType), f.openPlaintext())
+	body := f.seal(t, envelope("EV-DUP", acquiringbank.UserOpenServiceEventType), f.openPlaintext())
 	for i := range 3 {
 		// Each delivery is signed anew, like a WeChat retry.
 		assertSuccess(t, serve(h, f.request(t, body)), http.StatusNoContent)
@@ -107,7 +107,7 @@ func TestDuplicateDeliveriesRunTheCallbackOnce(t *testing.T) {
 		}
 	}
 	// Same id, new encryption (another resource nonce): still the same notification.
-	again := f.seal(t, envelope("EV-DUP", payscore.UserOpenServiceEventType), f.openPlaintext())
+	again := f.seal(t, envelope("EV-DUP", acquiringbank.UserOpenServiceEventType), f.openPlaintext())
 	assertSuccess(t, serve(h, f.request(t, again)), http.StatusNoContent)
 	if rec.calls() != 1 {
 		t.Fatalf("re-encrypted duplicate ran the callback: %d runs", rec.calls())
@@ -123,12 +123,12 @@ func TestConcurrentDuplicatesRunTheCallbackOnce(t *testing.T) {
 	var rec recorder
 	hs := rec.handlers()
 	inner := hs.OnUserOpenService
-	hs.OnUserOpenService = func(ctx context.Context, ev *payscore.UserOpenServiceEvent) error {
+	hs.OnUserOpenService = func(ctx context.Context, ev *acquiringbank.UserOpenServiceEvent) error {
 		time.Sleep(50 * time.Millisecond) // keep the claim while the others arrive
 		return inner(ctx, ev)
 	}
 	h := f.handler(hs)
-	body := f.seal(t, envelope("EV-CONCURRENT", payscore.UserOpenServiceEventType), f.openPlaintext())
+	body := f.seal(t, envelope("EV-CONCURRENT", acquiringbank.UserOpenServiceEventType), f.openPlaintext())
 	reqs := make([]*http.Request, deliveries)
 	for i := range reqs {
 		reqs[i] = f.request(t, body)
@@ -176,8 +176,8 @@ func TestConcurrentDuplicatesRunTheCallbackOnce(t *testing.T) {
 func TestFailingCallbackIsRunAgainOnRedelivery(t *testing.T) {
 	f := newFixture(t, publicKeyMode)
 	var runs int
-	hs := payscore.AuthorizationNotifyHandlers{
-		OnUserOpenService: func(context.Context, *payscore.UserOpenServiceEvent) error {
+	hs := acquiringbank.AuthorizationNotifyHandlers{
+		OnUserOpenService: func(context.Context, *acquiringbank.UserOpenServiceEvent) error {
 			runs++
 			if runs == 1 {
 				return errors.New("database unavailable")
@@ -186,7 +186,7 @@ func TestFailingCallbackIsRunAgainOnRedelivery(t *testing.T) {
 		},
 	}
 	h := f.handler(hs)
-	body := f.seal(t, envelope("EV-RETRY", payscore.UserOpenServiceEventType), f.openPlaintext())
+	body := f.seal(t, envelope("EV-RETRY", acquiringbank.UserOpenServiceEventType), f.openPlaintext())
 
 	assertFail(t, serve(h, f.request(t, body)), http.StatusInternalServerError, "processing failed")
 	assertSuccess(t, serve(h, f.request(t, body)), http.StatusNoContent)
@@ -202,8 +202,8 @@ func TestFailingCallbackIsRunAgainOnRedelivery(t *testing.T) {
 func TestPanicInCallback(t *testing.T) {
 	f := newFixture(t, publicKeyMode)
 	var runs int
-	hs := payscore.AuthorizationNotifyHandlers{
-		OnUserOpenService: func(_ context.Context, ev *payscore.UserOpenServiceEvent) error {
+	hs := acquiringbank.AuthorizationNotifyHandlers{
+		OnUserOpenService: func(_ context.Context, ev *acquiringbank.UserOpenServiceEvent) error {
 			runs++
 			if runs == 1 {
 				panic("cannot handle user " + ev.Data.OpenID) // the panic value quotes user data
@@ -212,7 +212,7 @@ func TestPanicInCallback(t *testing.T) {
 		},
 	}
 	h := f.handler(hs)
-	body := f.seal(t, envelope("EV-PANIC", payscore.UserOpenServiceEventType), f.openPlaintext())
+	body := f.seal(t, envelope("EV-PANIC", acquiringbank.UserOpenServiceEventType), f.openPlaintext())
 	w := serve(h, f.request(t, body))
 	assertFail(t, w, http.StatusInternalServerError, "internal error")
 	logs := f.logs.String()
@@ -237,7 +237,7 @@ type rejection struct {
 }
 
 func rejections() []rejection {
-	openEnv := func() notify.Envelope { return envelope("EV-BAD", payscore.UserOpenServiceEventType) }
+	openEnv := func() notify.Envelope { return envelope("EV-BAD", acquiringbank.UserOpenServiceEventType) }
 	signed := func(mutate func(f *fixture, env *notify.Envelope, pt []byte) []byte) func(*testing.T, *fixture) (*http.Request, [][]byte) {
 		return func(t *testing.T, f *fixture) (*http.Request, [][]byte) {
 			env := openEnv()
@@ -336,7 +336,7 @@ func rejections() []rejection {
 		{"oversized body", http.StatusRequestEntityTooLarge, "request body too large",
 			func(t *testing.T, f *fixture) (*http.Request, [][]byte) {
 				body := f.seal(t, openEnv(), f.openPlaintext())
-				body = append(body, bytes.Repeat([]byte(" "), payscore.AuthorizationNotifyMaxBodyBytes+1-len(body))...)
+				body = append(body, bytes.Repeat([]byte(" "), acquiringbank.AuthorizationNotifyMaxBodyBytes+1-len(body))...)
 				return f.request(t, body), nil
 			}},
 		{"malformed plaintext JSON", http.StatusInternalServerError, invalidData,
@@ -393,7 +393,7 @@ func TestRejectedNotificationsDoNotRunCallbacks(t *testing.T) {
 func TestMethodNotAllowed(t *testing.T) {
 	f := newFixture(t, publicKeyMode)
 	var rec recorder
-	r := f.request(t, f.seal(t, envelope("EV-GET", payscore.UserOpenServiceEventType), f.openPlaintext()))
+	r := f.request(t, f.seal(t, envelope("EV-GET", acquiringbank.UserOpenServiceEventType), f.openPlaintext()))
 	r.Method = http.MethodGet
 	w := serve(f.handler(rec.handlers()), r)
 	assertFail(t, w, http.StatusMethodNotAllowed, "method not allowed")
@@ -434,17 +434,17 @@ func TestUnknownEventType(t *testing.T) {
 func TestNilCallbackLeavesItsEventUnhandled(t *testing.T) {
 	f := newFixture(t, publicKeyMode)
 	var opens int
-	h := f.handler(payscore.AuthorizationNotifyHandlers{
-		OnUserOpenService: func(context.Context, *payscore.UserOpenServiceEvent) error { opens++; return nil },
+	h := f.handler(acquiringbank.AuthorizationNotifyHandlers{
+		OnUserOpenService: func(context.Context, *acquiringbank.UserOpenServiceEvent) error { opens++; return nil },
 	})
 	// Even an invalid resource is acknowledged: nobody would ever handle it.
 	pt := bytes.Replace(f.closePlaintext(), []byte(`"sub_openid"`), []byte(`"openid":"x","sub_openid"`), 1)
-	closeBody := f.seal(t, envelope("EV-CLOSE", payscore.UserCloseServiceEventType), pt)
+	closeBody := f.seal(t, envelope("EV-CLOSE", acquiringbank.UserCloseServiceEventType), pt)
 	assertSuccess(t, serve(h, f.request(t, closeBody)), http.StatusNoContent)
 	if !strings.Contains(f.logs.String(), `no callback for event type "PAYSCORE.USER_CLOSE_SERVICE"`) {
 		t.Errorf("missing callback not logged:\n%s", f.logs)
 	}
-	openBody := f.seal(t, envelope("EV-OPEN", payscore.UserOpenServiceEventType), f.openPlaintext())
+	openBody := f.seal(t, envelope("EV-OPEN", acquiringbank.UserOpenServiceEventType), f.openPlaintext())
 	assertSuccess(t, serve(h, f.request(t, openBody)), http.StatusNoContent)
 	if opens != 1 {
 		t.Fatalf("open callback ran %d times", opens)
@@ -458,24 +458,24 @@ func TestNoCallbackAtAllPanics(t *testing.T) {
 			t.Fatalf("recovered %v, want a panic about nil callbacks", r)
 		}
 	}()
-	payscore.NewAuthorizationNotifyHandler(f.parser, nil, payscore.AuthorizationNotifyHandlers{})
+	acquiringbank.NewAuthorizationNotifyHandler(f.parser, nil, acquiringbank.AuthorizationNotifyHandlers{})
 }
 
 // The spec's ciphertext max_length (1048576) sets the body limit even when
 // the Parser would read more.
 func TestBodyLimitComesFromTheSpec(t *testing.T) {
-	if payscore.AuthorizationNotifyMaxBodyBytes != 1_048_576+notify.EnvelopeMarginBytes {
-		t.Fatalf("AuthorizationNotifyMaxBodyBytes = %d", payscore.AuthorizationNotifyMaxBodyBytes)
+	if acquiringbank.AuthorizationNotifyMaxBodyBytes != 1_048_576+notify.EnvelopeMarginBytes {
+		t.Fatalf("AuthorizationNotifyMaxBodyBytes = %d", acquiringbank.AuthorizationNotifyMaxBodyBytes)
 	}
 	f := newFixture(t, publicKeyMode, func(c *notify.Config) { c.MaxBodyBytes = 4 << 20 })
 	var rec recorder
 	h := f.handler(rec.handlers())
 	pad := func(id string, n int) []byte {
-		b := f.seal(t, envelope(id, payscore.UserOpenServiceEventType), f.openPlaintext())
+		b := f.seal(t, envelope(id, acquiringbank.UserOpenServiceEventType), f.openPlaintext())
 		return append(b, bytes.Repeat([]byte(" "), n-len(b))...) // still valid JSON
 	}
-	assertSuccess(t, serve(h, f.request(t, pad("EV-AT-LIMIT", payscore.AuthorizationNotifyMaxBodyBytes))), http.StatusNoContent)
-	assertFail(t, serve(h, f.request(t, pad("EV-OVER", payscore.AuthorizationNotifyMaxBodyBytes+1))),
+	assertSuccess(t, serve(h, f.request(t, pad("EV-AT-LIMIT", acquiringbank.AuthorizationNotifyMaxBodyBytes))), http.StatusNoContent)
+	assertFail(t, serve(h, f.request(t, pad("EV-OVER", acquiringbank.AuthorizationNotifyMaxBodyBytes+1))),
 		http.StatusRequestEntityTooLarge, "request body too large")
 	if rec.calls() != 1 {
 		t.Fatalf("callback ran %d times, want 1", rec.calls())

@@ -89,7 +89,7 @@ func TestExternalModule(t *testing.T) {
 
 	// README, Generate into your module: copy the spec, the shop's code with
 	// its own go:generate line, generate, build.
-	if out := sh(genBlocks[0]); strings.TrimSpace(out) != "package: payscore" {
+	if out := sh(genBlocks[0]); strings.TrimSpace(out) != "package: acquiringbank\npackage: payscore" {
 		t.Errorf("spec packages: %q", out)
 	}
 	copyTree(t, "testdata/shop", shop)

@@ -1,8 +1,10 @@
 // Package payments is a shop's own code around the Pay Score client it
-// generates into internal/wxpay (package wxpay) from its copy of the spec.
+// generates from its copy of the spec: the acquiring-bank API into
+// internal/wxpay (package wxpay), the shared types and error codes it uses
+// into internal/payscore.
 package payments
 
-//go:generate go tool payscoregen generate -spec ../../payscore/spec -pkg payscore=../wxpay
+//go:generate go tool payscoregen generate -spec ../../payscore/spec -pkg acquiringbank=../wxpay -pkg payscore=../payscore
 
 import (
 	"context"

@@ -2,12 +2,14 @@ package payments
 
 import (
 	"context"
+	"errors"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
 	"github.com/payscoregen/payscoregen/sim"
 
+	"example.com/shop/internal/payscore"
 	"example.com/shop/internal/wxpay"
 )
 
@@ -57,5 +59,13 @@ func TestAuthorizationAgainstTheSimulator(t *testing.T) {
 	}
 	if state.AuthorizationState != wxpay.AuthorizationStateAvailable {
 		t.Errorf("state %s", state.AuthorizationState)
+	}
+
+	// Documented codes match the sentinels of the shop's payscore package.
+	_, _, err = client.QueryAuthorization(t.Context(), &wxpay.QueryAuthorizationRequest{
+		AuthorizationCode: "NO-SUCH-CODE", ServiceID: "500001", ChannelID: "1230000109", SubMchID: "1900000110",
+	})
+	if !errors.Is(err, payscore.ErrOrderNotExist) {
+		t.Errorf("unknown code: %v, want payscore.ErrOrderNotExist", err)
 	}
 }
