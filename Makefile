@@ -4,21 +4,23 @@ SPEC    ?= spec
 OUT     ?= generated
 FUZZTIME ?= 1m
 
-.PHONY: all generate check test test-go test-js test-fuzz-smoke run-fuzz vet fmt-check bench fuzz demo sim
+.PHONY: all generate check test test-go test-race test-js run-fuzz vet fmt-check bench fuzz demo sim
 
 all: generate test
 
 ## generate: regenerate spec/schema.json and generated/ from spec/ (atomic: nothing changes on error)
 generate:
-	$(GO) run ./cmd/payscoregen generate -spec $(SPEC) -out $(OUT)
+	$(GO) run ./cmd/payscoregen generate -spec $(SPEC) -out $(OUT) -schema $(SPEC)/schema.json
 
 ## check: load and validate the spec, print every problem
 check:
 	$(GO) run ./cmd/payscoregen check -spec $(SPEC)
 
-## test: gofmt, vet, every Go test with the race detector (fuzz seed corpora included),
-## a short run of every fuzz target, the JS helper tests
-test: fmt-check vet test-go test-fuzz-smoke test-js
+## test: gofmt, vet, every Go test (fuzz seed corpora included; the packages that exercise
+## concurrency under the race detector), the JS helper tests; prints the time each part took.
+## The fuzzing itself is `make fuzz`.
+test:
+	@.ci/timed $(MAKE) --no-print-directory -- fmt-check vet test-go test-race test-js
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -27,8 +29,16 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
+# The race detector costs a second, instrumented build of the standard library and the
+# dependencies, and slows tests several times: it runs on the packages whose tests or code
+# start goroutines (.ci/racepkgs finds them); every other package runs without it.
+RACE_PKGS = $(shell GO=$(GO) .ci/racepkgs)
+
 test-go:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -count=1 -vet=off $(filter-out $(RACE_PKGS),$(shell $(GO) list ./...))
+
+test-race:
+	$(GO) test -race -count=1 -vet=off $(RACE_PKGS)
 
 test-js:
 	@if command -v node >/dev/null 2>&1; then node --test jstest/; \
@@ -38,29 +48,30 @@ test-js:
 bench:
 	$(GO) run ./internal/benchreport -count 5 -benchtime 1s -out BENCHMARKS.md
 
-## fuzz: run every fuzz target for FUZZTIME each (make test runs their seed corpora, and each briefly)
+## fuzz: run every fuzz target for FUZZTIME each (default 1m; FUZZTIME=5000x for a short pass).
+## make test runs their seed corpora, not the fuzzing.
 FUZZ_TARGETS = ./internal/spec:FuzzParse ./internal/gen:FuzzGenerate ./runtime/validate:FuzzString ./runtime/validate:FuzzFormats \
 	./runtime/notify:FuzzParse ./tests/callbacks:FuzzDecodeAuthorizationNotifyData ./runtime/kv:FuzzParseJSONObject \
 	./tests/jumps:FuzzParseConfirmOrderReturn ./tests/xiaoweijufu:FuzzNotifyForm
-# An iteration count, not a duration: a timed -fuzztime can end in a spurious
-# "context deadline exceeded" from the fuzz coordinator on a loaded machine.
-FUZZSMOKE ?= 5000x
 fuzz:
-	@$(MAKE) --no-print-directory run-fuzz FUZZFOR=$(FUZZTIME)
+	@.ci/timed $(MAKE) --no-print-directory -- run-fuzz
 
-test-fuzz-smoke:
-	@$(MAKE) --no-print-directory run-fuzz FUZZFOR=$(FUZZSMOKE)
-
+# A count such as 5000x rather than a short duration: a timed -fuzztime can end in a
+# spurious "context deadline exceeded" from the fuzz coordinator on a loaded machine.
 # New inputs are minimized for at most 5s (default 60s, during which no new input is tried).
 run-fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
-		echo "== $$fn in $$pkg for $(FUZZFOR)"; \
-		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZFOR) -fuzzminimizetime 5s $$pkg; done
+		echo "== $$fn in $$pkg for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $$pkg; done
 
 ## demo: run the acquiring-bank flow (authorize, create, confirm, complete, pay, cancel, terminate) against `payscoregen sim`, started as a separate process on loopback
 demo:
 	$(GO) run ./examples/demo
 
-## sim: run the offline Pay Score simulator on loopback until Ctrl-C (flags: make sim SIMFLAGS="-addr 127.0.0.1:8090 -keys sim.json -v")
+## sim: run the offline Pay Score simulator on loopback until Ctrl-C or SIGTERM
+## (flags: make sim SIMFLAGS="-addr 127.0.0.1:8090 -keys sim.json -callback-http -v").
+## The binary is built, then exec'd: it is make's own child, so make's SIGTERM reaches it.
+SIMBIN ?= bin/payscoregen
 sim:
-	$(GO) run ./cmd/payscoregen sim $(SIMFLAGS)
+	@$(GO) build -o $(SIMBIN) ./cmd/payscoregen
+	@exec $(SIMBIN) sim $(SIMFLAGS)

@@ -259,9 +259,12 @@ func (s *Simulator) post(n *notification) (status int, reply string, err error) 
 	if !s.cfg.remoteCallbacks && !isLoopbackHost(u.Hostname()) {
 		return 0, "", fmt.Errorf("refused: notify_url host %q is not a loopback address (see sim.WithRemoteCallbacks)", u.Hostname())
 	}
+	if s.cfg.plainHTTPCallbacks && u.Scheme == "https" && isLoopbackHost(u.Hostname()) {
+		u.Scheme = "http" // WithPlainHTTPCallbacks
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), n.cb.deadline)
 	defer cancel()
-	req, err := s.notif.NewRequest(ctx, n.URL, n.body)
+	req, err := s.notif.NewRequest(ctx, u.String(), n.body)
 	if err != nil {
 		return 0, "", err
 	}

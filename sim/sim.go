@@ -26,14 +26,20 @@
 //     PAYSCORE.USER_CONFIRM / USER_PAID / MCH_PREPAY to the order's notify_url;
 //   - it injects faults (SYSTEM_ERROR, FREQUENCY_LIMITED, latency) on demand.
 //
-// Use it like httptest:
+// In a Go test, Start builds it, listens on loopback and stops it when the
+// test ends; CoreClient and NotifyParser hold the keys it made:
 //
-//	s, err := sim.New(sim.WithMerchant(mchID, serial, &key.PublicKey),
-//		sim.WithPlatformKey(platformKey, "PUB_KEY_ID_0112"), sim.WithAPIv3Key(apiV3Key),
-//		sim.WithClock(sim.NewClock(start)), sim.WithCallbackClient(merchant.Client()))
-//	if err := s.Start(); err != nil { ... }
-//	defer s.Close()
-//	client := acquiringbank.NewClient(core, acquiringbank.WithBaseURL(s.URL()))
+//	s := sim.Start(t, sim.WithPlainHTTPCallbacks())
+//	c, err := s.CoreClient(ctx)
+//	client := acquiringbank.NewClient(c, acquiringbank.WithBaseURL(s.URL()))
+//	parser, err := s.NotifyParser() // for the generated notify handlers
+//	merchant := httptest.NewServer(handler)
+//	... NotifyURL: sim.NotifyURL(merchant.URL + "/notify") ...
+//	s.Authorize(token, openid) // the user agrees; USER_OPEN_SERVICE is posted
+//
+// Options bring your own keys (WithMerchant, WithPlatformKey, WithAPIv3Key)
+// and a clock the test advances (WithClock(NewClock(start))). Outside Go,
+// `payscoregen sim` (make sim) runs it as a process with a JSON control API.
 //
 // The simulator is a test tool. Keys it makes are throwaway keys; it listens on
 // loopback only and, unless told otherwise, delivers callbacks to loopback
@@ -134,6 +140,8 @@ type settings struct {
 	addr            string
 	log             *slog.Logger
 	specFS          fs.FS
+
+	plainHTTPCallbacks bool // WithPlainHTTPCallbacks
 }
 
 type merchantKey struct{ mchID, serial string }
@@ -465,6 +473,21 @@ func (s *Simulator) APIv3Key() string { return s.cfg.apiV3Key }
 
 // Config is what a client needs to talk to the simulator. The simulator is a
 // test tool: the keys are throwaway keys, shown in full on purpose.
+//
+// `payscoregen sim -keys FILE` writes it as a JSON object (mode 0600):
+//
+//	{
+//	  "base_url": "http://127.0.0.1:36435",
+//	  "mchid": "1230000109",
+//	  "merchant_serial": "19DE6903...",
+//	  "merchant_private_key": "-----BEGIN PRIVATE KEY-----\n...",
+//	  "platform_public_key_id": "PUB_KEY_ID_3B12...",
+//	  "platform_public_key": "-----BEGIN PUBLIC KEY-----\n...",
+//	  "apiv3_key": "3kuZphLG8YYTdi8iQYJYDNqqcCKpQ6WN"
+//	}
+//
+// The keys are PEM strings: wechatpay-go's utils.LoadPrivateKey and
+// utils.LoadPublicKey read them.
 type Config struct {
 	BaseURL string `json:"base_url"`
 	MchID   string `json:"mchid"`

@@ -35,10 +35,15 @@ func loadProgram(dir, out, importBase, consequence string) (*ir.Program, error) 
 	if importBase == "" {
 		importBase = moduleImportPath(out)
 	}
+	return loadProgramOpts(dir, ir.Options{ImportBase: importBase}, consequence)
+}
+
+// loadProgramOpts is loadProgram with every IR option (generate -pkg).
+func loadProgramOpts(dir string, opts ir.Options, consequence string) (*ir.Program, error) {
 	if _, err := os.Stat(dir); err != nil {
 		return nil, err
 	}
-	prog, err := ir.Load(os.DirFS(dir), filepath.ToSlash(dir), ir.Options{ImportBase: importBase})
+	prog, err := ir.Load(os.DirFS(dir), filepath.ToSlash(dir), opts)
 	var problems spec.Problems
 	if errors.As(err, &problems) {
 		msg := fmt.Sprintf("%d problem(s) in %s", len(problems), dir)

@@ -17,10 +17,11 @@ import (
 
 // runSim runs the offline simulator on loopback until ctx ends (Ctrl-C).
 func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("sim", "sim [-addr 127.0.0.1:PORT] [-keys FILE] [-callback-ca FILE] [-v]", stderr)
+	fs := newFlagSet("sim", "sim [-addr 127.0.0.1:PORT] [-keys FILE] [-callback-http | -callback-ca FILE] [-v]", stderr)
 	addr := fs.String("addr", sim.DefaultAddr, "loopback address to listen on (port 0: any free port)")
 	keysFile := fs.String("keys", "", "write the settings and keys as JSON to this file (mode 0600) instead of printing the secrets")
 	callbackCA := fs.String("callback-ca", "", "PEM file of certificates to trust when posting notifications to https notify_urls (e.g. a test server's)")
+	callbackHTTP := fs.Bool("callback-http", false, "post notifications to loopback notify_urls over plain http (notify_url stays https://127.0.0.1:PORT/...), so a local server needs no certificate")
 	verbose := fs.Bool("v", false, "log each API call and notification delivery to stderr")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -43,6 +44,9 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		opts = append(opts, sim.WithCallbackClient(&http.Client{
 			Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}},
 		}))
+	}
+	if *callbackHTTP {
+		opts = append(opts, sim.WithPlainHTTPCallbacks())
 	}
 	if *verbose {
 		opts = append(opts, sim.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))

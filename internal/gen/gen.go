@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"fmt"
 	"path"
-	"path/filepath"
 	"sort"
 
 	"github.com/dave/jennifer/jen"
@@ -52,9 +51,8 @@ var importNames = map[string]string{
 type Options struct {
 	// ImportBase is the import path of the output directory (see ir.Options).
 	ImportBase string
-	// GenerateDirective, when set, is written as a //go:generate line in the
-	// first package so `go generate ./...` regenerates the tree.
-	GenerateDirective string
+	// Packages places spec packages in the user's module (see ir.Options).
+	Packages map[string]ir.PackageOptions
 }
 
 // Files is the generated tree: slash-separated path relative to the output
@@ -88,7 +86,7 @@ func goEmitters() []goEmitter {
 // Generate builds the IR of s and renders it. Its error is the IR's
 // spec.Problems when the spec cannot be generated.
 func Generate(s *spec.Spec, opts Options) (Files, error) {
-	prog, err := ir.Build(s, ir.Options{ImportBase: opts.ImportBase})
+	prog, err := ir.Build(s, ir.Options{ImportBase: opts.ImportBase, Packages: opts.Packages})
 	if err != nil {
 		return nil, err
 	}
@@ -99,12 +97,8 @@ func Generate(s *spec.Spec, opts Options) (Files, error) {
 // rendering that jennifer cannot format.
 func Render(prog *ir.Program, opts Options) (Files, error) {
 	out := Files{}
-	for i, p := range prog.Packages {
-		doc := packageDocFile(p)
-		if i == 0 && opts.GenerateDirective != "" {
-			doc.HeaderComment("//go:generate " + opts.GenerateDirective)
-		}
-		if err := render(out, p, "doc", doc); err != nil {
+	for _, p := range prog.Packages {
+		if err := render(out, p, "doc", packageDocFile(p)); err != nil {
 			return nil, err
 		}
 		for _, e := range goEmitters() {
@@ -134,6 +128,8 @@ func newFile(p *ir.Package) *jen.File {
 	return f
 }
 
+// render adds a Go file of p, keyed by its spec package (the directory
+// -out gives it, or the one -pkg names), whatever its Go name.
 func render(out Files, p *ir.Package, suffix string, f *jen.File) error {
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
@@ -143,22 +139,6 @@ func render(out Files, p *ir.Package, suffix string, f *jen.File) error {
 	if suffix == "doc" {
 		name = "doc_gen.go"
 	}
-	out[path.Join(p.Name, name)] = groupImports(buf.Bytes())
+	out[path.Join(p.Spec, name)] = groupImports(buf.Bytes())
 	return nil
-}
-
-// Directive is the go:generate command for a generation from specDir into
-// out, relative to the first package's directory (where go generate runs it).
-func Directive(specDir, out string, s *spec.Spec) string {
-	if len(s.Files) == 0 {
-		return ""
-	}
-	pkgDir := filepath.Join(out, s.Files[0].Package)
-	relSpec, err1 := filepath.Rel(pkgDir, specDir)
-	relOut, err2 := filepath.Rel(pkgDir, out)
-	if err1 != nil || err2 != nil {
-		return ""
-	}
-	return fmt.Sprintf("go run %s/cmd/payscoregen generate -spec %s -out %s",
-		Module, filepath.ToSlash(relSpec), filepath.ToSlash(relOut))
 }

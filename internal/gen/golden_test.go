@@ -137,7 +137,7 @@ func TestCommittedOutputIsFresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := Generate(s, Options{ImportBase: Module + "/generated", GenerateDirective: Directive("spec", "generated", s)})
+	files, err := Generate(s, Options{ImportBase: Module + "/generated"})
 	if err != nil {
 		t.Fatal(err)
 	}

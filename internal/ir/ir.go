@@ -7,6 +7,7 @@
 package ir
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -21,6 +22,16 @@ type Options struct {
 	// imported as ImportBase/p by the other generated packages. Empty
 	// means "generated" (only single-package specs build without it).
 	ImportBase string
+	// Packages places spec packages (the files' package: key) elsewhere: a
+	// Go package name and import path of the user's choosing (payscoregen
+	// generate -pkg). A spec package left out is ImportBase/<package>.
+	Packages map[string]PackageOptions
+}
+
+// PackageOptions place one spec package's Go code.
+type PackageOptions struct {
+	Name       string // Go package name, e.g. wxpay (default: the spec package)
+	ImportPath string // e.g. example.com/shop/internal/wxpay (default: ImportBase/<spec package>)
 }
 
 // Program is the whole generation: one Package per Go package of the spec.
@@ -40,6 +51,8 @@ type Program struct {
 type Package struct {
 	Name string
 	Path string // import path
+	// Spec is the files' package: key (Name unless Options.Packages renames it).
+	Spec string
 	// Files of the spec that generate into the package.
 	Files     []*spec.File
 	Endpoints []*Endpoint
@@ -86,7 +99,11 @@ func Build(s *spec.Spec, opts Options) (*Program, error) {
 	for _, f := range s.Files {
 		pkg := p.byName[f.Package]
 		if pkg == nil {
-			pkg = &Package{Name: f.Package, Path: path.Join(base, f.Package), prog: p, enums: map[string]*EnumType{}}
+			pkg = &Package{Name: f.Package, Path: path.Join(base, f.Package), Spec: f.Package, prog: p, enums: map[string]*EnumType{}}
+			if po := opts.Packages[f.Package]; po.Name != "" || po.ImportPath != "" {
+				pkg.Name = cmp.Or(po.Name, pkg.Name)
+				pkg.Path = cmp.Or(po.ImportPath, pkg.Path)
+			}
 			pkg.names.init()
 			p.byName[f.Package] = pkg
 			p.Packages = append(p.Packages, pkg)

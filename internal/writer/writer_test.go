@@ -102,6 +102,51 @@ func TestWriteTreeRelativeParent(t *testing.T) {
 	}
 }
 
+// Packages generated into a user's module live in separate directories; they
+// are replaced together or not at all.
+func TestWriteTreesAllOrNothing(t *testing.T) {
+	root := t.TempDir()
+	a, b := filepath.Join(root, "internal", "wxpay"), filepath.Join(root, "web", "js")
+	if err := WriteTrees(map[string]map[string][]byte{a: {"x.go": gen("1")}, b: {"y.js": gen("2")}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := readTree(t, a); got["x.go"] != string(gen("1")) || len(got) != 1 {
+		t.Errorf("%s = %v", a, got)
+	}
+	// A hand-written file in b: nothing changes, in a either.
+	if err := os.WriteFile(filepath.Join(b, "mine.js"), []byte("// mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteTrees(map[string]map[string][]byte{a: {"x.go": gen("new")}, b: {"y.js": gen("new")}})
+	if err == nil || !strings.Contains(err.Error(), "mine.js was not written by payscoregen") {
+		t.Fatalf("err = %v", err)
+	}
+	if got := readTree(t, a); got["x.go"] != string(gen("1")) {
+		t.Errorf("%s changed after a refused generation: %v", a, got)
+	}
+	for _, d := range []string{filepath.Dir(a), filepath.Dir(b)} {
+		if entries, _ := os.ReadDir(d); len(entries) != 1 {
+			t.Errorf("temporary directories left in %s: %v", d, entries)
+		}
+	}
+}
+
+func TestWriteTreesRefusesNestedDirs(t *testing.T) {
+	root := t.TempDir()
+	for _, pair := range [][2]string{{"gen", "gen/sub"}, {"gen", "./gen"}} {
+		err := WriteTrees(map[string]map[string][]byte{
+			root + "/" + pair[0]: {"x.go": gen("1")},
+			root + "/" + pair[1]: {"y.go": gen("2")},
+		})
+		if err == nil || !strings.Contains(err.Error(), "overlap") {
+			t.Errorf("%v: err = %v", pair, err)
+		}
+	}
+	if entries, _ := os.ReadDir(root); len(entries) != 0 {
+		t.Errorf("written despite the error: %v", entries)
+	}
+}
+
 // A directory holding a FIFO, a symlink or a device is refused without
 // reading it (a FIFO read would hang) and left untouched.
 func TestWriteTreeRefusesSpecialFiles(t *testing.T) {
