@@ -18,6 +18,7 @@ commands:
   check      load and validate the spec, print every problem (exit 1 on any)
   generate   regenerate the output directory from the spec (atomically)
   errata     list where the docs contradict themselves and what the code uses
+  diff       list the API changes between two specs, breaking ones first (exit 1 on breaking)
   schema     print the JSON Schema of spec files
   sim        run the offline Pay Score simulator on loopback
 
@@ -54,6 +55,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runErrata(args[1:], stdout, stderr)
 	case "sim":
 		err = runSim(ctx, args[1:], stdout, stderr)
+	case "diff":
+		err = runDiff(args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "payscoregen: unknown command %q\n\n%s", args[0], usage)
 		return 2
