@@ -18,6 +18,7 @@ commands:
   check      load and validate the spec, print every problem (exit 1 on any)
   generate   regenerate the output directory from the spec (atomically)
   errata     list where the docs contradict themselves and what the code uses
+  import     turn the text of a doc page into a spec draft (YAML on stdout)
   diff       list the API changes between two specs, breaking ones first (exit 1 on breaking)
   schema     print the JSON Schema of spec files
   sim        run the offline Pay Score simulator on loopback
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runErrata(args[1:], stdout, stderr)
 	case "sim":
 		err = runSim(ctx, args[1:], stdout, stderr)
+	case "import":
+		err = runImport(args[1:], os.Stdin, stdout, stderr)
 	case "diff":
 		err = runDiff(args[1:], stdout, stderr)
 	default:
