@@ -41,7 +41,7 @@ bench:
 ## fuzz: run every fuzz target for FUZZTIME each (make test runs their seed corpora, and each briefly)
 FUZZ_TARGETS = ./internal/spec:FuzzParse ./runtime/validate:FuzzString ./runtime/validate:FuzzFormats \
 	./runtime/notify:FuzzParse ./tests/callbacks:FuzzDecodeAuthorizationNotifyData ./runtime/kv:FuzzParseJSONObject \
-	./tests/jumps:FuzzParseConfirmOrderReturn ./tests/xiaoweijufu:FuzzNotifyForm
+	./tests/jumps:FuzzParseConfirmOrderReturn ./tests/xiaoweijufu:FuzzNotifyForm ./internal/importer:FuzzImport
 # An iteration count, not a duration: a timed -fuzztime can end in a spurious
 # "context deadline exceeded" from the fuzz coordinator on a loaded machine.
 FUZZSMOKE ?= 5000x

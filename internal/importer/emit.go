@@ -612,7 +612,7 @@ func (e *emitter) jump(p *pageDoc, j *jumpDoc) *yaml.Node {
 	case carrier == nil:
 		cn := m.set("carrier", str(todoValue))
 		e.comment(cn, "no parameter carries the business data (extraData, query)")
-		m.set("carrier_field", str(todoValue))
+		e.comment(m.set("carrier_field", str(todoValue)), "the parameter that carries the data")
 	case carrier.typ == "string":
 		m.set("carrier", str("query_string"))
 		m.set("carrier_field", str(carrier.name))

@@ -71,9 +71,7 @@ func Import(name string, text []byte) (*Result, error) {
 	commonDone := false
 	files := map[string]int{}
 	for i, p := range read {
-		if p.stopped != "" && i < len(read)-1 {
-			p.todos = append(p.todos, strings.Replace(p.stopped, "the text ends", "the page ends", 1))
-		}
+		// Only the last page can be cut off: the others end where the next begins.
 		defineErrors := len(p.errors) > 0 && (p.errorSet == "" || !commonDone)
 		if p.errorSet != "" && len(p.errors) > 0 {
 			commonDone = true

@@ -215,6 +215,9 @@ type parser struct {
 	errLine  int
 	jump     *jumpDoc
 	ev       *evidence
+	// Where the last table line and the last section heading were: a page
+	// whose last line is table content was cut inside the table.
+	lastTableLine, headingLine int
 	block    []line // text since the last heading, for evidence
 }
 
@@ -357,6 +360,7 @@ func (ps *parser) line(i int, l line) {
 
 // enter starts a section.
 func (ps *parser) enter(kind string, l line) {
+	ps.headingLine = l.no
 	ps.flushBlock()
 	ps.flushError()
 	ps.state, ps.cur, ps.closed, ps.values, ps.loc = kind, nil, false, false, ""
@@ -382,14 +386,14 @@ func (ps *parser) paramLine(l line) {
 		}
 		ps.tables[ps.tableKey()] = append(ps.tables[ps.tableKey()], row)
 		ps.cur, ps.closed, ps.values = row, false, false
-		ps.p.lastRowLine = l.no
+		ps.p.lastRowLine, ps.lastTableLine = l.no, l.no
 		return
 	}
 	if m := exampleRe.FindStringSubmatch(t); m != nil {
 		if ps.cur != nil && !ps.cur.hasEx {
 			ps.cur.example, ps.cur.hasEx = strings.TrimSpace(m[1]), true
 		}
-		ps.closed = true
+		ps.closed, ps.lastTableLine = true, l.no
 		return
 	}
 	if ps.cur == nil || ps.closed {
@@ -399,6 +403,7 @@ func (ps *parser) paramLine(l line) {
 		ps.block = append(ps.block, l) // code or prose after a table
 		return
 	}
+	ps.lastTableLine = l.no
 	if ps.values {
 		if m := valueLine.FindStringSubmatch(t); m != nil {
 			ps.cur.enum = append(ps.cur.enum, enumValue{value: m[1], desc: strings.TrimSpace(m[2])})
@@ -664,7 +669,9 @@ func exampleText(ls []line) string {
 	return ""
 }
 
-// truncation says where a page that ends mid-table or mid-example stops.
+// truncation says where a page that ends mid-table or mid-example stops: a
+// page whose last line is table content, or an example whose braces do not
+// close, was cut there.
 func (ps *parser) truncation() {
 	p := ps.p
 	last := ps.lines[len(ps.lines)-1]
@@ -676,17 +683,19 @@ func (ps *parser) truncation() {
 	switch {
 	case ps.state == "response" && p.status == 204:
 		// A response section that says there is no body ends there.
-	case paramSections[ps.state]:
-		rows := ps.tables[ps.tableKey()]
+	case paramSections[ps.state] && ps.headingLine == last.no:
+		p.stopped = sprintf("the text ends at line %d, right after the heading of the %s table", last.no, name[ps.state])
+	case paramSections[ps.state] && (ps.lastTableLine == last.no || partialRow.MatchString(last.text)):
 		where := sprintf("inside the %s table", name[ps.state])
+		rows := ps.tables[ps.tableKey()]
 		if len(rows) > 0 {
 			lastRow := rows[len(rows)-1]
 			where += sprintf(", after %s (line %d)", lastRow.name, lastRow.line)
-			if !ps.closed && lastRow.line == last.no || lastRow.line < last.no && !ps.closed && len(lastRow.desc) > 0 && lastRow.desc[len(lastRow.desc)-1] == last.text {
+			if !ps.closed && ps.lastTableLine == last.no {
 				lastRow.todo("the text stops in this row; its description may be cut")
 			}
 		}
-		if parseRow(last, ps.state) == nil && last.no != p.lastRowLine && !exampleRe.MatchString(last.text) && (ps.closed || ps.cur == nil) {
+		if ps.lastTableLine != last.no {
 			where += sprintf("; the last line %q is not a whole row", clip(last.text))
 		}
 		p.stopped = sprintf("the text ends at line %d %s", last.no, where)
@@ -696,6 +705,10 @@ func (ps *parser) truncation() {
 		p.stopped = sprintf("the text ends at line %d before the response (返回参数) section", last.no)
 	}
 }
+
+// partialRow is the start of a row cut before its type was whole:
+// "授权状态 authorization_state stri".
+var partialRow = regexp.MustCompile(`^(?:\+\s*)?(?:\S{1,30}\s+)?[A-Za-z_][A-Za-z0-9_]*(?:\s+(?:必填|选填))?(?:\s+[A-Za-z]*(?:[\[(][\d, ]*)?)?$`)
 
 func unbalanced(ls []line) bool {
 	depth := 0
