@@ -218,7 +218,7 @@ type parser struct {
 	// Where the last table line and the last section heading were: a page
 	// whose last line is table content was cut inside the table.
 	lastTableLine, headingLine int
-	block    []line // text since the last heading, for evidence
+	block                      []line // text since the last heading, for evidence
 }
 
 func parsePage(p *pageDoc, ls []line) {
