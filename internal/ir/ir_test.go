@@ -1,6 +1,7 @@
-package gen
+package ir
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -8,9 +9,9 @@ import (
 	"github.com/payscoregen/payscoregen/internal/spec"
 )
 
-// The jump, form notify, form client and JS emitters refuse spec shapes they
-// cannot generate correct code for, with an error naming the item and why.
-func TestJumpEmitterErrors(t *testing.T) {
+// The IR refuses spec shapes the emitters cannot generate correct code for,
+// with a positioned problem naming the item and why.
+func TestPlanProblems(t *testing.T) {
 	const page = "package: demo\npage: {title: 演示, updated: 2020.01.01, seed: demo.txt}\n"
 	const miniJump = `
   - id: go
@@ -31,7 +32,7 @@ func TestJumpEmitterErrors(t *testing.T) {
 		{"required parameter without a value", page + "jumps:" + miniJump + `    params:
       - {name: appId, type: string, required: true}
       - {name: extraData, type: object, required: true, fields: [{name: token, type: string}]}
-`, "required parameter appId is neither fixed (const), the carrier, nor has a default"},
+`, "demo.yaml:16:9: jump go: required parameter appId is neither fixed (const), the carrier, nor has a default"},
 		{"appId disagrees with the fixed parameter", page + "jumps:" + miniJump + `    params:
       - {name: appId, type: string, required: true, const: wx2}
       - {name: extraData, type: object, required: true, fields: [{name: token, type: string}]}
@@ -61,7 +62,7 @@ endpoints:
     success_status: 200
     request: [{name: order_no, in: body, type: string, required: true}]
     response: [{name: status, type: string}]
-`, "endpoint query (demo.yaml:5): the request needs exactly one sign field"},
+`, "demo.yaml:5:5: endpoint query: a form-md5 request needs a sign field"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,9 +70,10 @@ endpoints:
 			if err != nil {
 				t.Fatalf("the spec itself must load: %v", err)
 			}
-			_, err = Generate(s, Options{})
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("Generate error = %v\nwant it to contain %q", err, tt.want)
+			_, err = Build(s, Options{})
+			var ps spec.Problems
+			if !errors.As(err, &ps) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Build error = %v\nwant problems containing %q", err, tt.want)
 			}
 		})
 	}
