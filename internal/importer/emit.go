@@ -505,6 +505,9 @@ func (e *emitter) callback(p *pageDoc) *yaml.Node {
 	pt := m.set("plaintext", e.fields(p.plaintext, fieldCtx{}))
 	if len(p.plaintext) == 0 {
 		e.head(m.key("plaintext"), "the page has no table of the decrypted resource")
+		for _, ev := range events.Content {
+			e.comment(ev.Content[1], "no plaintext was read for this event")
+		}
 		_ = pt
 	}
 	ack := newMap()

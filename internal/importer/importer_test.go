@@ -127,6 +127,9 @@ func field(fields []*spec.Field, path string) *spec.Field {
 	if f == nil || !nested {
 		return f
 	}
+	if f.Items != nil {
+		return field(f.Items.Fields, rest)
+	}
 	return field(f.Fields, rest)
 }
 
@@ -177,7 +180,7 @@ func checkFields(t *testing.T, fields []*spec.Field, wants []want) {
 		for _, e := range f.Enum {
 			enum = append(enum, e.Value)
 		}
-		if f.Type != w.typ && !(w.typ == "array" && f.Type == "") || max != w.max || f.Required != w.required || f.In != w.in || strings.Join(enum, ",") != w.enum {
+		if string(f.Type) != w.typ || max != w.max || f.Required != w.required || f.In != w.in || strings.Join(enum, ",") != w.enum {
 			t.Errorf("%s: got type %q max %d required %t in %q enum %v; want %+v", w.path, f.Type, max, f.Required, f.In, enum, w)
 		}
 	}

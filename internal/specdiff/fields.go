@@ -48,18 +48,22 @@ type scope struct {
 
 func (s scope) name(path string) string { return s.subject + "." + path }
 
-// member is one schema nested in a field: an object member today; array
-// items (label "[]") and the fields of a ref type join here when the format
-// has them, and the walk below needs no other change.
-type member struct {
-	label string // the member's wire name, or "[]" for array items
-	field *spec.Field
-}
-
-func members(f *spec.Field) []member {
-	out := make([]member, 0, len(f.Fields))
-	for _, m := range f.Fields {
-		out = append(out, member{label: m.Name, field: m})
+// members returns the fields nested in a schema, as a use sees them: an
+// inline object's own, or those of the type it refers to with the use's
+// require list folded into their required flags. Array items are walked by
+// schema (label "[]").
+func members(s *spec.Schema) []*spec.Field {
+	if s.RefType == nil || len(s.Require) == 0 {
+		return s.Members()
+	}
+	out := make([]*spec.Field, len(s.RefType.Fields))
+	for i, f := range s.RefType.Fields {
+		if slices.Contains(s.Require, f.Name) && !f.Required {
+			c := *f
+			c.Required = true
+			f = &c
+		}
+		out[i] = f
 	}
 	return out
 }
@@ -115,16 +119,10 @@ func (d *differ) fieldLists(sc scope, prefix string, old, new []*spec.Field) {
 	}
 }
 
-// field compares one field present in both specs, and its members.
+// field compares one field present in both specs: what belongs to the name
+// (location, required, Go name, aliases), then its schema.
 func (d *differ) field(sc scope, path string, o, n *spec.Field) {
 	subject := sc.name(path)
-	if o.Type != n.Type {
-		d.add(Breaking, n.At("type"), subject, "type changed from %s to %s", o.Type, n.Type)
-		return // limits of another type do not compare
-	}
-	if o.Format != n.Format {
-		d.add(Breaking, n.At("format"), subject, "format changed from %s to %s", orNone(o.Format), orNone(n.Format))
-	}
 	if o.In != n.In {
 		d.add(Breaking, n.At("in"), subject, "location changed from %s to %s", orNone(o.In), orNone(n.In))
 	}
@@ -132,41 +130,96 @@ func (d *differ) field(sc scope, path string, o, n *spec.Field) {
 		d.add(Breaking, n.Pos, subject, "Go name changed from %s to %s", o.Ident(), n.Ident())
 	}
 	d.required(sc, subject, o, n)
+	d.aliases(sc, subject, o, n)
+	d.texts(n, subject, []textPair{
+		{"title", o.Title, n.Title}, {"borrowed", o.Borrowed, n.Borrowed}, {"source", o.Source, n.Source},
+	})
+	d.schema(sc, path, &o.Schema, &n.Schema, n.Pos, 0)
+}
 
-	d.upper(sc, n.At("max_length"), subject, "max_length", length(o.MaxLength, -1), length(n.MaxLength, -1))
-	d.lower(sc, n.At("min_length"), subject, "min_length", length(o.MinLength, 0), length(n.MinLength, 0))
-	d.upper(sc, n.At("maximum"), subject, "maximum", o.Maximum, n.Maximum)
-	d.lower(sc, n.At("minimum"), subject, "minimum", o.Minimum, n.Minimum)
-	d.enum(sc, subject, o, n)
-	d.constValue(sc, subject, o, n)
-	d.pattern(sc, subject, o, n)
+// maxTypeDepth bounds the walk through types that refer to each other.
+const maxTypeDepth = 16
+
+// schema compares what a value is: its kind, format and limits, and what is
+// nested in it (object members, array items, rules). at is the position of
+// the new schema's mapping.
+func (d *differ) schema(sc scope, path string, o, n *spec.Schema, at spec.Pos, depth int) {
+	subject := sc.name(path)
+	if o.Type != n.Type {
+		d.add(Breaking, at.At("type"), subject, "type changed from %s to %s", orNone(string(o.Type)), orNone(string(n.Type)))
+		return // limits of another type do not compare
+	}
+	if o.Format != n.Format {
+		d.add(Breaking, at.At("format"), subject, "format changed from %s to %s", orNone(string(o.Format)), orNone(string(n.Format)))
+	}
+	d.shapes(sc, at, subject, "formats", formatNames(o.Formats), formatNames(n.Formats))
+	d.shapes(sc, at, subject, "literals", o.Literals, n.Literals)
+	if o.Ref != n.Ref && o.Ref != "" && n.Ref != "" {
+		d.add(Breaking, at.At("ref"), subject, "refers to type %s instead of %s: the Go type changes", n.Ref, o.Ref)
+	}
+	d.upper(sc, at.At("max_length"), subject, "max_length", length(o.MaxLength, -1), length(n.MaxLength, -1))
+	d.lower(sc, at.At("min_length"), subject, "min_length", length(o.MinLength, 0), length(n.MinLength, 0))
+	d.upper(sc, at.At("maximum"), subject, "maximum", o.Maximum, n.Maximum)
+	d.lower(sc, at.At("minimum"), subject, "minimum", o.Minimum, n.Minimum)
+	d.upper(sc, at.At("max_items"), subject, "max_items", length(o.MaxItems, -1), length(n.MaxItems, -1))
+	d.lower(sc, at.At("min_items"), subject, "min_items", length(o.MinItems, 0), length(n.MinItems, 0))
+	d.enum(sc, at, subject, o, n)
+	d.constValue(sc, at, subject, o, n)
+	d.pattern(sc, at, subject, o, n)
 	if o.Reject4ByteUTF8 != n.Reject4ByteUTF8 {
-		d.limit(sc, n.At("reject_4byte_utf8"), subject, n.Reject4ByteUTF8,
+		d.limit(sc, at.At("reject_4byte_utf8"), subject, n.Reject4ByteUTF8,
 			fmt.Sprintf("reject_4byte_utf8 changed from %t to %t", o.Reject4ByteUTF8, n.Reject4ByteUTF8))
 	}
 	if o.Secret != n.Secret {
-		d.add(Warning, n.At("secret"), subject, "secret changed from %t to %t: what errors and logs may show changes", o.Secret, n.Secret)
+		d.add(Warning, at.At("secret"), subject, "secret changed from %t to %t: what errors and logs may show changes", o.Secret, n.Secret)
 	}
-	d.aliases(sc, subject, o, n)
-	d.texts(n, subject, []textPair{
-		{"title", o.Title, n.Title}, {"description", o.Description, n.Description},
-		{"example", o.Example, n.Example}, {"erratum", o.Erratum, n.Erratum},
-		{"pattern_text", o.PatternText, n.PatternText},
+	d.texts(at, subject, []textPair{
+		{"description", o.Description, n.Description}, {"example", o.Example, n.Example},
+		{"erratum", o.Erratum, n.Erratum}, {"pattern_text", o.PatternText, n.PatternText},
 	})
-
+	if depth >= maxTypeDepth {
+		return
+	}
 	om, nm := members(o), members(n)
 	if len(om) > 0 || len(nm) > 0 {
-		inner := scope{subject: sc.subject, dir: sc.dir, at: n.Pos}
-		d.fieldLists(inner, path+".", fieldsOf(om), fieldsOf(nm))
+		inner := scope{subject: sc.subject, dir: sc.dir, at: at}
+		d.fieldLists(inner, path+".", om, nm)
+	}
+	d.rules(sc, at, subject, rulesOf(o), rulesOf(n))
+	if o.Items != nil && n.Items != nil {
+		d.schema(sc, path+"[]", &o.Items.Schema, &n.Items.Schema, n.Items.Pos, depth+1)
 	}
 }
 
-func fieldsOf(ms []member) []*spec.Field {
-	out := make([]*spec.Field, len(ms))
-	for i, m := range ms {
-		out[i] = m.field
+func formatNames(fs []spec.Format) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = string(f)
 	}
 	return out
+}
+
+// shapes compares the list of shapes a formatted string accepts (formats,
+// literals): one dropped accepts fewer values, one added accepts more.
+func (d *differ) shapes(sc scope, at spec.Pos, subject, key string, o, n []string) {
+	for _, v := range o {
+		if !slices.Contains(n, v) {
+			d.limit(sc, at.At(key), subject, true, fmt.Sprintf("%s: %s removed", key, v))
+		}
+	}
+	for _, v := range n {
+		if !slices.Contains(o, v) {
+			d.limit(sc, at.At(key), subject, false, fmt.Sprintf("%s: %s added", key, v))
+		}
+	}
+}
+
+// rulesOf returns the rules of a level: an inline object's, or its type's.
+func rulesOf(s *spec.Schema) []*spec.Rule {
+	if s.RefType != nil {
+		return s.RefType.Rules
+	}
+	return s.Rules
 }
 
 func (d *differ) required(sc scope, subject string, o, n *spec.Field) {
@@ -235,15 +288,15 @@ func length(p *int, missing int64) *int64 {
 	return &v
 }
 
-func (d *differ) enum(sc scope, subject string, o, n *spec.Field) {
+func (d *differ) enum(sc scope, at spec.Pos, subject string, o, n *spec.Schema) {
 	switch {
 	case len(o.Enum) == 0 && len(n.Enum) == 0:
 		return
 	case len(o.Enum) == 0:
-		d.limit(sc, n.At("enum"), subject, true, fmt.Sprintf("enum added (%s)", enumValues(n.Enum)))
+		d.limit(sc, at.At("enum"), subject, true, fmt.Sprintf("enum added (%s)", enumValues(n.Enum)))
 		return
 	case len(n.Enum) == 0:
-		d.limit(sc, n.Pos, subject, false, fmt.Sprintf("enum removed (was %s)", enumValues(o.Enum)))
+		d.limit(sc, at, subject, false, fmt.Sprintf("enum removed (was %s)", enumValues(o.Enum)))
 		return
 	}
 	oldBy := map[string]*spec.EnumValue{}
@@ -265,7 +318,7 @@ func (d *differ) enum(sc scope, subject string, o, n *spec.Field) {
 	}
 	for _, v := range o.Enum {
 		if newBy[v.Value] == nil {
-			d.limit(sc, n.At("enum"), subject, true, fmt.Sprintf("enum value %s removed", v.Value))
+			d.limit(sc, at.At("enum"), subject, true, fmt.Sprintf("enum value %s removed", v.Value))
 		}
 	}
 }
@@ -278,29 +331,29 @@ func enumValues(vs []*spec.EnumValue) string {
 	return strings.Join(s, ", ")
 }
 
-func (d *differ) constValue(sc scope, subject string, o, n *spec.Field) {
+func (d *differ) constValue(sc scope, at spec.Pos, subject string, o, n *spec.Schema) {
 	switch {
 	case o.Const == n.Const:
 	case o.Const == "":
-		d.limit(sc, n.At("const"), subject, true, fmt.Sprintf("const %q added", n.Const))
+		d.limit(sc, at.At("const"), subject, true, fmt.Sprintf("const %q added", n.Const))
 	case n.Const == "":
-		d.limit(sc, n.Pos, subject, false, fmt.Sprintf("const %q removed", o.Const))
+		d.limit(sc, at, subject, false, fmt.Sprintf("const %q removed", o.Const))
 	default:
-		d.add(Breaking, n.At("const"), subject, "const changed from %q to %q: old and new values exclude each other", o.Const, n.Const)
+		d.add(Breaking, at.At("const"), subject, "const changed from %q to %q: old and new values exclude each other", o.Const, n.Const)
 	}
 }
 
-func (d *differ) pattern(sc scope, subject string, o, n *spec.Field) {
+func (d *differ) pattern(sc scope, at spec.Pos, subject string, o, n *spec.Schema) {
 	switch {
 	case o.Pattern == n.Pattern:
 	case o.Pattern == "":
-		d.limit(sc, n.At("pattern"), subject, true, fmt.Sprintf("pattern %s added", n.Pattern))
+		d.limit(sc, at.At("pattern"), subject, true, fmt.Sprintf("pattern %s added", n.Pattern))
 	case n.Pattern == "":
-		d.limit(sc, n.Pos, subject, false, fmt.Sprintf("pattern %s removed", o.Pattern))
+		d.limit(sc, at, subject, false, fmt.Sprintf("pattern %s removed", o.Pattern))
 	default:
 		// Whether one RE2 expression accepts a subset of another is not
 		// decided here: a changed pattern may narrow either way.
-		d.add(Breaking, n.At("pattern"), subject, "pattern changed from %s to %s (it may be narrower in either direction)", o.Pattern, n.Pattern)
+		d.add(Breaking, at.At("pattern"), subject, "pattern changed from %s to %s (it may be narrower in either direction)", o.Pattern, n.Pattern)
 	}
 }
 

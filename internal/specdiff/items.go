@@ -99,6 +99,7 @@ func (d *differ) endpoint(o, n *spec.Endpoint) {
 		d.add(Breaking, n.At("success_status"), subject, "success_status changed from %d to %d", o.SuccessStatus, n.SuccessStatus)
 	}
 	d.fieldLists(scope{subject: subject + " request", dir: sent, at: n.At("request")}, "", o.Request, n.Request)
+	d.rules(scope{subject: subject + " request", dir: sent}, n.Pos, subject+" request", o.Rules, n.Rules)
 	d.fieldLists(scope{subject: subject + " response", dir: received, at: n.At("response")}, "", o.Response, n.Response)
 
 	oc, nc := d.old.codesOf(o), d.new.codesOf(n)
@@ -180,6 +181,30 @@ func (d *differ) callback(o, n *spec.Callback) {
 
 	d.fieldLists(scope{subject: subject + " envelope", dir: received, at: n.At("envelope")}, "", o.Envelope, n.Envelope)
 	d.fieldLists(scope{subject: subject + " plaintext", dir: received, at: n.At("plaintext")}, "", o.Plaintext, n.Plaintext)
+	d.rules(scope{subject: subject + " plaintext", dir: received}, n.Pos, subject+" plaintext", o.Rules, n.Rules)
+	// Events with a plaintext of their own (FORMAT.md, per-event content).
+	for _, ev := range n.Events {
+		var prev *spec.Event
+		for _, x := range o.Events {
+			if x.Type == ev.Type {
+				prev = x
+			}
+		}
+		if prev == nil || (prev.Plaintext == nil && ev.Plaintext == nil) {
+			continue
+		}
+		oldPlain, oldRules := prev.Plaintext, prev.Rules
+		if oldPlain == nil {
+			oldPlain, oldRules = o.Plaintext, o.Rules
+		}
+		newPlain, newRules := ev.Plaintext, ev.Rules
+		if newPlain == nil {
+			newPlain, newRules = n.Plaintext, n.Rules
+		}
+		es := subject + " event " + ev.Type + " plaintext"
+		d.fieldLists(scope{subject: es, dir: received, at: ev.Pos}, "", oldPlain, newPlain)
+		d.rules(scope{subject: es, dir: received}, ev.Pos, es, oldRules, newRules)
+	}
 	if o.Ack != nil && n.Ack != nil {
 		d.fieldLists(scope{subject: subject + " ack.failure_body", dir: sent, at: n.Ack.At("failure_body")}, "", o.Ack.FailureBody, n.Ack.FailureBody)
 		if fmt.Sprint(o.Ack.SuccessStatuses) != fmt.Sprint(n.Ack.SuccessStatuses) || o.Ack.SuccessBody != n.Ack.SuccessBody {

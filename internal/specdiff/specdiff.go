@@ -68,6 +68,7 @@ func Compare(old, new *spec.Spec) []Change {
 	d.endpoints()
 	d.callbacks()
 	d.jumps()
+	d.types()
 	d.errorCodes()
 	d.errata()
 	sort.SliceStable(d.changes, func(i, j int) bool {
@@ -133,6 +134,7 @@ type specIndex struct {
 	endpoints map[string]*spec.Endpoint
 	callbacks map[string]*spec.Callback
 	jumps     map[string]*spec.Jump
+	types     map[string]*spec.TypeDef
 	codes     map[string]*spec.ErrorCode
 	sets      map[string]*spec.ErrorSet
 	errata    map[string]*spec.Erratum
@@ -142,7 +144,7 @@ type specIndex struct {
 func index(s *spec.Spec) *specIndex {
 	x := &specIndex{
 		s: s, files: map[string]*spec.File{}, endpoints: map[string]*spec.Endpoint{},
-		callbacks: map[string]*spec.Callback{}, jumps: map[string]*spec.Jump{},
+		callbacks: map[string]*spec.Callback{}, jumps: map[string]*spec.Jump{}, types: map[string]*spec.TypeDef{},
 		codes: map[string]*spec.ErrorCode{}, sets: map[string]*spec.ErrorSet{},
 		errata: map[string]*spec.Erratum{}, fileOf: map[any]*spec.File{},
 	}
@@ -159,6 +161,9 @@ func index(s *spec.Spec) *specIndex {
 		}
 		for _, c := range f.Errors {
 			x.codes[c.Code], x.fileOf[c] = c, f
+		}
+		for _, t := range f.Types {
+			x.types[t.ID], x.fileOf[t] = t, f
 		}
 		for _, set := range f.ErrorSets {
 			x.sets[set.ID] = set

@@ -28,6 +28,7 @@ endpoints:
       - {name: thing_id, type: string, required: true}
 %RESP%
     error_sets: [common]
+%REQRULES%
 %MORE_ENDPOINTS%
 callbacks:
   - id: thing_notify
@@ -50,6 +51,7 @@ callbacks:
     plaintext:
       - {name: thing_id, type: string, required: true}
 %PLAIN%
+%PLAINRULES%
     ack:
       success_statuses: [200, 204]
       failure_body:
@@ -90,6 +92,7 @@ error_sets:
   - {id: common, codes: [SYSTEM_ERROR%CODES%]}
 errata:
   - {id: demo-erratum, where: demo, doc: the page says 32, uses: %USES%, why: because}
+%TYPES%
 `
 
 var defaults = map[string]string{
@@ -104,6 +107,7 @@ func build(repl map[string]string) string {
 	for key, indent := range map[string]string{
 		"REQ": "      - ", "RESP": "      - ", "EVENTS": "      - ", "ENVELOPE": "          - ", "PLAIN": "      - ",
 		"FAILURE": "        - ", "DATA": "      - ", "RETURNS": "        - ", "ERRORS": "  - ", "MORE_ENDPOINTS": "",
+		"TYPES": "", "REQRULES": "    rules: ", "PLAINRULES": "    rules: ",
 	} {
 		v := repl[key]
 		if v != "" && indent != "" {
@@ -349,6 +353,61 @@ var rules = []struct {
 		map[string]string{},
 		expect{Breaking, "event type DEMO.THING_PAID removed"},
 		expect{Warning, "new event type DEMO.THING_PAID"}},
+	{"array max_items",
+		map[string]string{"REQ": "{name: items, in: body, type: array, max_items: 100, items: {type: string}}"},
+		map[string]string{"REQ": "{name: items, in: body, type: array, max_items: 50, items: {type: string}}"},
+		expect{Breaking, "request.items: max_items lowered from 100 to 50"},
+		expect{Warning, "request.items: max_items raised from 50 to 100"}},
+	{"array min_items",
+		map[string]string{"RESP": "{name: items, type: array, min_items: 1, items: {type: string}}"},
+		map[string]string{"RESP": "{name: items, type: array, items: {type: string}}"},
+		expect{Breaking, "response.items: min_items lowered from 1 to 0"},
+		expect{Info, "response.items: min_items raised from 0 to 1"}},
+	{"array item members",
+		map[string]string{"REQ": "{name: payments, in: body, type: array, items: {type: object, fields: [{name: name, type: string, max_length: 20}]}}"},
+		map[string]string{"REQ": "{name: payments, in: body, type: array, items: {type: object, fields: [{name: name, type: string, max_length: 10}]}}"},
+		expect{Breaking, "request.payments[].name: max_length lowered from 20 to 10"},
+		expect{Warning, "request.payments[].name: max_length raised from 10 to 20"}},
+	{"array scalar items",
+		map[string]string{"RESP": "{name: ids, type: array, items: {type: string, max_length: 32}}"},
+		map[string]string{"RESP": "{name: ids, type: array, items: {type: string, max_length: 64}}"},
+		expect{Breaking, "response.ids[]: max_length raised from 32 to 64"},
+		expect{Info, "response.ids[]: max_length lowered from 64 to 32"}},
+	{"member of a ref type",
+		map[string]string{"RESP": "{name: item, ref: item}", "TYPES": "types:\n  - {id: item, title: 项目, fields: [{name: name, type: string, max_length: 20}]}"},
+		map[string]string{"RESP": "{name: item, ref: item}", "TYPES": "types:\n  - {id: item, title: 项目, fields: [{name: name, type: string, max_length: 30}]}"},
+		expect{Breaking, "response.item.name: max_length raised from 20 to 30"},
+		expect{Info, "response.item.name: max_length lowered from 30 to 20"}},
+	{"require at the use",
+		map[string]string{"REQ": "{name: item, in: body, ref: item}", "TYPES": "types:\n  - {id: item, title: 项目, fields: [{name: name, type: string}]}"},
+		map[string]string{"REQ": "{name: item, in: body, ref: item, require: [name]}", "TYPES": "types:\n  - {id: item, title: 项目, fields: [{name: name, type: string}]}"},
+		expect{Breaking, "request.item.name: request field became required"},
+		expect{Info, "request.item.name: request field became optional"}},
+	{"type Go name",
+		map[string]string{"RESP": "{name: item, ref: item}", "TYPES": "types:\n  - {id: item, title: 项目, fields: [{name: name, type: string}]}"},
+		map[string]string{"RESP": "{name: item, ref: item}", "TYPES": "types:\n  - {id: item, go_name: Thing, title: 项目, fields: [{name: name, type: string}]}"},
+		expect{Breaking, "type item: Go name changed from Item to Thing"},
+		expect{Breaking, "type item: Go name changed from Thing to Item"}},
+	{"request rule",
+		map[string]string{"REQ": "{name: a, in: body, type: string}\n      - {name: b, in: body, type: string}"},
+		map[string]string{"REQ": "{name: a, in: body, type: string}\n      - {name: b, in: body, type: string}", "REQRULES": "[{exactly_one_of: [a, b]}]"},
+		expect{Breaking, "rule exactly_one_of [a, b] added"},
+		expect{Warning, "rule exactly_one_of [a, b] removed"}},
+	{"response rule",
+		map[string]string{"PLAIN": "{name: a, type: string}\n      - {name: b, type: string}", "PLAINRULES": "[{at_most_one_of: [a, b]}]"},
+		map[string]string{"PLAIN": "{name: a, type: string}\n      - {name: b, type: string}"},
+		expect{Breaking, "rule at_most_one_of [a, b] removed"},
+		expect{Info, "rule at_most_one_of [a, b] added"}},
+	{"formats and literals",
+		map[string]string{"REQ": "{name: start, in: body, type: string, formats: [yyyyMMddHHmmss, yyyyMMdd], literals: [OnAccept]}"},
+		map[string]string{"REQ": "{name: start, in: body, type: string, formats: [yyyyMMddHHmmss], literals: [OnAccept]}"},
+		expect{Breaking, "request.start: formats: yyyyMMdd removed"},
+		expect{Warning, "request.start: formats: yyyyMMdd added"}},
+	{"fen",
+		map[string]string{"REQ": "{name: amount, in: body, type: integer}"},
+		map[string]string{"REQ": "{name: amount, in: body, type: integer, format: fen}"},
+		expect{Breaking, "format changed from (none) to fen"},
+		expect{Breaking, "format changed from fen to (none)"}},
 	{"descriptions",
 		map[string]string{"SUMMARY": "创建"},
 		map[string]string{"SUMMARY": "创建一个"},
