@@ -9,7 +9,7 @@ import (
 	"github.com/payscoregen/payscoregen/internal/specdiff"
 )
 
-const diffSynopsis = `diff [-format text|markdown] [-fail-on breaking|warning|info] [-spec DIR] OLD NEW
+const diffSynopsis = `diff [-format text|markdown] [-fail-on breaking|warning|info|none] [-spec DIR] OLD NEW
 
 OLD and NEW are spec directories or git revisions: REV means the -spec directory
 at REV (HEAD, main, a1b2c3d), REV:PATH a tree as git names it (HEAD~1:spec).
@@ -19,7 +19,7 @@ Exit status: 0 nothing at the -fail-on level or above, 1 something is, 2 trouble
 func runDiff(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("diff", diffSynopsis, stderr)
 	format := fs.String("format", "text", "output: text (file:line: level: change) or markdown (for a pull request)")
-	failOn := fs.String("fail-on", "breaking", "exit 1 when a change of this level or above is found")
+	failOn := fs.String("fail-on", "breaking", "exit 1 when a change of this level or above is found: breaking, warning, info, or none (report only)")
 	specDir := fs.String("spec", "spec", "the spec directory a bare git revision refers to")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -31,8 +31,9 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 		return errUsage
 	}
 	threshold, err := specdiff.ParseLevel(*failOn)
-	if err != nil {
-		fmt.Fprintf(stderr, "payscoregen diff: -fail-on: %v\n", err)
+	never := *failOn == "none"
+	if err != nil && !never {
+		fmt.Fprintf(stderr, "payscoregen diff: -fail-on: %v (or none)\n", err)
 		return errUsage
 	}
 	if *format != "text" && *format != "markdown" {
@@ -62,7 +63,7 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stderr, "%s -> %s: %s\n", oldName, newName, specdiff.Summary(changes))
-	if hi, any := specdiff.Highest(changes); any && hi >= threshold {
+	if hi, any := specdiff.Highest(changes); any && hi >= threshold && !never {
 		return fmt.Errorf("payscoregen diff: changes at level %s or above (-fail-on %s)", threshold, threshold)
 	}
 	return nil

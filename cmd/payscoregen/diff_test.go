@@ -62,6 +62,7 @@ func TestDiffExitCodes(t *testing.T) {
 			"changes at level breaking or above"},
 		{"warning passes by default", []string{"diff", "../../spec", widened}, 0, ": warning: ", "0 breaking, 1 warning, 0 info"},
 		{"warning fails with -fail-on warning", []string{"diff", "-fail-on", "warning", "../../spec", widened}, 1, ": warning: ", "(-fail-on warning)"},
+		{"-fail-on none reports only", []string{"diff", "-fail-on", "none", "../../spec", tightened}, 0, ": breaking: ", "1 breaking"},
 		{"flags after the arguments", []string{"diff", "../../spec", widened, "-fail-on", "warning", "-format", "markdown"}, 1, "#### warning (1)", ""},
 		{"breaking both ways", []string{"diff", tightened, "../../spec"}, 0, "max_length raised from 40 to 50", ""},
 		{"markdown", []string{"diff", "-format", "markdown", "../../spec", tightened}, 1, "| `" + filepath.ToSlash(tightened), ""},
