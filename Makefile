@@ -4,6 +4,7 @@ SPEC    ?= spec
 OUT     ?= generated
 FUZZTIME ?= 1m
 
+.PHONY: import spec-diff spec-update
 .PHONY: all generate check test test-go test-js test-fuzz-smoke run-fuzz vet fmt-check bench fuzz demo sim
 
 all: generate test
@@ -11,6 +12,23 @@ all: generate test
 ## generate: regenerate spec/schema.json and generated/ from spec/ (atomic: nothing changes on error)
 generate:
 	$(GO) run ./cmd/payscoregen generate -spec $(SPEC) -out $(OUT)
+
+## import: draft a spec from the text of a doc page: make import PAGE=page.txt [DRAFTS=.drafts]
+DRAFTS ?= .drafts
+import:
+	@test -n "$(PAGE)" || { echo "usage: make import PAGE=page.txt [DRAFTS=dir]"; exit 2; }
+	$(GO) run ./cmd/payscoregen import -o $(DRAFTS) $(PAGE)
+
+## spec-diff: the API changes of spec/ since BASE (default HEAD); exit 1 on breaking (DIFFFLAGS="-format markdown")
+BASE ?= HEAD
+spec-diff:
+	$(GO) run ./cmd/payscoregen diff $(DIFFFLAGS) $(BASE) $(SPEC)
+
+## spec-update: after merging a reviewed draft into spec/: report the changes, regenerate, run every test
+spec-update:
+	$(GO) run ./cmd/payscoregen diff -fail-on none $(DIFFFLAGS) $(BASE) $(SPEC)
+	@$(MAKE) --no-print-directory generate
+	@$(MAKE) --no-print-directory test
 
 ## check: load and validate the spec, print every problem
 check:
