@@ -451,7 +451,7 @@ func TestEveryPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	step := 397 // bytes; cuts land mid-line and mid-character
+	step := 797 // bytes; cuts land mid-line and mid-character
 	if testing.Short() {
 		step = 1499
 	}

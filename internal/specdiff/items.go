@@ -23,7 +23,9 @@ func (d *differ) files() {
 		}
 		d.texts(n.Page, "file "+path+" page", []textPair{
 			{"title", o.Page.Title, n.Page.Title}, {"seed", o.Page.Seed, n.Page.Seed},
-			{"description", o.Page.Description, n.Page.Description},
+			{"seed_copies", strings.Join(o.Page.SeedCopies, " "), strings.Join(n.Page.SeedCopies, " ")},
+			{"url", o.Page.URL, n.Page.URL}, {"doc_ids", strings.Join(o.Page.DocIDs, " "), strings.Join(n.Page.DocIDs, " ")},
+			{"source", o.Page.Source, n.Page.Source}, {"description", o.Page.Description, n.Page.Description},
 		})
 		if o.API != nil && n.API != nil && o.API.BaseURL != n.API.BaseURL {
 			d.add(Warning, n.API.At("base_url"), "file "+path, "api.base_url changed from %s to %s: clients that set no base URL call another host", o.API.BaseURL, n.API.BaseURL)
