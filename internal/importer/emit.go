@@ -67,7 +67,6 @@ const todoValue = "TODO"
 
 // emitter builds the drafts and counts their TODOs.
 type emitter struct {
-	caps  capabilities
 	todos int
 	ids   map[string]int // ids handed out, across the pages of one input
 }
@@ -124,7 +123,7 @@ func (e *emitter) fields(ps []*param, c fieldCtx) *yaml.Node {
 	out := seq()
 	seen := map[string]bool{}
 	for _, p := range ps {
-		n := e.field(p, c, false)
+		n := e.field(p, c)
 		if seen[p.name] {
 			e.comment(n.Content[1], "the name is listed twice in this table")
 		}
@@ -134,49 +133,39 @@ func (e *emitter) fields(ps []*param, c fieldCtx) *yaml.Node {
 	return out
 }
 
-// field turns one row into a field; item is set for an array's items,
-// which have no name, location, required flag or title.
-func (e *emitter) field(p *param, c fieldCtx, item bool) *yaml.Node {
+// field turns one row into a field, its members nested in the FORMAT.md
+// shape (fields; items for arrays).
+func (e *emitter) field(p *param, c fieldCtx) *yaml.Node {
 	m := newMap()
 	at := map[string]*yaml.Node{}
-	if !item {
-		at["name"] = m.set("name", str(p.name))
-		if p.title != "" {
-			m.set("title", str(p.title))
+	at["name"] = m.set("name", str(p.name))
+	if p.title != "" {
+		m.set("title", str(p.title))
+	}
+	if c.request {
+		in := p.in
+		if c.inPath[p.name] {
+			in = "path"
 		}
-		if c.request {
-			in := p.in
-			if c.inPath[p.name] {
-				in = "path"
-			}
-			if in == "" {
-				at["name"] = at["name"]
-				e.comment(at["name"], "the page prints no location (path, query or body) for this parameter")
-			} else {
-				at["in"] = m.set("in", str(in))
-				if in == "body" && c.method == "GET" {
-					e.comment(at["in"], "a GET request has no body: the page says body")
-				}
+		if in == "" {
+			e.comment(at["name"], "the page prints no location (path, query or body) for this parameter")
+		} else {
+			at["in"] = m.set("in", str(in))
+			if in == "body" && c.method == "GET" {
+				e.comment(at["in"], "a GET request has no body: the page says body")
 			}
 		}
 	}
 	typ := p.typ
-	switch {
-	case typ == "":
+	if typ == "" {
 		at["type"] = m.set("type", str(todoValue))
 		e.comment(at["type"], sprintf("the type is printed %q", p.rawType))
-	case typ == "array" && !e.caps.arrays:
-		at["type"] = m.set("type", str("array"))
-		e.comment(at["type"], "arrays need the array format of FORMAT.md (type: array, items), which this build of payscoregen does not read yet")
-	default:
+	} else {
 		at["type"] = m.set("type", str(typ))
 	}
 	desc := strings.Join(p.desc, "\n")
 	if f, why := formatOf(p, desc); f != "" {
 		at["format"] = m.set("format", str(f))
-		if f == "fen" && !e.caps.fen {
-			e.comment(at["format"], "format fen (an amount in fen) needs the money format of FORMAT.md, which this build does not read yet")
-		}
 	} else if why != "" {
 		e.comment(at["type"], why)
 	}
@@ -187,21 +176,19 @@ func (e *emitter) field(p *param, c fieldCtx, item bool) *yaml.Node {
 	if lengthsHere && p.maxLen != nil {
 		at["max_length"] = m.set("max_length", num(*p.maxLen))
 	}
-	if typ == "array" && e.caps.arrays {
+	if typ == "array" {
 		if mm := maxItems.FindStringSubmatch(desc); mm != nil {
 			n, _ := strconv.Atoi(mm[1])
 			at["max_items"] = m.set("max_items", num(n))
 		}
 	}
-	if !item {
-		switch {
-		case c.request && c.inPath[p.name], c.request && p.in == "path":
-			m.set("required", boolean(true))
-		case p.required != nil:
-			at["required"] = m.set("required", boolean(*p.required))
-		default:
-			e.comment(at["name"], "required? the 必填 column is blank for this row")
-		}
+	switch {
+	case c.request && c.inPath[p.name], c.request && p.in == "path":
+		m.set("required", boolean(true)) // a path cannot be built without it
+	case p.required != nil:
+		at["required"] = m.set("required", boolean(*p.required))
+	default:
+		e.comment(at["name"], "required? the 必填 column is blank for this row")
 	}
 	if len(p.enum) > 0 {
 		list := seq()
@@ -234,7 +221,7 @@ func (e *emitter) field(p *param, c fieldCtx, item bool) *yaml.Node {
 		e.comment(at["name"], "the page lists no members for this object")
 	case typ == "object":
 		m.set("fields", e.fields(p.children, fieldCtx{}))
-	case typ == "array" && e.caps.arrays:
+	case typ == "array":
 		items := newMap()
 		switch {
 		case p.itemType == "object" || len(p.children) > 0:
@@ -256,17 +243,11 @@ func (e *emitter) field(p *param, c fieldCtx, item bool) *yaml.Node {
 			e.comment(items.set("type", str(todoValue)), "the page does not say what the array holds")
 		}
 		m.set("items", items.n)
-	case typ == "array" && len(p.children) > 0:
-		m.set("fields", e.fields(p.children, fieldCtx{}))
-		e.comment(at["name"], "the members of the array's items are listed under fields until arrays are supported")
 	}
 	for _, t := range p.todos {
 		n := at[t.key]
 		if n == nil {
 			n = at["name"]
-		}
-		if n == nil { // array items have no name line
-			n = at["type"]
 		}
 		e.comment(n, t.text)
 	}
@@ -413,10 +394,9 @@ func (e *emitter) endpoint(p *pageDoc, errorSet string) *yaml.Node {
 		m.set("request", e.fields(p.request, fieldCtx{request: true, method: p.method, inPath: inPath}))
 	}
 	if len(p.response) > 0 {
-		rn := m.set("response", e.fields(p.response, fieldCtx{}))
+		m.set("response", e.fields(p.response, fieldCtx{}))
 		if status == 204 {
 			e.head(m.key("response"), "success_status 204 has no body, but the page lists response fields")
-			_ = rn
 		}
 	}
 	switch {
@@ -496,19 +476,17 @@ func (e *emitter) callback(p *pageDoc) *yaml.Node {
 			}
 		}
 	}
-	ev := m.set("events", events)
+	m.set("events", events)
 	if len(events.Content) == 0 {
 		e.head(m.key("events"), "the page lists no event types (event_type values)")
-		_ = ev
 	}
 	m.set("envelope", e.fields(p.envelope, fieldCtx{}))
-	pt := m.set("plaintext", e.fields(p.plaintext, fieldCtx{}))
+	m.set("plaintext", e.fields(p.plaintext, fieldCtx{}))
 	if len(p.plaintext) == 0 {
 		e.head(m.key("plaintext"), "the page has no table of the decrypted resource")
 		for _, ev := range events.Content {
 			e.comment(ev.Content[1], "no plaintext was read for this event")
 		}
-		_ = pt
 	}
 	ack := newMap()
 	statuses := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
@@ -639,12 +617,11 @@ func (e *emitter) jump(p *pageDoc, j *jumpDoc) *yaml.Node {
 		}
 		params = append(fixed, params...)
 	}
-	pn := m.set("params", e.fields(params, fieldCtx{}))
+	m.set("params", e.fields(params, fieldCtx{}))
 	if len(params) == 0 {
 		e.head(m.key("params"), "the page has no 接口参数 table for this call")
-		_ = pn
 	}
-	dn := m.set("data", e.fields(data, fieldCtx{}))
+	m.set("data", e.fields(data, fieldCtx{}))
 	if len(data) == 0 {
 		msg := "the page prints no table of the business data"
 		if carrier != nil && p.evidence != nil {
@@ -653,7 +630,6 @@ func (e *emitter) jump(p *pageDoc, j *jumpDoc) *yaml.Node {
 			}
 		}
 		e.head(m.key("data"), msg)
-		_ = dn
 	}
 	signing := newMap()
 	alg := signing.set("algorithm", str("none"))

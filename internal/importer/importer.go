@@ -63,7 +63,7 @@ func Import(name string, text []byte) (*Result, error) {
 		all.WriteString(l.text)
 		all.WriteByte('\n')
 	}
-	e := &emitter{caps: probe(), ids: map[string]int{}}
+	e := &emitter{ids: map[string]int{}}
 	res := &Result{Stopped: read[len(read)-1].stopped}
 	if last := pages[len(pages)-1]; last != read[len(read)-1] && last.stopped != "" {
 		res.Stopped = last.stopped
@@ -167,9 +167,8 @@ func (e *emitter) draft(p *pageDoc, source string, i, n int, allText string, def
 		file = js.Content[0].Content[1].Value + ".yaml"
 	}
 	if defineErrors {
-		en := root.set("errors", e.errorList(sortedErrors(p.errors)))
+		root.set("errors", e.errorList(sortedErrors(p.errors)))
 		e.head(root.key("errors"), "spec/common/errors.yaml may define these codes already: keep only the new ones")
-		_ = en
 		if p.errorSet != "" {
 			codes := make([]string, len(p.errors))
 			for k, r := range p.errors {

@@ -215,8 +215,8 @@ func handFiles(s *spec.Spec, seed string) []*spec.File {
 	return out
 }
 
-// blankRequired lists the field paths whose 必填 cell the draft marks blank.
-func blankRequired(yaml []byte, where string) map[string]bool {
+// blankRequired lists the field names whose 必填 cell the draft marks blank.
+func blankRequired(yaml []byte) map[string]bool {
 	out := map[string]bool{}
 	for _, l := range strings.Split(string(yaml), "\n") {
 		if i := strings.Index(l, "- name: "); i >= 0 && strings.Contains(l, "必填 column is blank") {
@@ -224,7 +224,6 @@ func blankRequired(yaml []byte, where string) map[string]bool {
 			out[name] = true
 		}
 	}
-	_ = where
 	return out
 }
 
@@ -254,7 +253,7 @@ func compareSeed(t *testing.T, hand *spec.Spec, seed string) *agreement {
 		callbacks = append(callbacks, f.Callbacks...)
 		jumps = append(jumps, f.Jumps...)
 		codes = append(codes, f.Errors...)
-		for k := range blankRequired(d.YAML, "") {
+		for k := range blankRequired(d.YAML) {
 			blank[k] = true
 		}
 	}
