@@ -107,8 +107,8 @@ func NewAuthorizeApp(data AuthorizeAppData) (*AuthorizeAppParams, error) {
 	}
 	p := &AuthorizeAppParams{
 		BusinessType: AuthorizeAppBusinessType,
-		ExtInfo:      AuthorizeAppDefaultExtInfo,
 		Query:        jumps.EncodeQuery(data.Values(), "apply_permissions_token"),
+		ExtInfo:      AuthorizeAppDefaultExtInfo,
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -330,8 +330,8 @@ func NewAuthorizeAppMerchantSigned(data AuthorizeAppMerchantSignedData, apiV2Key
 	}
 	p := &AuthorizeAppMerchantSignedParams{
 		BusinessType: AuthorizeAppMerchantSignedBusinessType,
-		ExtInfo:      AuthorizeAppMerchantSignedDefaultExtInfo,
 		Query:        jumps.EncodeQuery(data.Values(), "mch_id", "service_id", "out_request_no", "timestamp", "nonce_str", "sign_type", "sign"),
+		ExtInfo:      AuthorizeAppMerchantSignedDefaultExtInfo,
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -626,8 +626,8 @@ type AuthorizeMiniprogramNavigateParams struct {
 func NewAuthorizeMiniprogramNavigate(data AuthorizeMiniprogramData) (*AuthorizeMiniprogramNavigateParams, error) {
 	p := &AuthorizeMiniprogramNavigateParams{
 		AppID:     AuthorizeMiniprogramNavigateAppID,
-		ExtraData: data,
 		Path:      AuthorizeMiniprogramNavigatePath,
+		ExtraData: data,
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -898,8 +898,8 @@ func NewConfirmOrderNavigate(data ConfirmOrderData, apiV2Key jumpsign.Secret, op
 	data.Sign = sign
 	p := &ConfirmOrderNavigateParams{
 		AppID:     ConfirmOrderNavigateAppID,
-		ExtraData: data,
 		Path:      ConfirmOrderNavigatePath,
+		ExtraData: data,
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -1047,8 +1047,8 @@ type ConfirmOrderPackageNavigateParams struct {
 func NewConfirmOrderPackageNavigate(data ConfirmOrderPackageData) (*ConfirmOrderPackageNavigateParams, error) {
 	p := &ConfirmOrderPackageNavigateParams{
 		AppID:     ConfirmOrderPackageNavigateAppID,
-		ExtraData: data,
 		Path:      ConfirmOrderPackageNavigatePath,
+		ExtraData: data,
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err

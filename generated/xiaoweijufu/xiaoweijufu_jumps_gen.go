@@ -137,8 +137,8 @@ func NewPay(data PayData, merchantKey jumpsign.Secret, opts ...jumps.Option) (*P
 	data.Sign = sign
 	p := &PayParams{
 		AppID:     PayAppID,
-		ExtraData: data,
 		Path:      PayPath,
+		ExtraData: data,
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err

@@ -44,7 +44,7 @@ func emitDecode(g *jen.File, s *ir.Struct) {
 		var v jen.Code
 		switch f.Type.Kind {
 		case ir.Enum:
-			v = jen.Id(f.Type.EnumT.Name).Call(m.Clone().Index(jen.Lit(f.Wire)))
+			v = goType(f.Type).Call(m.Clone().Index(jen.Lit(f.Wire)))
 		case ir.Int:
 			v = jen.Id("d").Dot("Int").Call(m.Clone(), jen.Lit(f.Wire))
 		case ir.Bool:

@@ -261,25 +261,25 @@ func (jp *jumpPlan) emitBuilder(p *ir.Package, g *docFile) {
 		body = append(body, jen.If(jen.Err().Op(":=").Add(data.Clone()).Dot("Validate").Call(), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Nil(), jen.Err())))
 	}
-	dict := jen.Dict{}
+	var pairs []jen.Code
 	for _, f := range jp.Params.Fields {
 		switch {
 		case f == jp.Carrier && j.Carrier == "extra_data":
-			dict[jen.Id(f.Name)] = data.Clone()
+			pairs = append(pairs, kv(f.Name, data.Clone()))
 		case f == jp.Carrier:
 			keys := []jen.Code{data.Clone().Dot("Values").Call()}
 			for _, df := range jp.Data.Fields {
 				keys = append(keys, jen.Lit(df.Wire))
 			}
-			dict[jen.Id(f.Name)] = jen.Qual(pkgJumps, "EncodeQuery").Call(keys...)
+			pairs = append(pairs, kv(f.Name, jen.Qual(pkgJumps, "EncodeQuery").Call(keys...)))
 		case jp.Consts[f] != "":
-			dict[jen.Id(f.Name)] = jen.Id(jp.Consts[f])
+			pairs = append(pairs, kv(f.Name, jen.Id(jp.Consts[f])))
 		case jp.Defaults[f] != "":
-			dict[jen.Id(f.Name)] = jen.Id(jp.Defaults[f])
+			pairs = append(pairs, kv(f.Name, jen.Id(jp.Defaults[f])))
 		}
 	}
 	body = append(body,
-		jen.Id("p").Op(":=").Op("&").Id(jp.Params.Name).Values(dict),
+		jen.Id("p").Op(":=").Op("&").Id(jp.Params.Name).Add(ordered(pairs...)),
 		jen.If(jen.Err().Op(":=").Id("p").Dot("Validate").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 		jen.Return(jen.Id("p"), jen.Nil()),
 	)

@@ -96,3 +96,53 @@ func TestGroupName(t *testing.T) {
 		}
 	}
 }
+
+// Decisions only the IR makes, each a positioned problem.
+func TestIRProblems(t *testing.T) {
+	const head = "package: demo\npage: {title: t, updated: 2024.01.01, source: s}\n" +
+		"api: {style: wechatpay-v3, base_url: https://api.mch.weixin.qq.com, version_prefix: /v3/}\n"
+	const endpoint = "endpoints:\n  - id: create_order\n    title: t\n    summary: s\n    method: POST\n" +
+		"    path: /v3/orders\n    success_status: 204\n    request:\n"
+	tests := []struct{ name, yaml, want string }{
+		{"type named like a request struct", head + endpoint + "      - {name: a, in: body, type: string}\n" +
+			"types:\n  - {id: create_order_request, title: t, fields: [{name: x, type: string}]}\n",
+			"a.yaml:5:5: endpoint create_order request: generated Go name demo.CreateOrderRequest is already used by type create_order_request (a.yaml:14:5)"},
+		{"boolean in a one-of group", head + endpoint + "      - {name: a, in: body, type: boolean}\n      - {name: b, in: body, type: string}\n" +
+			"    rules: [{at_most_one_of: [a, b]}]\n",
+			"a.yaml:14:30: request rules: a is a boolean, whose absence Go cannot tell from its zero value"},
+		{"boolean in require", head + endpoint + "      - {name: a, in: body, ref: t, require: [flag]}\n" +
+			"types:\n  - {id: t, title: t, fields: [{name: flag, type: boolean}]}\n",
+			"a.yaml:12:46: request.a: require: flag is a boolean"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(fstest.MapFS{"a.yaml": {Data: []byte(tt.yaml)}}, "", Options{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Load error = %v\nwant it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// A named type is one struct, declared in the package of its file and
+// referred to from the others.
+func TestSharedTypeDeclaredOnce(t *testing.T) {
+	fsys := fstest.MapFS{
+		"common.yaml": {Data: []byte("package: payscore\npage: {title: t, updated: 2024.01.01, source: s}\n" +
+			"types:\n  - {id: post_payment, title: t, fields: [{name: name, type: string}]}\n")},
+		"a.yaml": {Data: []byte("package: modea\npage: {title: t, updated: 2024.01.01, source: s}\n" +
+			"types:\n  - {id: holder_a, title: t, fields: [{name: p, type: array, items: {ref: post_payment}}]}\n")},
+		"b.yaml": {Data: []byte("package: modeb\npage: {title: t, updated: 2024.01.01, source: s}\n" +
+			"types:\n  - {id: holder_b, title: t, fields: [{name: p, ref: post_payment}]}\n")},
+	}
+	prog, err := Load(fsys, "", Options{ImportBase: "x.example/gen"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pp := prog.Package("payscore").Types[0]
+	a := prog.Package("modea").Types[0].Fields[0].Type.Elem.Struct
+	b := prog.Package("modeb").Types[0].Fields[0].Type.Struct
+	if a != pp || b != pp || pp.Pkg.Path != "x.example/gen/payscore" {
+		t.Errorf("PostPayment is not one struct in payscore: %p %p %p (%s)", pp, a, b, pp.Pkg.Path)
+	}
+}

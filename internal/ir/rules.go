@@ -64,7 +64,6 @@ func (pkg *Package) rule(name string, r *RuleVar) *RuleVar {
 	r.Name = name
 	idx.byKey[key], idx.names[name] = r, key
 	pkg.Rules = append(pkg.Rules, r)
-	pkg.claim(spec.Pos{}, "validation rule", name)
 	return r
 }
 
