@@ -4,6 +4,7 @@ SPEC    ?= spec
 OUT     ?= generated
 FUZZTIME ?= 1m
 
+.PHONY: import spec-diff spec-update
 .PHONY: all generate check test test-go test-race test-js run-fuzz vet fmt-check bench fuzz demo sim
 
 all: generate test
@@ -11,6 +12,23 @@ all: generate test
 ## generate: regenerate spec/schema.json and generated/ from spec/ (atomic: nothing changes on error)
 generate:
 	$(GO) run ./cmd/payscoregen generate -spec $(SPEC) -out $(OUT) -schema $(SPEC)/schema.json
+
+## import: draft a spec from the text of a doc page: make import PAGE=page.txt [DRAFTS=.drafts]
+DRAFTS ?= .drafts
+import:
+	@test -n "$(PAGE)" || { echo "usage: make import PAGE=page.txt [DRAFTS=dir]"; exit 2; }
+	$(GO) run ./cmd/payscoregen import -o $(DRAFTS) $(PAGE)
+
+## spec-diff: the API changes of spec/ since BASE (default HEAD); exit 1 on breaking (DIFFFLAGS="-format markdown")
+BASE ?= HEAD
+spec-diff:
+	$(GO) run ./cmd/payscoregen diff $(DIFFFLAGS) $(BASE) $(SPEC)
+
+## spec-update: after merging a reviewed draft into spec/: report the changes, regenerate, run every test
+spec-update:
+	$(GO) run ./cmd/payscoregen diff -fail-on none $(DIFFFLAGS) $(BASE) $(SPEC)
+	@$(MAKE) --no-print-directory generate
+	@$(MAKE) --no-print-directory test
 
 ## check: load and validate the spec, print every problem
 check:
@@ -52,7 +70,7 @@ bench:
 ## make test runs their seed corpora, not the fuzzing.
 FUZZ_TARGETS = ./internal/spec:FuzzParse ./internal/gen:FuzzGenerate ./runtime/validate:FuzzString ./runtime/validate:FuzzFormats \
 	./runtime/notify:FuzzParse ./tests/callbacks:FuzzDecodeAuthorizationNotifyData ./runtime/kv:FuzzParseJSONObject \
-	./tests/jumps:FuzzParseConfirmOrderReturn ./tests/xiaoweijufu:FuzzNotifyForm
+	./tests/jumps:FuzzParseConfirmOrderReturn ./tests/xiaoweijufu:FuzzNotifyForm ./internal/importer:FuzzImport
 fuzz:
 	@.ci/timed $(MAKE) --no-print-directory -- run-fuzz
 

@@ -19,6 +19,8 @@ commands:
   check      load and validate the spec, print every problem (exit 1 on any)
   generate   generate Go (and JS) code from the spec, into generated/ or your packages (-pkg)
   errata     list where the docs contradict themselves and what the code uses
+  import     turn the text of a doc page into a spec draft (YAML on stdout)
+  diff       list the API changes between two specs, breaking ones first (exit 1 on breaking)
   schema     print the JSON Schema of spec files
   sim        run the offline Pay Score simulator on loopback
   version    print the module version (and commit) this binary was built from
@@ -58,6 +60,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runErrata(args[1:], stdout, stderr)
 	case "sim":
 		err = runSim(ctx, args[1:], stdout, stderr)
+	case "import":
+		err = runImport(args[1:], os.Stdin, stdout, stderr)
+	case "diff":
+		err = runDiff(args[1:], stdout, stderr)
 	case "version", "-version", "--version":
 		err = runVersion(args[1:], stdout, stderr)
 	default:
