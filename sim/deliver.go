@@ -49,7 +49,8 @@ type Delivery struct {
 	ID                string          `json:"id"` // the envelope id
 	EventType         string          `json:"event_type"`
 	MchID             string          `json:"mchid"`
-	AuthorizationCode string          `json:"authorization_code"`
+	AuthorizationCode string          `json:"authorization_code,omitempty"`
+	OutOrderNo        string          `json:"out_order_no,omitempty"` // order notifications
 	URL               string          `json:"notify_url"`
 	CreateTime        time.Time       `json:"create_time"`
 	Plaintext         json.RawMessage `json:"plaintext"` // the decrypted resource
@@ -77,6 +78,7 @@ type Attempt struct {
 // notification is a queued notification and its schedule.
 type notification struct {
 	Delivery
+	cb       *callbackSpec // the callback it belongs to: ack statuses and schedule
 	seq      int
 	body     []byte // sealed envelope, the same bytes on every attempt
 	due      time.Time
@@ -127,6 +129,7 @@ func (s *Simulator) newNotificationLocked(a *authorization, event string, now ti
 	}
 	first, _ := s.cb.delay(0)
 	n := &notification{
+		cb: s.cb,
 		Delivery: Delivery{
 			ID:                id,
 			EventType:         event,
@@ -160,6 +163,7 @@ func (s *Simulator) runDue() {
 			return
 		}
 		now := s.cfg.clock.Now()
+		s.expireOrdersLocked(now)
 		var due []*notification
 		for _, n := range s.notes {
 			if n.State == DeliveryPending && !n.inflight && !n.due.After(now) {
@@ -208,7 +212,7 @@ func (s *Simulator) attempt(n *notification, redelivery bool) Attempt {
 		at = s.cfg.clock.Now()
 	}
 	status, reply, err := s.post(n)
-	ok := err == nil && slices.Contains(s.cb.success, status)
+	ok := err == nil && slices.Contains(n.cb.success, status)
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -226,9 +230,9 @@ func (s *Simulator) attempt(n *notification, redelivery bool) Attempt {
 		// Outside the schedule: a failed redelivery changes nothing.
 	default:
 		n.k++
-		d, more := s.cb.delay(n.k)
+		d, more := n.cb.delay(n.k)
 		next := n.due.Add(d)
-		if !more || next.Sub(n.CreateTime) > s.cb.maxAge && s.cb.maxAge > 0 {
+		if !more || next.Sub(n.CreateTime) > n.cb.maxAge && n.cb.maxAge > 0 {
 			n.State = DeliveryAbandoned
 		} else {
 			n.due = next
@@ -254,7 +258,7 @@ func (s *Simulator) post(n *notification) (status int, reply string, err error) 
 	if !s.cfg.remoteCallbacks && !isLoopbackHost(u.Hostname()) {
 		return 0, "", fmt.Errorf("refused: notify_url host %q is not a loopback address (see sim.WithRemoteCallbacks)", u.Hostname())
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), s.cb.deadline)
+	ctx, cancel := context.WithTimeout(context.Background(), n.cb.deadline)
 	defer cancel()
 	req, err := s.notif.NewRequest(ctx, n.URL, n.body)
 	if err != nil {
@@ -275,7 +279,7 @@ func (s *Simulator) post(n *notification) (status int, reply string, err error) 
 // exercise the merchant's duplicate handling: the same body (same id) with
 // fresh signature headers. A success also ends a pending schedule.
 func (s *Simulator) Redeliver(id string) (Attempt, error) {
-	deadline := time.Now().Add(s.cb.deadline + time.Second)
+	deadline := time.Now().Add(max(s.cb.deadline, s.orderCB.deadline) + time.Second)
 	for {
 		s.mu.Lock()
 		if s.closed {

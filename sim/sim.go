@@ -76,13 +76,19 @@ const (
 // Simulator is a fake WeChat Pay Score server. Its methods are safe for
 // concurrent use.
 type Simulator struct {
-	cfg    settings
-	ops    []*operation
-	cb     *callbackSpec
-	signer *apiauth.Signer
-	notif  *notifytest.Signer
-	verify *apiauth.Verifier
-	mux    *http.ServeMux
+	cfg settings
+	ops []*operation
+	cb  *callbackSpec // the authorization callback
+	// orderCB is the order callback (USER_CONFIRM, USER_PAID, MCH_PREPAY);
+	// prepay the MCH_PREPAY plaintext rules.
+	orderCB *callbackSpec
+	prepay  []*fieldRule
+	orders  *OrderBook
+	txnSeq  int // simulated transaction_id numbers, under mu
+	signer  *apiauth.Signer
+	notif   *notifytest.Signer
+	verify  *apiauth.Verifier
+	mux     *http.ServeMux
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every state change
@@ -302,11 +308,18 @@ func New(opts ...Option) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
+	orderCB, prepay, err := findOrderCallback(model)
+	if err != nil {
+		return nil, err
+	}
 
 	s := &Simulator{
 		cfg:       cfg,
 		ops:       ops,
 		cb:        cb,
+		orderCB:   orderCB,
+		prepay:    prepay,
+		orders:    NewOrderBook(),
 		changed:   make(chan struct{}),
 		auths:     map[authKey]*authorization{},
 		tokens:    map[string]*token{},

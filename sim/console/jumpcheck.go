@@ -76,8 +76,8 @@ func checkRules(fields []*spec.Field) []*fieldCheckRule {
 			if f.Pattern != "" {
 				sr.Pattern, _ = regexp.Compile(f.Pattern) // the loader checked it
 			}
-			if validate.KnownFormat(f.Format) {
-				sr.Format = f.Format
+			if validate.KnownFormat(string(f.Format)) {
+				sr.Format = string(f.Format)
 			}
 			r.str = sr
 		case "integer":
