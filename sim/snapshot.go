@@ -29,8 +29,17 @@ type View struct {
 	Deliveries []DeliveryView
 	Faults     []FaultView
 	Operations []OperationView
-	// Retry is the documented retry schedule of the notifications.
-	Retry RetrySchedule
+	// Callbacks are the notifications the simulator sends, with their
+	// documented retry schedules.
+	Callbacks []CallbackView
+}
+
+// CallbackView is one callback of the spec: its events and retry schedule.
+type CallbackView struct {
+	ID     string
+	Title  string
+	Events []string
+	Retry  RetrySchedule
 }
 
 // Endpoint is the non-secret part of Config.
@@ -55,6 +64,8 @@ type DeliveryView struct {
 	// ScheduledAttempts is how many attempts of the schedule were made
 	// (redeliveries are not counted).
 	ScheduledAttempts int
+	// Callback is the id of the callback (CallbackView) it belongs to.
+	Callback string
 	// Upcoming are the next scheduled attempts (simulated time), at most
 	// UpcomingAttempts; the first is NextAttempt. Empty unless pending.
 	Upcoming []time.Time
@@ -99,7 +110,13 @@ func (s *Simulator) View() View {
 			MerchantSerial:      s.cfg.merchantSerial,
 			PlatformPublicKeyID: s.cfg.publicKeyID,
 		},
-		Retry: RetrySchedule{Intervals: slices.Clone(s.cb.intervals), Then: s.cb.then, MaxAge: s.cb.maxAge},
+	}
+	for _, cb := range []*callbackSpec{s.cb, s.orderCB} {
+		cv := CallbackView{ID: cb.cb.ID, Title: cb.cb.Title, Retry: cb.schedule()}
+		for _, e := range cb.cb.Events {
+			cv.Events = append(cv.Events, e.Type)
+		}
+		v.Callbacks = append(v.Callbacks, cv)
 	}
 	for _, op := range s.ops {
 		_, simulated := businessHandlers[op.ep.ID]
@@ -132,7 +149,8 @@ func (s *Simulator) View() View {
 		v.Deliveries = append(v.Deliveries, DeliveryView{
 			Delivery:          n.snapshot(),
 			ScheduledAttempts: n.k,
-			Upcoming:          s.upcomingLocked(n),
+			Callback:          n.cb.cb.ID,
+			Upcoming:          upcoming(n),
 		})
 	}
 	for _, op := range v.Operations {
@@ -143,20 +161,25 @@ func (s *Simulator) View() View {
 	return v
 }
 
-// upcomingLocked lists the next scheduled attempts of a pending notification.
-func (s *Simulator) upcomingLocked(n *notification) []time.Time {
+func (cs *callbackSpec) schedule() RetrySchedule {
+	return RetrySchedule{Intervals: slices.Clone(cs.intervals), Then: cs.then, MaxAge: cs.maxAge}
+}
+
+// upcoming lists the next scheduled attempts of a pending notification, on
+// its callback's schedule. Call with s.mu held.
+func upcoming(n *notification) []time.Time {
 	if n.State != DeliveryPending {
 		return nil
 	}
 	out := []time.Time{n.due}
 	t := n.due
 	for k := n.k + 1; len(out) < UpcomingAttempts; k++ {
-		d, more := s.cb.delay(k)
+		d, more := n.cb.delay(k)
 		if !more {
 			break
 		}
 		t = t.Add(d)
-		if s.cb.maxAge > 0 && t.Sub(n.CreateTime) > s.cb.maxAge {
+		if n.cb.maxAge > 0 && t.Sub(n.CreateTime) > n.cb.maxAge {
 			break
 		}
 		out = append(out, t)

@@ -239,7 +239,7 @@ func (c *Console) actOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if c.orders == nil {
-		back(w, r, pathOrders, "", errors.New("this simulator has no service orders"))
+		back(w, r, pathOrders, "", errNoOrders)
 		return
 	}
 	ref := r.PostFormValue("ref")
@@ -248,19 +248,32 @@ func (c *Console) actOrder(w http.ResponseWriter, r *http.Request) {
 	var done string
 	switch r.PathValue("action") {
 	case "confirm":
-		var queryID string
-		o, queryID, err = c.orders.ConfirmOrder(ref)
-		done = fmt.Sprintf("%s confirmed by the user (%s/%s). The jump returns {\"query_id\":%q} to the merchant's mini program.",
-			o.OutOrderNo, o.State, o.StateDescription, queryID)
+		o, err = c.orders.ConfirmOrder(ref, strings.TrimSpace(r.PostFormValue("openid")))
+		done = fmt.Sprintf("%s confirmed by the user (%s/%s). The confirm-order jump hands {\"query_id\":%q} back to the merchant's mini program. %s",
+			o.OutOrderNo, o.State, o.StateDescription, o.QueryID, c.orderAttempt(o, sim.EventUserConfirm))
 	case "pay":
 		o, err = c.orders.PayOrder(ref)
-		done = fmt.Sprintf("%s paid by the user (%s).", o.OutOrderNo, o.State)
+		done = fmt.Sprintf("%s paid by the user (%s). %s", o.OutOrderNo, o.State, c.orderAttempt(o, sim.EventUserPaid))
 	case "expire":
 		o, err = c.orders.ExpireOrder(ref)
 		done = fmt.Sprintf("%s expired (%s).", o.OutOrderNo, o.State)
+	case "prepay":
+		err = c.orders.RequestPrepay(ref)
+		done = "PAYSCORE.MCH_PREPAY queued for " + ref + "; see Notifications."
 	default:
 		http.NotFound(w, r)
 		return
 	}
 	back(w, r, pathOrders, done, err)
+}
+
+// orderAttempt describes the latest notification of event about o.
+func (c *Console) orderAttempt(o Order, event string) string {
+	ds := c.sim.Deliveries()
+	for i := len(ds) - 1; i >= 0; i-- {
+		if d := ds[i]; d.MchID == o.MchID && d.OutOrderNo == o.OutOrderNo && d.EventType == event {
+			return event + " " + attemptText(d)
+		}
+	}
+	return ""
 }

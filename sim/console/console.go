@@ -57,8 +57,8 @@ type Console struct {
 // Option configures a Console.
 type Option func(*Console) error
 
-// WithOrders plugs in the service-order state machine the orders page shows
-// and acts on. Without it the orders page says the simulator has none.
+// WithOrders sets the service-order state machine the orders page shows and
+// acts on; the default is the simulator's own.
 func WithOrders(o Orders) Option {
 	return func(c *Console) error {
 		c.orders = o
@@ -90,6 +90,9 @@ func New(s *sim.Simulator, opts ...Option) (*Console, error) {
 		if err := o(c); err != nil {
 			return nil, err
 		}
+	}
+	if c.orders == nil {
+		c.orders = simOrders{s}
 	}
 	if c.apiV2Key == "" {
 		k, err := jumpsign.RandomNonce() // 32 characters of [A-Za-z0-9], like an APIv2 key

@@ -60,7 +60,7 @@ func (c *Console) page(name string, fill func(r *http.Request, p *page)) http.Ha
 type overviewBody struct {
 	Authorized, Unbound, Ended int
 	Pending, Delivered, Failed int
-	Orders                     int
+	Orders, OrdersOpen         int
 	OrdersWired                bool
 	Recent                     []sim.DeliveryView
 }
@@ -70,6 +70,14 @@ func (c *Console) overview(r *http.Request, p *page) {
 	p.Lede = "What this simulator is holding right now: its address, the simulated clock, how many authorizations " +
 		"and orders exist in each state, and the latest notifications. Every page updates by itself."
 	b := overviewBody{OrdersWired: c.orders != nil}
+	if c.orders != nil {
+		for _, o := range c.orders.ServiceOrders() {
+			b.Orders++
+			if o.State == sim.OrderCreated || o.State == sim.OrderDoing {
+				b.OrdersOpen++
+			}
+		}
+	}
 	for _, a := range p.View.Authorizations {
 		switch a.State {
 		case sim.StateAvailable:
@@ -89,9 +97,6 @@ func (c *Console) overview(r *http.Request, p *page) {
 		default:
 			b.Failed++
 		}
-	}
-	if c.orders != nil {
-		b.Orders = len(c.orders.ServiceOrders())
 	}
 	n := len(p.View.Deliveries)
 	for i := n - 1; i >= 0 && i >= n-5; i-- {
@@ -137,7 +142,7 @@ func userOpenID(a sim.Authorization) string {
 }
 
 type deliveriesBody struct {
-	Schedule string
+	Schedules []scheduleRow
 	// NextDue is the earliest pending attempt, zero when none.
 	NextDue time.Time
 	Rows    []sim.DeliveryView
@@ -149,7 +154,10 @@ func (c *Console) deliveriesPage(r *http.Request, p *page) {
 		"each attempt with the merchant's status code and answer body, and when the documented retry schedule tries " +
 		"next. Redeliver sends one again now (same id, fresh signature); the clock buttons move simulated time so " +
 		"retries fall due without waiting."
-	b := deliveriesBody{Schedule: scheduleText(p.View.Retry)}
+	var b deliveriesBody
+	for _, cb := range p.View.Callbacks {
+		b.Schedules = append(b.Schedules, scheduleRow{Title: cb.Title, Events: strings.Join(cb.Events, ", "), Text: scheduleText(cb.Retry), ID: cb.ID})
+	}
 	for i := len(p.View.Deliveries) - 1; i >= 0; i-- {
 		d := p.View.Deliveries[i]
 		b.Rows = append(b.Rows, d)
@@ -159,6 +167,8 @@ func (c *Console) deliveriesPage(r *http.Request, p *page) {
 	}
 	p.Body = b
 }
+
+type scheduleRow struct{ ID, Title, Events, Text string }
 
 // scheduleText writes the retry rule as the docs do: "0s, 15s, 15s, 30s,
 // 3m0s, 30m0s ×4, 1h0m0s, then every 1h0m0s, for up to 72h0m0s".
@@ -246,13 +256,15 @@ type ordersBody struct {
 
 func (c *Console) ordersPage(r *http.Request, p *page) {
 	p.Title = "Service orders"
-	p.Lede = "Every service order (支付分订单) merchants created: state and state_description, amounts, collection " +
-		"(收款信息) and history. The buttons act as the user in the Pay Score mini program: confirm the order " +
-		"(the confirm-order jump, which hands a query_id back to the merchant's mini program), pay a completed " +
-		"order, or let an unconfirmed order expire. Each posts the order notification to notify_url."
+	p.Lede = "Every service order (支付分订单) merchants created, newest first: state and state_description, amounts, " +
+		"collection (收款信息) and the history the simulator recorded. The buttons act as the user in the Pay Score " +
+		"mini program: confirm the order (the confirm-order jump, which hands a query_id back to the merchant's mini " +
+		"program; PAYSCORE.USER_CONFIRM is notified), pay a completed order (PAYSCORE.USER_PAID), or let an " +
+		"unconfirmed order expire; and as WeChat asking for a cashier pre-order (PAYSCORE.MCH_PREPAY)."
 	b := ordersBody{Wired: c.orders != nil}
 	if c.orders != nil {
 		b.Orders = c.orders.ServiceOrders()
+		slices.Reverse(b.Orders)
 	}
 	p.Body = b
 }
@@ -372,11 +384,11 @@ func lastAttempt(as []sim.Attempt) *sim.Attempt {
 
 func stateClass(s string) string {
 	switch s {
-	case sim.StateAvailable, string(sim.DeliveryDone), "DONE", "valid":
+	case sim.StateAvailable, string(sim.DeliveryDone), sim.OrderDone, sim.CollectionPaid, "valid":
 		return "ok"
-	case sim.StateUnavailable, string(sim.DeliveryAbandoned), "REVOKED", "EXPIRED", "invalid":
+	case sim.StateUnavailable, string(sim.DeliveryAbandoned), sim.OrderRevoked, sim.OrderExpired, "invalid":
 		return "bad"
-	case string(sim.DeliveryPending), "DOING":
+	case string(sim.DeliveryPending), sim.OrderDoing, sim.CollectionPaying:
 		return "warn"
 	}
 	return "muted"

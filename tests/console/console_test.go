@@ -72,7 +72,9 @@ func TestFailingMerchantShowsRetrySchedule(t *testing.T) {
 
 	b := openTab(t, w.sim.URL())
 	b.open("/console/deliveries")
-	b.waitText("#schedule", "0s, 15s, 15s, 30s, 3m, 30m ×4, 1h, then every 1h, for up to 72h")
+	b.waitText("#schedule-authorization_notify", "授权/解除授权服务回调通知", "PAYSCORE.USER_OPEN_SERVICE",
+		"0s, 15s, 15s, 30s, 3m, 30m ×4, 1h, then every 1h, for up to 72h")
+	b.waitText("#schedule-order_notify", "PAYSCORE.USER_CONFIRM", "for up to 4h")
 	art := "#" + id
 	b.waitText(art, "PAYSCORE.USER_OPEN_SERVICE", "pending",
 		"POST "+w.merchant.srv.URL+"/payscore/notify",
