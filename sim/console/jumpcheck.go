@@ -122,7 +122,7 @@ type checkedJump struct {
 
 // OK reports a payload that matched a jump with no problem.
 func (c *checkedJump) OK() bool {
-	if c.Error != "" || c.Jump == nil || len(c.Unknown) > 0 || c.Signature.Status == sigInvalid {
+	if c.Error != "" || c.Jump == nil || len(c.Unknown) > 0 || c.Signature.Status == sigInvalid || c.Signature.Status == sigNoKey {
 		return false
 	}
 	for _, f := range append(slices.Clone(c.Params), c.Data...) {
