@@ -4,7 +4,7 @@ SPEC    ?= spec
 OUT     ?= generated
 FUZZTIME ?= 1m
 
-.PHONY: all generate check test test-go test-js test-fuzz-smoke run-fuzz vet fmt-check bench fuzz demo sim
+.PHONY: all generate check test test-go test-browser browser-note test-js test-fuzz-smoke run-fuzz vet fmt-check bench fuzz demo sim
 
 all: generate test
 
@@ -18,7 +18,7 @@ check:
 
 ## test: gofmt, vet, every Go test with the race detector (fuzz seed corpora included),
 ## a short run of every fuzz target, the JS helper tests
-test: fmt-check vet test-go test-fuzz-smoke test-js
+test: fmt-check vet test-go browser-note test-fuzz-smoke test-js
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -29,6 +29,16 @@ vet:
 
 test-go:
 	$(GO) test -race -count=1 ./...
+
+## test-browser: only the simulator console's browser tests (tests/console, headless Chromium)
+test-browser:
+	$(GO) test -count=1 ./tests/console/
+
+# test-go runs the browser tests when Chromium is found; say so either way.
+browser-note:
+	@if [ -n "$$PAYSCOREGEN_CHROMIUM" ] || command -v chromium >/dev/null 2>&1; then \
+		echo "test-browser: the console's browser tests ran in Chromium (tests/console)"; \
+	else echo "test-browser: SKIPPED: no Chromium (set PAYSCOREGEN_CHROMIUM or apt-get install chromium): the console's browser tests did not run"; fi
 
 test-js:
 	@if command -v node >/dev/null 2>&1; then node --test jstest/; \
