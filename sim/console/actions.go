@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -248,12 +249,14 @@ func (c *Console) actOrder(w http.ResponseWriter, r *http.Request) {
 	var done string
 	switch r.PathValue("action") {
 	case "confirm":
-		o, err = c.orders.ConfirmOrder(ref, strings.TrimSpace(r.PostFormValue("openid")))
-		done = fmt.Sprintf("%s confirmed by the user (%s/%s). The confirm-order jump hands {\"query_id\":%q} back to the merchant's mini program. %s",
-			o.OutOrderNo, o.State, o.StateDescription, o.QueryID, c.orderAttempt(o, sim.EventUserConfirm))
+		if o, err = c.orders.ConfirmOrder(ref, strings.TrimSpace(r.PostFormValue("openid"))); err == nil {
+			done = fmt.Sprintf("%s confirmed by the user (%s/%s). The confirm-order jump hands {\"query_id\":%q} back to the merchant's mini program. %s",
+				o.OutOrderNo, o.State, o.StateDescription, o.QueryID, c.orderAttempt(o, sim.EventUserConfirm))
+		}
 	case "pay":
-		o, err = c.orders.PayOrder(ref)
-		done = fmt.Sprintf("%s paid by the user (%s). %s", o.OutOrderNo, o.State, c.orderAttempt(o, sim.EventUserPaid))
+		if o, err = c.orders.PayOrder(ref); err == nil {
+			done = fmt.Sprintf("%s paid by the user (%s). %s", o.OutOrderNo, o.State, c.orderAttempt(o, sim.EventUserPaid))
+		}
 	case "expire":
 		o, err = c.orders.ExpireOrder(ref)
 		done = fmt.Sprintf("%s expired (%s).", o.OutOrderNo, o.State)
@@ -267,8 +270,13 @@ func (c *Console) actOrder(w http.ResponseWriter, r *http.Request) {
 	back(w, r, pathOrders, done, err)
 }
 
-// orderAttempt describes the latest notification of event about o.
+// orderAttempt describes the latest notification of event about o, once its
+// first attempt is made: the simulator sends order notifications in the
+// background, after answering.
 func (c *Console) orderAttempt(o Order, event string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Second)
+	defer cancel()
+	_ = c.sim.Flush(ctx) // on timeout the text says the notification is queued
 	ds := c.sim.Deliveries()
 	for i := len(ds) - 1; i >= 0; i-- {
 		if d := ds[i]; d.MchID == o.MchID && d.OutOrderNo == o.OutOrderNo && d.EventType == event {

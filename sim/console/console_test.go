@@ -453,3 +453,73 @@ func TestEventsStream(t *testing.T) {
 		t.Errorf("Close took %s with an open event stream", took)
 	}
 }
+
+func (f *fixture) createOrder(t *testing.T, no string) string {
+	t.Helper()
+	c, err := core.NewClient(context.Background(), option.WithWechatPayPublicKeyAuthCipher(
+		sim.DefaultMchID, "SERIAL01", testkit.Key("merchant"), "PUB_KEY_ID_0001", &testkit.Key("platform").PublicKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Post(context.Background(), f.base+"/v3/payscore/acquiringbank/serviceorder", map[string]any{
+		"service_id": "500001", "appid": "wxd678efh567hg6787", "sub_mchid": "1900000110", "channel_id": "1230000109",
+		"out_order_no": no, "service_introduction": "充电宝", "risk_fund": map[string]any{"name": "DEPOSIT", "amount": 9900},
+		"time_range": map[string]any{"start_time": "OnAccept"}, "notify_url": f.notify,
+	})
+	if err != nil {
+		t.Fatalf("create order: %v", err)
+	}
+	defer res.Response.Body.Close()
+	var out struct {
+		Package string `json:"package"`
+	}
+	if err := json.NewDecoder(res.Response.Body).Decode(&out); err != nil || out.Package == "" {
+		t.Fatalf("create order answer: %v", err)
+	}
+	return out.Package
+}
+
+func TestOrderActionsThroughForms(t *testing.T) {
+	f := newFixture(t)
+	pkg := f.createOrder(t, "ORDER-UNIT-1")
+	f.createOrder(t, "ORDER-UNIT-2")
+	ref1, ref2 := sim.DefaultMchID+":ORDER-UNIT-1", sim.DefaultMchID+":ORDER-UNIT-2"
+
+	// The confirm-order jump with this order's package links to the order.
+	params, err := payscore.NewConfirmOrderPackageOpenBusinessView(payscore.ConfirmOrderPackageData{Package: pkg})
+	if a := f.postJump(t, mustJSON(t, params, err)); !a.OK {
+		t.Fatalf("confirm jump by package: %+v", a)
+	}
+	if page := f.get(t, "/console/jumps"); !strings.Contains(page, "This package belongs to order") {
+		t.Error("the jumps page does not link the package to its order")
+	}
+
+	if _, failed := f.post(t, "/console/orders/pay", url.Values{"ref": {ref1}}); failed == "" {
+		t.Error("paying a CREATED order succeeded")
+	}
+	if _, failed := f.post(t, "/console/orders/prepay", url.Values{"ref": {ref1}}); failed == "" {
+		t.Error("MCH_PREPAY for a CREATED order succeeded")
+	}
+	if _, failed := f.post(t, "/console/orders/confirm", url.Values{"ref": {"ORDER-UNIT-1"}}); !strings.Contains(failed, "MCHID:OUT_ORDER_NO") {
+		t.Errorf("confirm with a bad ref: %q", failed)
+	}
+	done, failed := f.post(t, "/console/orders/confirm", url.Values{"ref": {ref1}, "openid": {"oOrderUnit_00000000000001"}})
+	if failed != "" || !strings.Contains(done, "DOING/USER_CONFIRM") || !strings.Contains(done, "PAYSCORE.USER_CONFIRM delivered: the merchant answered 204") {
+		t.Fatalf("confirm: done %q, error %q", done, failed)
+	}
+	if o, _ := f.sim.Order(sim.DefaultMchID, "ORDER-UNIT-1"); o.State != sim.OrderDoing || o.QueryID == "" || !strings.Contains(done, o.QueryID) {
+		t.Fatalf("after confirm: %+v (flash %q)", o, done)
+	}
+	if done, failed = f.post(t, "/console/orders/expire", url.Values{"ref": {ref2}}); failed != "" || !strings.Contains(done, "EXPIRED") {
+		t.Fatalf("expire: done %q, error %q", done, failed)
+	}
+	page := f.get(t, "/console/orders")
+	for _, want := range []string{`id="order-ORDER-UNIT-1" data-state="DOING"`, `id="order-ORDER-UNIT-2" data-state="EXPIRED"`, "¥99.00", "referrerInfo"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("orders page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, `id="confirm-ORDER-UNIT-2"`) {
+		t.Error("the page offers to confirm an expired order")
+	}
+}

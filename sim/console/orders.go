@@ -191,7 +191,7 @@ func orderOf(o sim.Order, ds []sim.Delivery) Order {
 		out.PostDiscounts = append(out.PostDiscounts, Amount{Name: d.Name, Amount: deref(d.Amount), Count: deref(d.Count)})
 	}
 	if tr := o.TimeRange; tr.StartTime != "" || tr.EndTime != "" {
-		out.TimeRange = strings.TrimSpace(tr.StartTime + " – " + tr.EndTime)
+		out.TimeRange = strings.TrimSuffix(strings.TrimSpace(tr.StartTime+" – "+tr.EndTime), " –")
 	}
 	var hist []OrderEvent
 	if !o.Created.IsZero() {

@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -41,6 +42,13 @@ type merchant struct {
 	mu      sync.Mutex
 	opened  []*payscore.UserOpenServiceEvent
 	closed  []*payscore.UserCloseServiceEvent
+	orders  []orderEvent // order notifications, verified and decrypted
+}
+
+// orderEvent is an order notification as the merchant read it.
+type orderEvent struct {
+	ID, EventType                  string
+	OutOrderNo, State, Description string
 }
 
 func newMerchant(t *testing.T) *merchant {
@@ -67,15 +75,48 @@ func newMerchant(t *testing.T) *merchant {
 			return nil
 		},
 	}, notify.WithLogger(nil))
+	// TODO(generated order handler): use acquiringbank.NewOrderNotifyHandler
+	// once generated/ is regenerated from the order spec; until then the
+	// runtime parser verifies and decrypts the order notifications.
+	orderHandler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, err := parser.Parse(r)
+		if err != nil {
+			notify.WriteFail(w, http.StatusBadRequest, "rejected")
+			return
+		}
+		var data struct {
+			OutOrderNo       string `json:"out_order_no"`
+			State            string `json:"state"`
+			StateDescription string `json:"state_description"`
+		}
+		if err := json.Unmarshal(n.Plaintext, &data); err != nil {
+			notify.WriteFail(w, http.StatusBadRequest, "bad plaintext")
+			return
+		}
+		m.mu.Lock()
+		m.orders = append(m.orders, orderEvent{n.Envelope.ID, n.Envelope.EventType, data.OutOrderNo, data.State, data.StateDescription})
+		m.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	})
 	m.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if m.failing.Load() {
 			notify.WriteFail(w, http.StatusInternalServerError, "database unavailable")
+			return
+		}
+		if r.URL.Path == "/payscore/order-notify" {
+			orderHandler.ServeHTTP(w, r)
 			return
 		}
 		h.ServeHTTP(w, r)
 	}))
 	t.Cleanup(m.srv.Close)
 	return m
+}
+
+func (m *merchant) orderEvents() []orderEvent {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]orderEvent(nil), m.orders...)
 }
 
 func (m *merchant) events() ([]*payscore.UserOpenServiceEvent, []*payscore.UserCloseServiceEvent) {
@@ -92,6 +133,7 @@ type world struct {
 	clock    *sim.Clock
 	merchant *merchant
 	client   *payscore.Client
+	core     *core.Client
 }
 
 func newWorld(t *testing.T) *world {
@@ -124,6 +166,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w.client = payscore.NewClient(c, payscore.WithBaseURL(w.sim.URL()))
+	w.core = c
 	return w
 }
 
