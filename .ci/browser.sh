@@ -4,7 +4,8 @@
 if [ -z "${PAYSCOREGEN_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
 	echo "ci: installing chromium for the console browser tests"
 	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+	# fonts-wqy-microhei: failure screenshots show the pages' Chinese text.
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-wqy-microhei
 fi
 export PAYSCOREGEN_CHROMIUM="${PAYSCOREGEN_CHROMIUM:-$(command -v chromium)}"
 export PAYSCOREGEN_REQUIRE_BROWSER=1

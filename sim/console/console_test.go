@@ -363,8 +363,14 @@ func TestJumpInbox(t *testing.T) {
 	if !strings.Contains(done, "pay, every field valid, signature valid") {
 		t.Errorf("pasted 小微聚付 pay with its key: %q", done)
 	}
-	// The page lists what came in and never shows the key.
+	// The page lists what came in, says which references it does not know,
+	// and never shows the key.
 	page := f.get(t, "/console/jumps")
+	for _, want := range []string{"No authorization has this apply_permissions_token", "No order has this package"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the jumps page lacks %q", want)
+		}
+	}
 	if !strings.Contains(page, "confirm_order_open_business_view") || strings.Contains(page, "merchantSecret") || strings.Contains(page, string(apiV2Key)) {
 		t.Error("the jumps page lacks a received payload or shows a key")
 	}
@@ -490,7 +496,8 @@ func TestOrderActionsThroughForms(t *testing.T) {
 	if a := f.postJump(t, mustJSON(t, params, err)); !a.OK {
 		t.Fatalf("confirm jump by package: %+v", a)
 	}
-	if page := f.get(t, "/console/jumps"); !strings.Contains(page, "This package belongs to order") {
+	if page := f.get(t, "/console/jumps"); !strings.Contains(page, "This package belongs to order") ||
+		!strings.Contains(page, "the user can confirm it there") {
 		t.Error("the jumps page does not link the package to its order")
 	}
 

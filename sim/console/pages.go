@@ -216,8 +216,8 @@ type jumpsBody struct {
 	Inbox   []*checkedJump
 	Post    string // the inbox URL, for the front-end snippet
 	Example string
-	Auths   map[string]sim.AuthorizationView // by token
-	Orders  map[string]Order                 // by package
+	Auths   map[string]*sim.AuthorizationView // by token
+	Orders  map[string]*Order                 // by package
 }
 
 func (c *Console) jumpsPage(r *http.Request, p *page) {
@@ -233,16 +233,16 @@ func (c *Console) jumpsPage(r *http.Request, p *page) {
 		Inbox:   inbox,
 		Post:    "http://" + r.Host + pathJumps,
 		Example: `{"businessType":"wxpayScoreUse","extraData":{"mch_id":"1230000109","package":"...","timestamp":"...","nonce_str":"...","sign_type":"HMAC-SHA256","sign":"..."}}`,
-		Auths:   map[string]sim.AuthorizationView{},
-		Orders:  map[string]Order{},
+		Auths:   map[string]*sim.AuthorizationView{},
+		Orders:  map[string]*Order{},
 	}
 	for _, a := range p.View.Authorizations {
-		b.Auths[a.Token] = a
+		b.Auths[a.Token] = &a
 	}
 	if c.orders != nil {
 		for _, o := range c.orders.ServiceOrders() {
 			if o.Package != "" {
-				b.Orders[o.Package] = o
+				b.Orders[o.Package] = &o
 			}
 		}
 	}

@@ -17,6 +17,7 @@ import (
 // USER_OPEN_SERVICE handler runs with the user the console chose. Then the
 // user revokes, and USER_CLOSE_SERVICE runs.
 func TestAuthorizeInConsoleRunsMerchantHandler(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	const code, openid = "AUTH-CONSOLE-1", "oConsoleUser_00000000000001"
 	w.apply(t, code)
@@ -60,6 +61,7 @@ func TestAuthorizeInConsoleRunsMerchantHandler(t *testing.T) {
 // schedule; the clock buttons make retries fall due; the page follows
 // deliveries made outside it by itself.
 func TestFailingMerchantShowsRetrySchedule(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	const code = "AUTH-RETRY-1"
 	w.apply(t, code)
@@ -112,6 +114,7 @@ func TestFailingMerchantShowsRetrySchedule(t *testing.T) {
 // by a front end, are recognised, checked field by field, and signed ones
 // verified with the APIv2 key.
 func TestJumpPayloadPage(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	b := openTab(t, w.sim.URL())
 
@@ -179,6 +182,7 @@ func TestJumpPayloadPage(t *testing.T) {
 // The console refuses actions from other sites, and its state is the
 // simulator's: a state change made through the JSON control API shows.
 func TestConsoleOverviewAndControlAPIAgree(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.apply(t, "AUTH-OVERVIEW-1")
 	b := openTab(t, w.sim.URL())

@@ -52,6 +52,7 @@ func (w *world) queryOrder(t *testing.T, no string) map[string]any {
 // merchant receives USER_CONFIRM); the merchant completes it; the user pays
 // in the console (USER_PAID); the order is DONE.
 func TestOrderFlowInConsole(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	const no = "ORDER-CONSOLE-1"
 	created := w.orderCall(t, orderPath, map[string]any{
