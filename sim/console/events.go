@@ -22,12 +22,14 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
 		return
 	}
+	// Watch before answering: a change made once the client sees the stream
+	// open must not be missed.
+	simCh, ownCh := c.sim.Changed(), c.changes()
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
 	fmt.Fprint(w, "retry: 1000\n\n")
 	fl.Flush()
-	simCh, ownCh := c.sim.Changed(), c.changes()
 	beat := time.NewTicker(heartbeat)
 	defer beat.Stop()
 	n := 0

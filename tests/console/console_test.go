@@ -18,6 +18,7 @@ import (
 // user revokes, and USER_CLOSE_SERVICE runs.
 func TestAuthorizeInConsoleRunsMerchantHandler(t *testing.T) {
 	t.Parallel()
+	needBrowser(t)
 	w := newWorld(t)
 	const code, openid = "AUTH-CONSOLE-1", "oConsoleUser_00000000000001"
 	w.apply(t, code)
@@ -62,6 +63,7 @@ func TestAuthorizeInConsoleRunsMerchantHandler(t *testing.T) {
 // deliveries made outside it by itself.
 func TestFailingMerchantShowsRetrySchedule(t *testing.T) {
 	t.Parallel()
+	needBrowser(t)
 	w := newWorld(t)
 	const code = "AUTH-RETRY-1"
 	w.apply(t, code)
@@ -115,6 +117,7 @@ func TestFailingMerchantShowsRetrySchedule(t *testing.T) {
 // verified with the APIv2 key.
 func TestJumpPayloadPage(t *testing.T) {
 	t.Parallel()
+	needBrowser(t)
 	w := newWorld(t)
 	b := openTab(t, w.sim.URL())
 
@@ -183,6 +186,7 @@ func TestJumpPayloadPage(t *testing.T) {
 // simulator's: a state change made through the JSON control API shows.
 func TestConsoleOverviewAndControlAPIAgree(t *testing.T) {
 	t.Parallel()
+	needBrowser(t)
 	w := newWorld(t)
 	w.apply(t, "AUTH-OVERVIEW-1")
 	b := openTab(t, w.sim.URL())

@@ -53,6 +53,7 @@ func (w *world) queryOrder(t *testing.T, no string) map[string]any {
 // in the console (USER_PAID); the order is DONE.
 func TestOrderFlowInConsole(t *testing.T) {
 	t.Parallel()
+	needBrowser(t)
 	w := newWorld(t)
 	const no = "ORDER-CONSOLE-1"
 	created := w.orderCall(t, orderPath, map[string]any{

@@ -73,10 +73,16 @@
   }
 
   if (window.EventSource) {
-    var es = new EventSource('/console/events');
-    es.addEventListener('open', function () { status.dataset.state = 'live'; status.textContent = 'Live: updates by itself.'; });
+    var es = new EventSource('/console/events'), wasDown = false;
+    es.addEventListener('open', function () {
+      status.dataset.state = 'live'; status.textContent = 'Live: updates by itself.';
+      if (wasDown) { wasDown = false; refresh(); } // changes while disconnected
+    });
     es.addEventListener('change', refresh);
-    es.addEventListener('error', function () { status.dataset.state = 'offline'; status.textContent = 'Not connected to the simulator; retrying.'; });
+    es.addEventListener('error', function () {
+      wasDown = true;
+      status.dataset.state = 'offline'; status.textContent = 'Not connected to the simulator; retrying.';
+    });
   } else {
     setInterval(refresh, 2000);
   }
