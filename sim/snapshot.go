@@ -111,13 +111,7 @@ func (s *Simulator) View() View {
 			PlatformPublicKeyID: s.cfg.publicKeyID,
 		},
 	}
-	for _, cb := range []*callbackSpec{s.cb, s.orderCB} {
-		cv := CallbackView{ID: cb.cb.ID, Title: cb.cb.Title, Retry: cb.schedule()}
-		for _, e := range cb.cb.Events {
-			cv.Events = append(cv.Events, e.Type)
-		}
-		v.Callbacks = append(v.Callbacks, cv)
-	}
+
 	for _, op := range s.ops {
 		_, simulated := businessHandlers[op.ep.ID]
 		ov := OperationView{ID: op.ep.ID, Title: op.ep.Title, Simulated: simulated}
@@ -152,6 +146,20 @@ func (s *Simulator) View() View {
 			Callback:          n.cb.cb.ID,
 			Upcoming:          upcoming(n),
 		})
+	}
+	// The simulator's callbacks, and any other a notification was sent on.
+	cbs := []*callbackSpec{s.cb, s.orderCB}
+	for _, n := range s.notes {
+		if !slices.Contains(cbs, n.cb) {
+			cbs = append(cbs, n.cb)
+		}
+	}
+	for _, cb := range cbs {
+		cv := CallbackView{ID: cb.cb.ID, Title: cb.cb.Title, Retry: cb.schedule()}
+		for _, e := range cb.cb.Events {
+			cv.Events = append(cv.Events, e.Type)
+		}
+		v.Callbacks = append(v.Callbacks, cv)
 	}
 	for _, op := range v.Operations {
 		for i, f := range s.faults[op.ID] {
