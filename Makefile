@@ -5,7 +5,7 @@ OUT     ?= generated
 FUZZTIME ?= 1m
 
 .PHONY: import spec-diff spec-update
-.PHONY: all generate check test test-go test-race test-js run-fuzz vet fmt-check bench fuzz demo sim
+.PHONY: all generate check test test-go test-race test-browser browser-note test-js run-fuzz vet fmt-check bench fuzz demo sim
 
 all: generate test
 
@@ -35,10 +35,10 @@ check:
 	$(GO) run ./cmd/payscoregen check -spec $(SPEC)
 
 ## test: gofmt, vet, every Go test (fuzz seed corpora included; the packages that exercise
-## concurrency under the race detector), the JS helper tests; prints the time each part took.
-## The fuzzing itself is `make fuzz`.
+## concurrency under the race detector), the console's browser tests when Chromium is there,
+## the JS helper tests; prints the time each part took. The fuzzing itself is `make fuzz`.
 test:
-	@.ci/timed $(MAKE) --no-print-directory -- fmt-check vet test-go test-race test-js
+	@.ci/timed $(MAKE) --no-print-directory -- fmt-check vet test-go test-race browser-note test-js
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -57,6 +57,16 @@ test-go:
 
 test-race:
 	$(GO) test -race -count=1 -vet=off $(RACE_PKGS)
+
+## test-browser: only the simulator console's browser tests (tests/console, headless Chromium)
+test-browser:
+	$(GO) test -count=1 ./tests/console/
+
+# test-go runs the browser tests when Chromium is found; say so either way.
+browser-note:
+	@if [ -n "$$PAYSCOREGEN_CHROMIUM" ] || command -v chromium >/dev/null 2>&1; then \
+		echo "test-browser: the console's browser tests ran in Chromium (tests/console)"; \
+	else echo "test-browser: SKIPPED: no Chromium (set PAYSCOREGEN_CHROMIUM or apt-get install chromium): the console's browser tests did not run"; fi
 
 test-js:
 	@if command -v node >/dev/null 2>&1; then node --test jstest/; \

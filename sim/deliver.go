@@ -69,8 +69,8 @@ type Attempt struct {
 	Status int `json:"status"`
 	// OK: Status is a success status of the spec's ack (200, 204).
 	OK bool `json:"ok"`
-	// Error is the transport error or refusal, Reply the start of the body
-	// of a failure answer.
+	// Error is the transport error or refusal, Reply the start of the
+	// merchant's answer body (empty for a 204).
 	Error string `json:"error,omitempty"`
 	Reply string `json:"reply,omitempty"`
 }
@@ -220,7 +220,7 @@ func (s *Simulator) attempt(n *notification, redelivery bool) Attempt {
 	a := Attempt{N: len(n.Attempts) + 1, At: at, Redelivery: redelivery, Status: status, OK: ok}
 	if err != nil {
 		a.Error = err.Error()
-	} else if !ok {
+	} else {
 		a.Reply = reply
 	}
 	n.Attempts = append(n.Attempts, a)

@@ -363,7 +363,7 @@ func New(opts ...Option) (*Simulator, error) {
 	s.mux = http.NewServeMux()
 	s.mux.Handle("/sim/", s.controlHandler())
 	s.mux.HandleFunc("/", s.serveAPI)
-	s.unlisten = cfg.clock.listen(s.runDue)
+	s.unlisten = cfg.clock.listen(s.afterAdvance)
 	if cfg.clock.isWall() {
 		s.bg.Add(1)
 		go s.loop()
