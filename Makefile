@@ -40,6 +40,7 @@ bench:
 
 ## fuzz: run every fuzz target for FUZZTIME each (make test runs their seed corpora, and each briefly)
 FUZZ_TARGETS = ./internal/spec:FuzzParse ./runtime/validate:FuzzString ./runtime/validate:FuzzFormats \
+	./runtime/validate:FuzzPattern ./runtime/jumpsign:FuzzSumHMACSHA256 \
 	./runtime/notify:FuzzParse ./tests/callbacks:FuzzDecodeAuthorizationNotifyData ./runtime/kv:FuzzParseJSONObject \
 	./tests/jumps:FuzzParseConfirmOrderReturn ./tests/xiaoweijufu:FuzzNotifyForm
 # An iteration count, not a duration: a timed -fuzztime can end in a spurious
