@@ -175,8 +175,8 @@ func newFieldRule(f *spec.Field) (*fieldRule, error) {
 			}
 			sr.Pattern = re
 		}
-		if validate.KnownFormat(f.Format) {
-			sr.Format = f.Format
+		if validate.KnownFormat(string(f.Format)) {
+			sr.Format = string(f.Format)
 		}
 		r.isURL = f.Format == "url"
 		r.str = sr

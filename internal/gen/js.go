@@ -156,7 +156,7 @@ func groupName(ids []string, platform string) string {
 func jsFields(fs []*spec.Field) []*jsField {
 	var out []*jsField
 	for _, f := range fs {
-		jf := &jsField{Name: f.Name, Kind: f.Type, Required: f.Required, Doc: f.Title}
+		jf := &jsField{Name: f.Name, Kind: string(f.Type), Required: f.Required, Doc: f.Title}
 		switch f.Type {
 		case "integer":
 			jf.TSType = "number"

@@ -194,7 +194,7 @@ func fieldDoc(f *spec.Field) []string {
 		facts = append(facts, "in "+f.In)
 	}
 	if f.Format != "" {
-		facts = append(facts, "format "+f.Format)
+		facts = append(facts, "format "+string(f.Format))
 	}
 	if f.Const != "" {
 		facts = append(facts, fmt.Sprintf("fixed %q", f.Const))
@@ -237,7 +237,7 @@ func limitText(f *spec.Field) string {
 			return fmt.Sprintf("integer <= %d", *f.Maximum)
 		}
 	}
-	return f.Type
+	return string(f.Type)
 }
 
 // comment writes doc lines as // comments.

@@ -119,7 +119,7 @@ func (rs *ruleSet) stringRule(s *goStruct, f *goField) string {
 		dict = append(dict, jen.Id("Reject4ByteUTF8").Op(":").True())
 		name += "NoEmoji"
 	}
-	if format := validateFormat(sf.Format); format != "" && f.Kind == kindString {
+	if format := validateFormat(string(sf.Format)); format != "" && f.Kind == kindString {
 		dict = append(dict, jen.Id("Format").Op(":").Qual(pkgValidate, format))
 		name += strings.TrimPrefix(format, "Format")
 	}

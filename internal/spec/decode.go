@@ -95,11 +95,19 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, ki keyInfo) {
 			d.r.add(d.pos(n), "%s: expected a list, found %s", ki.Key, describe(n))
 			return
 		}
-		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		s := reflect.MakeSlice(v.Type(), 0, len(n.Content))
+		elem := reflect.New(v.Type().Elem()).Elem()
 		itemKey := ki
 		for i, item := range n.Content {
 			itemKey.Key = fmt.Sprintf("%s[%d]", ki.Key, i)
-			d.decodeValue(item, s.Index(i), itemKey)
+			elem.SetZero()
+			d.decodeValue(item, elem, itemKey)
+			// An item that failed to decode (reported, or cut off by the
+			// budget) is left out: later checks never see a nil entry.
+			if elem.Kind() == reflect.Pointer && elem.IsNil() {
+				continue
+			}
+			s = reflect.Append(s, elem)
 		}
 		v.Set(s)
 	default:
@@ -210,7 +218,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value) {
 		}
 		seen[kn.Value] = true
 		ki := si.Keys[idx]
-		d.decodeValue(vn, v.Field(ki.Index), ki)
+		d.decodeValue(vn, v.FieldByIndex(ki.Index), ki)
 	}
 	for _, ki := range si.Keys {
 		if ki.Required && !seen[ki.Key] {

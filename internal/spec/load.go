@@ -63,7 +63,7 @@ func LoadFS(fsys fs.FS, prefix string) (*Spec, error) {
 	}
 	check(s, r)
 	if len(r.problems) > 0 {
-		r.problems.sort()
+		r.problems.Sort()
 		return s, r.problems
 	}
 	return s, nil
@@ -74,7 +74,7 @@ func LoadFS(fsys fs.FS, prefix string) (*Spec, error) {
 func Parse(name string, data []byte) (*File, Problems) {
 	r := &reporter{}
 	f := parseFile(name, data, r)
-	r.problems.sort()
+	r.problems.Sort()
 	return f, r.problems
 }
 

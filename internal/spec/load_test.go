@@ -51,11 +51,7 @@ error_sets:
 
 func load(t *testing.T, files map[string]string) Problems {
 	t.Helper()
-	fsys := fstest.MapFS{}
-	for name, body := range files {
-		fsys[name] = &fstest.MapFile{Data: []byte(body)}
-	}
-	_, err := LoadFS(fsys, "spec")
+	_, err := LoadFS(mapFS(files), "spec")
 	if err == nil {
 		return nil
 	}
@@ -64,6 +60,14 @@ func load(t *testing.T, files map[string]string) Problems {
 		t.Fatalf("LoadFS: %v (not Problems)", err)
 	}
 	return ps
+}
+
+func mapFS(files map[string]string) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	for name, body := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(body)}
+	}
+	return fsys
 }
 
 func lines(ps Problems) []string {

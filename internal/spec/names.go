@@ -24,6 +24,9 @@ func (c *Callback) Ident() string { return identOr(c.GoName, c.ID) }
 // Ident is the Go name of the event type (PAYSCORE.USER_OPEN_SERVICE -> UserOpenService).
 func (e *Event) Ident() string { return identOr(e.GoName, e.Type) }
 
+// Ident is the Go name of the named type.
+func (t *TypeDef) Ident() string { return identOr(t.GoName, t.ID) }
+
 // Ident is the Go name of the jump.
 func (j *Jump) Ident() string { return identOr(j.GoName, j.ID) }
 
@@ -51,13 +54,14 @@ func FieldNamed(fields []*Field, name string) *Field {
 
 // Summary counts what the spec holds, for the CLI.
 func (s *Spec) Summary() string {
-	var eps, cbs, jumps, codes, errata int
+	var eps, cbs, jumps, codes, errata, types int
 	for _, f := range s.Files {
+		types += len(f.Types)
 		eps += len(f.Endpoints)
 		cbs += len(f.Callbacks)
 		jumps += len(f.Jumps)
 		codes += len(f.Errors)
 		errata += len(f.Errata)
 	}
-	return fmt.Sprintf("%d endpoints, %d callbacks, %d jumps, %d error codes, %d errata", eps, cbs, jumps, codes, errata)
+	return fmt.Sprintf("%d endpoints, %d callbacks, %d jumps, %d types, %d error codes, %d errata", eps, cbs, jumps, types, codes, errata)
 }
