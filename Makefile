@@ -34,9 +34,9 @@ test-js:
 	@if command -v node >/dev/null 2>&1; then node --test jstest/; \
 	else echo "test-js: SKIPPED: node is not installed (the generated mini-program helper is untested)"; fi
 
-## bench: run the benchmarks (-benchmem) and write BENCHMARKS.md with same-run ratios
+## bench: run the interleaved comparisons and the generation benchmarks, write BENCHMARKS.md (about 8 minutes)
 bench:
-	$(GO) run ./internal/benchreport -count 5 -benchtime 1s -out BENCHMARKS.md
+	$(GO) run ./internal/benchreport -pairtime 2s -out BENCHMARKS.md
 
 ## fuzz: run every fuzz target for FUZZTIME each (make test runs their seed corpora, and each briefly)
 FUZZ_TARGETS = ./internal/spec:FuzzParse ./runtime/validate:FuzzString ./runtime/validate:FuzzFormats \
