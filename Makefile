@@ -39,7 +39,7 @@ bench:
 	$(GO) run ./internal/benchreport -pairtime 2s -out BENCHMARKS.md
 
 ## fuzz: run every fuzz target for FUZZTIME each (make test runs their seed corpora, and each briefly)
-FUZZ_TARGETS = ./internal/spec:FuzzParse ./runtime/validate:FuzzString ./runtime/validate:FuzzFormats \
+FUZZ_TARGETS = ./internal/spec:FuzzParse ./internal/gen:FuzzGenerate ./runtime/validate:FuzzString ./runtime/validate:FuzzFormats \
 	./runtime/validate:FuzzPattern ./runtime/jumpsign:FuzzSumHMACSHA256 \
 	./runtime/notify:FuzzParse ./tests/callbacks:FuzzDecodeAuthorizationNotifyData ./runtime/kv:FuzzParseJSONObject \
 	./tests/jumps:FuzzParseConfirmOrderReturn ./tests/xiaoweijufu:FuzzNotifyForm

@@ -53,7 +53,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/payscoregen/payscoregen/internal/spec"
+	"github.com/payscoregen/payscoregen/internal/ir"
 	"github.com/payscoregen/payscoregen/runtime/apiauth"
 	"github.com/payscoregen/payscoregen/runtime/notify/notifytest"
 )
@@ -285,7 +285,7 @@ func New(opts ...Option) (*Simulator, error) {
 		cfg.log = slog.New(slog.DiscardHandler)
 	}
 
-	var model *spec.Spec
+	var model *ir.Program
 	if cfg.specFS != nil {
 		model, err = loadSpecFS(cfg.specFS)
 	} else {

@@ -16,14 +16,16 @@ func runGenerate(args []string, stdout, stderr io.Writer) error {
 	specDir := fs.String("spec", "spec", "spec directory")
 	out := fs.String("out", "generated", "output directory, replaced as a whole")
 	schema := fs.String("schema", "", "where to write the spec's JSON Schema (default <spec>/schema.json; - for none)")
+	importBase := fs.String("import", "", "import path of the output directory (default: from the go.mod above -out)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	s, err := loadSpec(*specDir, "nothing was written")
+	prog, err := loadProgram(*specDir, *out, *importBase, "nothing was written")
 	if err != nil {
 		return err
 	}
-	files, err := gen.Generate(s, gen.Options{GenerateDirective: gen.Directive(*specDir, *out, s)})
+	s := prog.Spec
+	files, err := gen.Render(prog, gen.Options{GenerateDirective: gen.Directive(*specDir, *out, s)})
 	if err != nil {
 		return fmt.Errorf("generate: %w; nothing was written", err)
 	}

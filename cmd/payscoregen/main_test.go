@@ -115,3 +115,33 @@ func TestErrataListsEveryErratum(t *testing.T) {
 		}
 	}
 }
+
+func TestErrataListsBorrowedFacts(t *testing.T) {
+	code, out, errOut := runCLI(t, "errata", "-spec", "../../golden/shared_types/spec")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"endpoint create_order request.sub_appid", "(M-len)", "1 borrowed facts"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// check reports what only the IR finds (here a form-md5 endpoint without a
+// sign field), positioned, like the loader's problems: check passing means
+// generate succeeds.
+func TestCheckReportsIRProblems(t *testing.T) {
+	dir := t.TempDir()
+	spec := "package: demo\npage: {title: t, updated: 2022.06.09, source: s}\n" +
+		"api: {style: form-md5, base_url: https://e.com}\nendpoints:\n  - id: query\n    title: t\n    summary: s\n" +
+		"    method: POST\n    path: /q\n    content_type: form\n    success_status: 200\n" +
+		"    request: [{name: order_no, in: body, type: string, required: true}]\n    response: [{name: status, type: string}]\n"
+	if err := os.WriteFile(filepath.Join(dir, "a.yaml"), []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "check", "-spec", dir)
+	if code == 0 || !strings.Contains(errOut, "a.yaml:5:5: endpoint query: a form-md5 request needs a sign field") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}

@@ -5,60 +5,66 @@ package payscore
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
 	"github.com/payscoregen/payscoregen/runtime/notify"
 	"github.com/payscoregen/payscoregen/runtime/wxtime"
-	"net/http"
 )
 
-// AuthorizationNotifyData is the content of the 授权/解除授权服务回调通知 notification (the decrypted resource).
+// AuthorizationNotifyData is the content of the 授权/解除授权服务回调通知 notification (the
+// decrypted resource).
 //
 // 微信支付分通过授权/解除授权服务通知接口将用户通过授权/解除授权服务消息通知给商户
-// Doc page: 授权/解除授权服务回调通知, updated 2022.06.16 (seed 003_be7d0e738b2c0d70.txt).
+//
+// Doc page: 授权/解除授权服务回调通知 (updated 2022.06.16).
 type AuthorizationNotifyData struct {
-	// 应用ID (appid)
+	// 应用ID (appid).
 	// 调用授权服务接口提交的应用ID。
 	// string[1,32] characters; required; 示例值: wxd678efh567hg6787.
 	AppID string `json:"appid,omitempty"`
-	// 商户号 (mchid)
+	// 商户号 (mchid).
 	// 调用授权服务接口提交的商户号。
-	// string[1,32] characters; required; 示例值: 1230000109; see erratum notify-plaintext-mchid-spelling.
+	// string[1,32] characters; required; 示例值: 1230000109; see erratum
+	// notify-plaintext-mchid-spelling.
 	MchID string `json:"mchid,omitempty"`
-	// 子商户应用ID (sub_appid)
+	// 子商户应用ID (sub_appid).
 	// 子商户申请的公众号或移动应用APPID
 	// string[1,32] characters; optional; 示例值: wxd678efh567hg6787.
 	SubAppID string `json:"sub_appid,omitempty"`
-	// 子商户的商户号 (sub_mchid)
+	// 子商户的商户号 (sub_mchid).
 	// 子商户商户号,由微信支付生成并下发
-	// string[1,32] characters; required; 示例值: 1230000109; see erratum notify-plaintext-mchid-spelling.
+	// string[1,32] characters; required; 示例值: 1230000109; see erratum
+	// notify-plaintext-mchid-spelling.
 	SubMchID string `json:"sub_mchid,omitempty"`
-	// 渠道商商户号 (channel_id)
+	// 渠道商商户号 (channel_id).
 	// 调用授权服务接口提交的渠道商商户号。
-	// string[1,32] characters; optional; 示例值: 1230000109; see erratum notify-plaintext-channel-id-missing.
+	// string[1,32] characters; optional; 示例值: 1230000109; see erratum
+	// notify-plaintext-channel-id-missing.
 	ChannelID string `json:"channel_id,omitempty"`
-	// 服务ID (service_id)
+	// 服务ID (service_id).
 	// 调用授权服务接口提交的服务ID。
-	// string[1,32] characters; required; 示例值: 1234323JKHDFE1243252; see erratum notify-plaintext-service-id-example.
+	// string[1,32] characters; required; 示例值: 1234323JKHDFE1243252; see erratum
+	// notify-plaintext-service-id-example.
 	ServiceID string `json:"service_id,omitempty"`
-	// 用户标识 (openid)
+	// 用户标识 (openid).
 	// 微信用户在商户对应appid下的唯一标识。(传了sub_appid的情况下则只返回sub_openid)
 	// string[1,128] characters; optional; 示例值: oUpF8uMuAJO_M2pxb1Q9zNjWeS6o.
 	OpenID string `json:"openid,omitempty"`
-	// 子商户公众号下openid (sub_openid)
+	// 子商户公众号下openid (sub_openid).
 	// 微信用户在商户对应sub_appid下的唯一标识。(传了sub_appid的情况下则只返回sub_openid)
 	// string[1,128] characters; optional; 示例值: oUpF8uMuAJO_M2pxb1Q9zNjWeS6o.
 	SubOpenID string `json:"sub_openid,omitempty"`
-	// 回调状态 (user_service_status)
+	// 回调状态 (user_service_status).
 	// 1、USER_OPEN_SERVICE:授权成功
 	// 2、USER_CLOSE_SERVICE:解除授权成功
 	// string[1,32] characters; required; 示例值: USER_OPEN_SERVICE.
 	UserServiceStatus UserServiceStatus `json:"user_service_status,omitempty"`
-	// 服务授权/解除授权时间 (openorclose_time)
+	// 服务授权/解除授权时间 (openorclose_time).
 	// 服务授权/解除授权成功时间。
 	// string[1,32] characters; required; format yyyyMMddHHmmss; 示例值: 20180225112233.
 	OpenorcloseTime wxtime.ChinaTime `json:"openorclose_time,omitzero"`
-	// 授权协议号 (authorization_code)
-	// 授权协议号
+	// 授权协议号 (authorization_code).
 	// string[1,32] characters; required; 示例值: 1275342195190894594.
 	AuthorizationCode string `json:"authorization_code,omitempty"`
 }
@@ -87,16 +93,16 @@ func (r *AuthorizationNotifyData) UnmarshalJSON(data []byte) error {
 	}
 	*r = AuthorizationNotifyData{
 		AppID:             wire.AppID,
-		AuthorizationCode: wire.AuthorizationCode,
-		ChannelID:         wire.ChannelID,
 		MchID:             wire.MchID,
-		OpenID:            wire.OpenID,
-		OpenorcloseTime:   wire.OpenorcloseTime,
-		ServiceID:         wire.ServiceID,
 		SubAppID:          wire.SubAppID,
 		SubMchID:          wire.SubMchID,
+		ChannelID:         wire.ChannelID,
+		ServiceID:         wire.ServiceID,
+		OpenID:            wire.OpenID,
 		SubOpenID:         wire.SubOpenID,
 		UserServiceStatus: wire.UserServiceStatus,
+		OpenorcloseTime:   wire.OpenorcloseTime,
+		AuthorizationCode: wire.AuthorizationCode,
 	}
 	if err := notify.MergeAlias("mchid", &r.MchID, "mch_id", wire.MchIDAlias); err != nil {
 		return err
@@ -104,10 +110,10 @@ func (r *AuthorizationNotifyData) UnmarshalJSON(data []byte) error {
 	return notify.MergeAlias("sub_mchid", &r.SubMchID, "sub_mch_id", wire.SubMchIDAlias)
 }
 
-// DecodeAuthorizationNotifyData decodes the decrypted resource of a
-// 授权/解除授权服务回调通知 notification and checks every documented limit (Validate),
-// including that exactly one of openid, sub_openid is present. Errors are *notify.PlaintextError
-// (errors.Is notify.ErrInvalidPlaintext) and never quote the plaintext.
+// DecodeAuthorizationNotifyData decodes the decrypted resource of a 授权/解除授权服务回调通知
+// notification and checks every documented limit (Validate), including that exactly one of openid,
+// sub_openid is present. Errors are *notify.PlaintextError (errors.Is notify.ErrInvalidPlaintext)
+// and never quote the plaintext.
 func DecodeAuthorizationNotifyData(plaintext []byte) (*AuthorizationNotifyData, error) {
 	d := new(AuthorizationNotifyData)
 	if err := notify.DecodePlaintext(plaintext, d); err != nil {
@@ -116,8 +122,8 @@ func DecodeAuthorizationNotifyData(plaintext []byte) (*AuthorizationNotifyData, 
 	return d, nil
 }
 
-// AuthorizationNotifyMaxBodyBytes is the body limit of the 授权/解除授权服务回调通知
-// notification: resource.ciphertext is at most 1048576 characters (base64, one byte each), plus
+// AuthorizationNotifyMaxBodyBytes is the body limit of the 授权/解除授权服务回调通知 notification:
+// resource.ciphertext is at most 1048576 characters (base64, one byte each), plus
 // notify.EnvelopeMarginBytes for the rest of the envelope.
 const AuthorizationNotifyMaxBodyBytes = 1048576 + notify.EnvelopeMarginBytes
 
@@ -129,9 +135,8 @@ const (
 	UserCloseServiceEventType = "PAYSCORE.USER_CLOSE_SERVICE"
 )
 
-// AuthorizationNotifyEvent is a verified, decrypted and validated
-// 授权/解除授权服务回调通知 notification: *UserOpenServiceEvent or *UserCloseServiceEvent.
-// Use a type switch.
+// AuthorizationNotifyEvent is a verified, decrypted and validated 授权/解除授权服务回调通知
+// notification: *UserOpenServiceEvent or *UserCloseServiceEvent. Use a type switch.
 type AuthorizationNotifyEvent interface {
 	isAuthorizationNotifyEvent()
 }
@@ -139,11 +144,12 @@ type AuthorizationNotifyEvent interface {
 // UserOpenServiceEvent is a PAYSCORE.USER_OPEN_SERVICE notification of 授权/解除授权服务回调通知.
 //
 // 授权成功通知的类型为PAYSCORE.USER_OPEN_SERVICE
-// Doc page: 授权/解除授权服务回调通知, updated 2022.06.16 (seed 003_be7d0e738b2c0d70.txt).
+//
+// Doc page: 授权/解除授权服务回调通知 (updated 2022.06.16).
 type UserOpenServiceEvent struct {
 	// Envelope is the notification as sent: id (通知ID; duplicate deliveries share it), create_time
-	// (通知创建时间), event_type (通知类型), resource_type (通知数据类型), summary
-	// (回调摘要). Its Resource is still the ciphertext.
+	// (通知创建时间), event_type (通知类型), resource_type (通知数据类型), summary (回调摘要). Its
+	// Resource is still the ciphertext.
 	Envelope notify.Envelope
 	// Data is the decrypted resource, validated.
 	Data AuthorizationNotifyData
@@ -154,11 +160,12 @@ func (*UserOpenServiceEvent) isAuthorizationNotifyEvent() {}
 // UserCloseServiceEvent is a PAYSCORE.USER_CLOSE_SERVICE notification of 授权/解除授权服务回调通知.
 //
 // 解除授权成功通知的类型为PAYSCORE.USER_CLOSE_SERVICE
-// Doc page: 授权/解除授权服务回调通知, updated 2022.06.16 (seed 003_be7d0e738b2c0d70.txt).
+//
+// Doc page: 授权/解除授权服务回调通知 (updated 2022.06.16).
 type UserCloseServiceEvent struct {
 	// Envelope is the notification as sent: id (通知ID; duplicate deliveries share it), create_time
-	// (通知创建时间), event_type (通知类型), resource_type (通知数据类型), summary
-	// (回调摘要). Its Resource is still the ciphertext.
+	// (通知创建时间), event_type (通知类型), resource_type (通知数据类型), summary (回调摘要). Its
+	// Resource is still the ciphertext.
 	Envelope notify.Envelope
 	// Data is the decrypted resource, validated.
 	Data AuthorizationNotifyData
@@ -177,25 +184,31 @@ func DecodeAuthorizationNotifyEvent(n *notify.Notification) (AuthorizationNotify
 		if err != nil {
 			return nil, err
 		}
-		return &UserOpenServiceEvent{Envelope: n.Envelope, Data: *d}, nil
+		return &UserOpenServiceEvent{
+			Envelope: n.Envelope,
+			Data:     *d,
+		}, nil
 	case UserCloseServiceEventType:
 		d, err := DecodeAuthorizationNotifyData(n.Plaintext)
 		if err != nil {
 			return nil, err
 		}
-		return &UserCloseServiceEvent{Envelope: n.Envelope, Data: *d}, nil
+		return &UserCloseServiceEvent{
+			Envelope: n.Envelope,
+			Data:     *d,
+		}, nil
 	}
 	return nil, &notify.UnknownEventError{EventType: n.Envelope.EventType}
 }
 
-// ParseAuthorizationNotify verifies, decrypts and decodes a 授权/解除授权服务回调通知
-// request, for routers that do not mount an http.Handler. The body limit is
-// AuthorizationNotifyMaxBodyBytes (or p's, if lower).
+// ParseAuthorizationNotify verifies, decrypts and decodes a 授权/解除授权服务回调通知 request, for
+// routers that do not mount an http.Handler. The body limit is AuthorizationNotifyMaxBodyBytes (or
+// p's, if lower).
 //
-// n is returned once verification and decryption succeeded, also along an error from decoding. Answer
-// an error wrapping notify.ErrUnknownEventType with success (200 or 204, no body) unless you want it
-// again: after a failure WeChat delivers it again on the schedule 0s, 15s, 15s, 30s, 180s, 1800s,
-// 1800s, 1800s, 1800s, 3600s, then every 3600s, for up to 72h.
+// n is returned once verification and decryption succeeded, also along an error from decoding.
+// Answer an error wrapping notify.ErrUnknownEventType with success (200 or 204, no body) unless you
+// want it again: after a failure WeChat delivers it again on the schedule 0s, 15s, 15s, 30s, 180s,
+// 1800s, 1800s, 1800s, 1800s, 3600s, then every 3600s, for up to 72h.
 //
 // ParseAuthorizationNotify does not deduplicate: claim n.Envelope.ID in a dedupe.Store first, as
 // NewAuthorizationNotifyHandler does.
@@ -209,12 +222,14 @@ func ParseAuthorizationNotify(p *notify.Parser, r *http.Request) (AuthorizationN
 }
 
 // AuthorizationNotifyHandlers holds the callbacks of NewAuthorizationNotifyHandler, one per event
-// type. Given a dedupe.Store, a callback runs once per notification id; return an error to have WeChat
-// deliver the notification again. A nil callback leaves its event type unhandled.
+// type. Given a dedupe.Store, a callback runs once per notification id; return an error to have
+// WeChat deliver the notification again. A nil callback leaves its event type unhandled.
 type AuthorizationNotifyHandlers struct {
-	// OnUserOpenService handles PAYSCORE.USER_OPEN_SERVICE: 授权成功通知的类型为PAYSCORE.USER_OPEN_SERVICE
+	// OnUserOpenService handles PAYSCORE.USER_OPEN_SERVICE: 授权成功通知的类型为
+	// PAYSCORE.USER_OPEN_SERVICE
 	OnUserOpenService func(ctx context.Context, ev *UserOpenServiceEvent) error
-	// OnUserCloseService handles PAYSCORE.USER_CLOSE_SERVICE: 解除授权成功通知的类型为PAYSCORE.USER_CLOSE_SERVICE
+	// OnUserCloseService handles PAYSCORE.USER_CLOSE_SERVICE: 解除授权成功通知的类型为
+	// PAYSCORE.USER_CLOSE_SERVICE
 	OnUserCloseService func(ctx context.Context, ev *UserCloseServiceEvent) error
 }
 
@@ -231,7 +246,10 @@ func (h AuthorizationNotifyHandlers) Dispatch(ctx context.Context, n *notify.Not
 		if err != nil {
 			return err
 		}
-		return h.OnUserOpenService(ctx, &UserOpenServiceEvent{Envelope: n.Envelope, Data: *d})
+		return h.OnUserOpenService(ctx, &UserOpenServiceEvent{
+			Envelope: n.Envelope,
+			Data:     *d,
+		})
 	case UserCloseServiceEventType:
 		if h.OnUserCloseService == nil {
 			return &notify.UnknownEventError{EventType: n.Envelope.EventType, NoCallback: true}
@@ -240,7 +258,10 @@ func (h AuthorizationNotifyHandlers) Dispatch(ctx context.Context, n *notify.Not
 		if err != nil {
 			return err
 		}
-		return h.OnUserCloseService(ctx, &UserCloseServiceEvent{Envelope: n.Envelope, Data: *d})
+		return h.OnUserCloseService(ctx, &UserCloseServiceEvent{
+			Envelope: n.Envelope,
+			Data:     *d,
+		})
 	}
 	return &notify.UnknownEventError{EventType: n.Envelope.EventType}
 }
@@ -256,17 +277,17 @@ func (h AuthorizationNotifyHandlers) Dispatch(ctx context.Context, n *notify.Not
 // limit is AuthorizationNotifyMaxBodyBytes (or p's, if lower).
 //
 // Replies as the doc asks: 200 or 204 (204 unless notify.WithSuccessStatus(200)) with no body on
-// success; 4xx or 5xx with {"code":"FAIL","message":"..."} on failure, after which WeChat delivers it
-// again on the schedule 0s, 15s, 15s, 30s, 180s, 1800s, 1800s, 1800s, 1800s, 3600s, then every 3600s,
-// for up to 72h. A callback error or panic is a 500 and releases the claim, so the next delivery runs
-// it again.
+// success; 4xx or 5xx with {"code":"FAIL","message":"..."} on failure, after which WeChat delivers
+// it again on the schedule 0s, 15s, 15s, 30s, 180s, 1800s, 1800s, 1800s, 1800s, 3600s, then every
+// 3600s, for up to 72h. A callback error or panic is a 500 and releases the claim, so the next
+// delivery runs it again.
 //
-// An event type without a callback (not in the spec, or a nil field of h) is acknowledged and logged
-// as a warning by default, since redelivery cannot make it succeed; pass
+// An event type without a callback (not in the spec, or a nil field of h) is acknowledged and
+// logged as a warning by default, since redelivery cannot make it succeed; pass
 // notify.WithUnknownEventStatus(503) to have WeChat deliver it again instead. It panics if every
 // callback of h is nil.
 //
-// Doc page: 授权/解除授权服务回调通知, updated 2022.06.16 (seed 003_be7d0e738b2c0d70.txt).
+// Doc page: 授权/解除授权服务回调通知 (updated 2022.06.16).
 func NewAuthorizationNotifyHandler(p *notify.Parser, store dedupe.Store, h AuthorizationNotifyHandlers, opts ...notify.HandlerOption) http.Handler {
 	if h.OnUserOpenService == nil && h.OnUserCloseService == nil {
 		panic("payscore: NewAuthorizationNotifyHandler: every callback is nil")

@@ -4,18 +4,19 @@ package payscore
 
 import (
 	"context"
+	"net/url"
+
 	"github.com/payscoregen/payscoregen/runtime/apiclient"
 	"github.com/payscoregen/payscoregen/runtime/apierror"
 	"github.com/wechatpay-apiv3/wechatpay-go/core"
-	"net/url"
 )
 
 // DefaultBaseURL is the WeChat Pay API origin the client calls unless WithBaseURL says otherwise.
 const DefaultBaseURL = "https://api.mch.weixin.qq.com"
 
-// Client calls the payscore operations through wechatpay-go's core.Client, which signs
-// each request and verifies each response's signature. Every request is validated
-// against the documented limits first: an invalid request never leaves the process.
+// Client calls the payscore operations through wechatpay-go's core.Client, which signs each request
+// and verifies each response's signature. Every request is validated against the documented limits
+// first: an invalid request never leaves the process.
 type Client struct {
 	core    *core.Client
 	baseURL string
@@ -24,20 +25,20 @@ type Client struct {
 // ClientOption configures a Client.
 type ClientOption func(*Client)
 
-// WithBaseURL sends requests to baseURL (an origin such as http://127.0.0.1:8080)
-// instead of DefaultBaseURL: a simulator, a test server or a forward proxy.
+// WithBaseURL sends requests to baseURL (an origin such as http://127.0.0.1:8080) instead of
+// DefaultBaseURL: a simulator, a test server or a forward proxy.
 func WithBaseURL(baseURL string) ClientOption {
 	return func(c *Client) {
 		c.baseURL = baseURL
 	}
 }
 
-// NewClient returns a Client that sends requests with c, built for example with
-// core.NewClient(ctx, option.WithWechatPayPublicKeyAuthCipher(...)).
+// NewClient returns a Client that sends requests with c, built for example with core.NewClient(ctx,
+// option.WithWechatPayPublicKeyAuthCipher(...)).
 func NewClient(c *core.Client, opts ...ClientOption) *Client {
 	client := &Client{
-		baseURL: DefaultBaseURL,
 		core:    c,
+		baseURL: DefaultBaseURL,
 	}
 	for _, opt := range opts {
 		opt(client)
@@ -47,32 +48,38 @@ func NewClient(c *core.Client, opts ...ClientOption) *Client {
 
 // errorSetCommon are the codes of the error set common.
 var errorSetCommon = map[string]*apierror.Code{
-	"FREQUENCY_LIMITED":   ErrFrequencyLimited,
-	"INVALID_ORDER_STATE": ErrInvalidOrderState,
-	"INVALID_REQUEST":     ErrInvalidRequest,
+	"SYSTEM_ERROR":        ErrSystemError,
+	"PARAM_ERROR":         ErrParamError,
 	"NO_AUTH":             ErrNoAuth,
+	"FREQUENCY_LIMITED":   ErrFrequencyLimited,
+	"INVALID_REQUEST":     ErrInvalidRequest,
+	"ORDER_NOT_EXIST":     ErrOrderNotExist,
+	"INVALID_ORDER_STATE": ErrInvalidOrderState,
 	"ORDER_CANCELED":      ErrOrderCanceled,
 	"ORDER_DONE":          ErrOrderDone,
-	"ORDER_NOT_EXIST":     ErrOrderNotExist,
-	"PARAM_ERROR":         ErrParamError,
-	"SYSTEM_ERROR":        ErrSystemError,
 }
 
 var opApplyPermissions = &apiclient.Operation{
-	Codes:         errorSetCommon,
-	Method:        "POST",
 	Name:          "payscore ApplyPermissions",
+	Method:        "POST",
 	SuccessStatus: 200,
+	Codes:         errorSetCommon,
 }
 
 // ApplyPermissions 从业机构预授权 (POST /v3/payscore/acquiringbank/permissions).
 //
 // 从业机构预授权
-// 适用对象: 从业机构
-// Note: notify_url: the callback page (授权/解除授权服务回调通知) says this URL 必须为https协议 and 不能携带参数, so it must match ^https://[^?#]+$ (erratum permissions-notify-url-http).
-// Doc page: 预授权, updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
 //
-// Documented errors (match with errors.Is): ErrSystemError, ErrParamError, ErrNoAuth, ErrFrequencyLimited, ErrInvalidRequest, ErrOrderNotExist, ErrInvalidOrderState, ErrOrderCanceled, ErrOrderDone.
+// 适用对象: 从业机构
+//
+// Note: notify_url: the callback page (授权/解除授权服务回调通知) says this URL 必须为https协议 and
+// 不能携带参数, so it must match ^https://[^?#]+$ (erratum permissions-notify-url-http).
+//
+// Doc page: 预授权 (updated 2022.06.09).
+//
+// Documented errors (match with errors.Is): ErrSystemError, ErrParamError, ErrNoAuth,
+// ErrFrequencyLimited, ErrInvalidRequest, ErrOrderNotExist, ErrInvalidOrderState, ErrOrderCanceled,
+// ErrOrderDone.
 func (c *Client) ApplyPermissions(ctx context.Context, req *ApplyPermissionsRequest) (*ApplyPermissionsResponse, *core.APIResult, error) {
 	if req == nil {
 		// A nil request is an empty one: Validate then names every required field.
@@ -87,19 +94,24 @@ func (c *Client) ApplyPermissions(ctx context.Context, req *ApplyPermissionsRequ
 }
 
 var opQueryAuthorization = &apiclient.Operation{
-	Codes:         errorSetCommon,
-	Method:        "GET",
 	Name:          "payscore QueryAuthorization",
+	Method:        "GET",
 	SuccessStatus: 200,
+	Codes:         errorSetCommon,
 }
 
-// QueryAuthorization 查询与用户授权记录(授权协议号) (GET /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}).
+// QueryAuthorization 查询与用户授权记录(授权协议号) (GET
+// /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}).
 //
 // 从业机构通过调用该接口,使用authorization_code查询与用户授权关系
-// 适用对象: 从业机构
-// Doc page: 查询与用户授权记录(授权协议号), updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
 //
-// Documented errors (match with errors.Is): ErrSystemError, ErrParamError, ErrNoAuth, ErrFrequencyLimited, ErrInvalidRequest, ErrOrderNotExist, ErrInvalidOrderState, ErrOrderCanceled, ErrOrderDone.
+// 适用对象: 从业机构
+//
+// Doc page: 查询与用户授权记录(授权协议号) (updated 2022.06.09).
+//
+// Documented errors (match with errors.Is): ErrSystemError, ErrParamError, ErrNoAuth,
+// ErrFrequencyLimited, ErrInvalidRequest, ErrOrderNotExist, ErrInvalidOrderState, ErrOrderCanceled,
+// ErrOrderDone.
 func (c *Client) QueryAuthorization(ctx context.Context, req *QueryAuthorizationRequest) (*QueryAuthorizationResponse, *core.APIResult, error) {
 	if req == nil {
 		// A nil request is an empty one: Validate then names every required field.
@@ -118,21 +130,30 @@ func (c *Client) QueryAuthorization(ctx context.Context, req *QueryAuthorization
 }
 
 var opTerminateAuthorization = &apiclient.Operation{
-	Codes:         errorSetCommon,
-	Method:        "POST",
 	Name:          "payscore TerminateAuthorization",
+	Method:        "POST",
 	SuccessStatus: 204,
+	Codes:         errorSetCommon,
 }
 
-// TerminateAuthorization 解除用户授权关系(授权协议号) (POST /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}/terminate).
+// TerminateAuthorization 解除用户授权关系(授权协议号) (POST
+// /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}/terminate).
 //
 // 从业机构通过调用该接口,使用authorization_code解除用户授权关系
+//
 // 适用对象: 从业机构
-// Note: reason: APIv3 refuses 4-byte UTF-8 (emoji etc.) in free-text members, so the generated check rejects them here instead of letting the API answer PARAM_ERROR. Not printed on the page (reference/payscore.md).
-// Doc page: 解除用户授权关系(授权协议号), updated 2022.06.09 (seed 003_be7d0e738b2c0d70.txt).
+//
+// Note: reason: APIv3 refuses 4-byte UTF-8 (emoji etc.) in free-text members, so the generated
+// check rejects them here instead of letting the API answer PARAM_ERROR. Not printed on the page
+// (reference/payscore.md).
+//
+// Doc page: 解除用户授权关系(授权协议号) (updated 2022.06.09).
 //
 // Success is 204 No Content: only the *core.APIResult is returned.
-// Documented errors (match with errors.Is): ErrSystemError, ErrParamError, ErrNoAuth, ErrFrequencyLimited, ErrInvalidRequest, ErrOrderNotExist, ErrInvalidOrderState, ErrOrderCanceled, ErrOrderDone.
+//
+// Documented errors (match with errors.Is): ErrSystemError, ErrParamError, ErrNoAuth,
+// ErrFrequencyLimited, ErrInvalidRequest, ErrOrderNotExist, ErrInvalidOrderState, ErrOrderCanceled,
+// ErrOrderDone.
 func (c *Client) TerminateAuthorization(ctx context.Context, req *TerminateAuthorizationRequest) (*core.APIResult, error) {
 	if req == nil {
 		// A nil request is an empty one: Validate then names every required field.

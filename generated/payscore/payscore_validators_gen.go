@@ -3,8 +3,9 @@
 package payscore
 
 import (
-	"github.com/payscoregen/payscoregen/runtime/validate"
 	"regexp"
+
+	"github.com/payscoregen/payscoregen/runtime/validate"
 )
 
 // Rules shared by the Validate methods, one per distinct set of limits.
@@ -20,19 +21,19 @@ var (
 	ruleUserLabel                                          = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"A", "B", "C"}}
 	ruleStringRequiredLen1To50NoEmoji                      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 50, Reject4ByteUTF8: true}
 	ruleUserServiceStatusRequired                          = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"USER_OPEN_SERVICE", "USER_CLOSE_SERVICE"}}
-	ruleStringRequiredLen1To16FixedBusinessType            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 16, Enum: []string{"wxpayScoreEnable"}}
+	ruleFixedWxpayScoreEnableRequiredLen1To16              = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 16, Enum: []string{"wxpayScoreEnable"}}
 	ruleString                                             = &validate.StringRule{}
 	ruleStringRequiredLen1To32UnixSeconds                  = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Format: validate.FormatUnixSeconds}
-	ruleStringRequiredLen1To32FixedSignType                = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"HMAC-SHA256"}}
+	ruleFixedHmacSha256RequiredLen1To32                    = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"HMAC-SHA256"}}
 	ruleAuthorizeAppMerchantSignedDataSignRequired         = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: regexp.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum authorize-app-merchant-sign-example)"}
-	ruleStringRequiredLen1To32FixedBusinessType            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreEnable"}}
-	ruleStringRequiredLen1To32FixedAppID                   = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxd8f3793ea3b935b8"}}
-	ruleStringRequiredLen1To64FixedPath                    = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/enable"}}
+	ruleFixedWxpayScoreEnableRequiredLen1To32              = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreEnable"}}
+	ruleFixedWxd8f3793ea3b935b8RequiredLen1To32            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxd8f3793ea3b935b8"}}
+	ruleFixedPagesUseEnableRequiredLen1To64                = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/enable"}}
 	ruleStringRequiredLen1To128                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 128}
 	ruleConfirmOrderDataSignRequired                       = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: regexp.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum confirm-order-sign-example)"}
-	ruleStringRequiredLen1To32FixedBusinessType2           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreUse"}}
+	ruleFixedWxpayScoreUseRequiredLen1To32                 = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreUse"}}
 	ruleStringRequiredLen1To512                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 512}
-	ruleStringRequiredLen1To64FixedPath2                   = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/use"}}
+	ruleFixedPagesUseUseRequiredLen1To64                   = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/use"}}
 	ruleStringRequiredLen1ToAny                            = &validate.StringRule{Required: true, MinLength: 1}
 )
 
@@ -64,8 +65,8 @@ func (r *ApplyPermissionsResponse) Validate() error {
 	return c.Err("payscore.ApplyPermissionsResponse")
 }
 
-// Validate checks every documented limit of QueryAuthorizationRequest and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of QueryAuthorizationRequest and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *QueryAuthorizationRequest) Validate() error {
 	if r == nil {
 		r = new(QueryAuthorizationRequest)
@@ -78,8 +79,8 @@ func (r *QueryAuthorizationRequest) Validate() error {
 	return c.Err("payscore.QueryAuthorizationRequest")
 }
 
-// Validate checks every documented limit of QueryAuthorizationResponse and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of QueryAuthorizationResponse and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *QueryAuthorizationResponse) Validate() error {
 	if r == nil {
 		r = new(QueryAuthorizationResponse)
@@ -100,8 +101,8 @@ func (r *QueryAuthorizationResponse) Validate() error {
 	return c.Err("payscore.QueryAuthorizationResponse")
 }
 
-// Validate checks every documented limit of TerminateAuthorizationRequest and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of TerminateAuthorizationRequest and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *TerminateAuthorizationRequest) Validate() error {
 	if r == nil {
 		r = new(TerminateAuthorizationRequest)
@@ -131,16 +132,14 @@ func (r *AuthorizationNotifyData) Validate() error {
 	c.String("openid", r.OpenID, ruleStringLen1To128)
 	c.String("sub_openid", r.SubOpenID, ruleStringLen1To128)
 	c.String("user_service_status", string(r.UserServiceStatus), ruleUserServiceStatusRequired)
-	if r.OpenorcloseTime.IsZero() {
-		c.Add("openorclose_time", &validate.RequiredError{})
-	}
+	c.Required("openorclose_time", !r.OpenorcloseTime.IsZero())
 	c.String("authorization_code", r.AuthorizationCode, ruleStringRequiredLen1To32)
 	c.OneOf([]string{"openid", "sub_openid"}, []bool{r.OpenID != "", r.SubOpenID != ""})
 	return c.Err("payscore.AuthorizationNotifyData")
 }
 
-// Validate checks every documented limit of AuthorizeAppData and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of AuthorizeAppData and returns a *validate.Errors listing
+// each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeAppData) Validate() error {
 	if r == nil {
 		r = new(AuthorizeAppData)
@@ -157,7 +156,7 @@ func (r *AuthorizeAppParams) Validate() error {
 		r = new(AuthorizeAppParams)
 	}
 	var c validate.Collector
-	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To16FixedBusinessType)
+	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreEnableRequiredLen1To16)
 	c.String("query", r.Query, ruleStringRequiredLen1To2048)
 	c.String("extInfo", r.ExtInfo, ruleStringLen1To128)
 	return c.Err("payscore.AuthorizeAppParams")
@@ -176,8 +175,8 @@ func (r *AuthorizeAppReturn) Validate() error {
 	return c.Err("payscore.AuthorizeAppReturn")
 }
 
-// Validate checks every documented limit of AuthorizeAppMerchantSignedData and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of AuthorizeAppMerchantSignedData and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeAppMerchantSignedData) Validate() error {
 	if r == nil {
 		r = new(AuthorizeAppMerchantSignedData)
@@ -188,19 +187,19 @@ func (r *AuthorizeAppMerchantSignedData) Validate() error {
 	c.String("out_request_no", r.OutRequestNo, ruleStringRequiredLen1To32)
 	c.String("timestamp", r.Timestamp, ruleStringRequiredLen1To32UnixSeconds)
 	c.String("nonce_str", r.NonceStr, ruleStringRequiredLen1To32)
-	c.String("sign_type", r.SignType, ruleStringRequiredLen1To32FixedSignType)
+	c.String("sign_type", r.SignType, ruleFixedHmacSha256RequiredLen1To32)
 	c.String("sign", r.Sign, ruleAuthorizeAppMerchantSignedDataSignRequired)
 	return c.Err("payscore.AuthorizeAppMerchantSignedData")
 }
 
-// Validate checks every documented limit of AuthorizeAppMerchantSignedParams and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of AuthorizeAppMerchantSignedParams and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeAppMerchantSignedParams) Validate() error {
 	if r == nil {
 		r = new(AuthorizeAppMerchantSignedParams)
 	}
 	var c validate.Collector
-	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To16FixedBusinessType)
+	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreEnableRequiredLen1To16)
 	c.String("query", r.Query, ruleStringRequiredLen1To2048)
 	c.String("extInfo", r.ExtInfo, ruleStringLen1To128)
 	return c.Err("payscore.AuthorizeAppMerchantSignedParams")
@@ -224,7 +223,7 @@ func (r *AuthorizeJSAPIParams) Validate() error {
 		r = new(AuthorizeJSAPIParams)
 	}
 	var c validate.Collector
-	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To16FixedBusinessType)
+	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreEnableRequiredLen1To16)
 	c.String("queryString", r.QueryString, ruleStringRequiredLen1To2048)
 	return c.Err("payscore.AuthorizeJSAPIParams")
 }
@@ -251,33 +250,33 @@ func (r *AuthorizeMiniprogramData) Validate() error {
 	return c.Err("payscore.AuthorizeMiniprogramData")
 }
 
-// Validate checks every documented limit of AuthorizeMiniprogramOpenBusinessViewParams and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of AuthorizeMiniprogramOpenBusinessViewParams and returns
+// a *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeMiniprogramOpenBusinessViewParams) Validate() error {
 	if r == nil {
 		r = new(AuthorizeMiniprogramOpenBusinessViewParams)
 	}
 	var c validate.Collector
-	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To32FixedBusinessType)
+	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreEnableRequiredLen1To32)
 	c.Add("extraData", r.ExtraData.Validate())
 	return c.Err("payscore.AuthorizeMiniprogramOpenBusinessViewParams")
 }
 
-// Validate checks every documented limit of AuthorizeMiniprogramNavigateParams and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of AuthorizeMiniprogramNavigateParams and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeMiniprogramNavigateParams) Validate() error {
 	if r == nil {
 		r = new(AuthorizeMiniprogramNavigateParams)
 	}
 	var c validate.Collector
-	c.String("appId", r.AppID, ruleStringRequiredLen1To32FixedAppID)
-	c.String("path", r.Path, ruleStringRequiredLen1To64FixedPath)
+	c.String("appId", r.AppID, ruleFixedWxd8f3793ea3b935b8RequiredLen1To32)
+	c.String("path", r.Path, ruleFixedPagesUseEnableRequiredLen1To64)
 	c.Add("extraData", r.ExtraData.Validate())
 	return c.Err("payscore.AuthorizeMiniprogramNavigateParams")
 }
 
-// Validate checks every documented limit of ConfirmOrderData and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of ConfirmOrderData and returns a *validate.Errors listing
+// each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderData) Validate() error {
 	if r == nil {
 		r = new(ConfirmOrderData)
@@ -287,19 +286,19 @@ func (r *ConfirmOrderData) Validate() error {
 	c.String("package", r.Package, ruleStringRequiredLen1To128)
 	c.String("timestamp", r.Timestamp, ruleStringRequiredLen1To32UnixSeconds)
 	c.String("nonce_str", r.NonceStr, ruleStringRequiredLen1To32)
-	c.String("sign_type", r.SignType, ruleStringRequiredLen1To32FixedSignType)
+	c.String("sign_type", r.SignType, ruleFixedHmacSha256RequiredLen1To32)
 	c.String("sign", r.Sign, ruleConfirmOrderDataSignRequired)
 	return c.Err("payscore.ConfirmOrderData")
 }
 
-// Validate checks every documented limit of ConfirmOrderOpenBusinessViewParams and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of ConfirmOrderOpenBusinessViewParams and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderOpenBusinessViewParams) Validate() error {
 	if r == nil {
 		r = new(ConfirmOrderOpenBusinessViewParams)
 	}
 	var c validate.Collector
-	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To32FixedBusinessType2)
+	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreUseRequiredLen1To32)
 	c.Add("extraData", r.ExtraData.Validate())
 	return c.Err("payscore.ConfirmOrderOpenBusinessViewParams")
 }
@@ -315,15 +314,15 @@ func (r *ConfirmOrderReturn) Validate() error {
 	return c.Err("payscore.ConfirmOrderReturn")
 }
 
-// Validate checks every documented limit of ConfirmOrderNavigateParams and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of ConfirmOrderNavigateParams and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderNavigateParams) Validate() error {
 	if r == nil {
 		r = new(ConfirmOrderNavigateParams)
 	}
 	var c validate.Collector
-	c.String("appId", r.AppID, ruleStringRequiredLen1To32FixedAppID)
-	c.String("path", r.Path, ruleStringRequiredLen1To64FixedPath2)
+	c.String("appId", r.AppID, ruleFixedWxd8f3793ea3b935b8RequiredLen1To32)
+	c.String("path", r.Path, ruleFixedPagesUseUseRequiredLen1To64)
 	c.Add("extraData", r.ExtraData.Validate())
 	return c.Err("payscore.ConfirmOrderNavigateParams")
 }
@@ -339,27 +338,27 @@ func (r *ConfirmOrderPackageData) Validate() error {
 	return c.Err("payscore.ConfirmOrderPackageData")
 }
 
-// Validate checks every documented limit of ConfirmOrderPackageOpenBusinessViewParams and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of ConfirmOrderPackageOpenBusinessViewParams and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderPackageOpenBusinessViewParams) Validate() error {
 	if r == nil {
 		r = new(ConfirmOrderPackageOpenBusinessViewParams)
 	}
 	var c validate.Collector
-	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To32FixedBusinessType2)
+	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreUseRequiredLen1To32)
 	c.Add("extraData", r.ExtraData.Validate())
 	return c.Err("payscore.ConfirmOrderPackageOpenBusinessViewParams")
 }
 
-// Validate checks every documented limit of ConfirmOrderPackageNavigateParams and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of ConfirmOrderPackageNavigateParams and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderPackageNavigateParams) Validate() error {
 	if r == nil {
 		r = new(ConfirmOrderPackageNavigateParams)
 	}
 	var c validate.Collector
-	c.String("appId", r.AppID, ruleStringRequiredLen1To32FixedAppID)
-	c.String("path", r.Path, ruleStringRequiredLen1To64FixedPath2)
+	c.String("appId", r.AppID, ruleFixedWxd8f3793ea3b935b8RequiredLen1To32)
+	c.String("path", r.Path, ruleFixedPagesUseUseRequiredLen1To64)
 	c.Add("extraData", r.ExtraData.Validate())
 	return c.Err("payscore.ConfirmOrderPackageNavigateParams")
 }

@@ -1,7 +1,9 @@
-// Package gen turns a validated spec model into generated files. It only
-// orchestrates: each construct has its own emitter (schemas, validators,
-// errors, client, callbacks, jumps, js), and naming lives in one place, so a
-// new spec feature is a new emitter and a new golden scenario.
+// Package gen renders an ir.Program into generated files. It makes no
+// decision of its own: names, types, rules and plans come from internal/ir,
+// which also reports every problem. Each concern has its own emitter
+// (schemas, validators, errors, client, callbacks, jumps, form client and
+// notify, JS, package doc), and the helpers they share live in their own
+// files (doc.go, types.go, decode.go).
 package gen
 
 import (
@@ -13,6 +15,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/payscoregen/payscoregen/internal/ir"
 	"github.com/payscoregen/payscoregen/internal/spec"
 )
 
@@ -31,18 +34,24 @@ const (
 	pkgNotify    = Module + "/runtime/notify"
 	pkgDedupe    = Module + "/runtime/dedupe"
 	pkgJumpSign  = Module + "/runtime/jumpsign"
+	pkgJumps     = Module + "/runtime/jumps"
+	pkgKV        = Module + "/runtime/kv"
+	pkgFormMD5   = Module + "/runtime/formmd5"
 	pkgCore      = "github.com/wechatpay-apiv3/wechatpay-go/core"
 )
 
-// importNames lets jennifer import runtime packages under their own names
-// instead of aliasing them.
+// importNames lets jennifer import packages under their own names instead
+// of aliasing them.
 var importNames = map[string]string{
 	pkgValidate: "validate", pkgAPIError: "apierror", pkgAPIClient: "apiclient", pkgWxTime: "wxtime",
 	pkgNotify: "notify", pkgDedupe: "dedupe", pkgJumpSign: "jumpsign", pkgCore: "core",
+	pkgJumps: "jumps", pkgKV: "kv", pkgFormMD5: "formmd5",
 }
 
 // Options tune a generation.
 type Options struct {
+	// ImportBase is the import path of the output directory (see ir.Options).
+	ImportBase string
 	// GenerateDirective, when set, is written as a //go:generate line in the
 	// first package so `go generate ./...` regenerates the tree.
 	GenerateDirective string
@@ -68,67 +77,83 @@ type goEmitter interface {
 	suffix() string
 	// emit adds declarations to f; it reports false when the package has
 	// nothing of this concern (no file is written).
-	emit(p *Package, f *jen.File) (bool, error)
-}
-
-// textEmitter writes files that are not Go (from templates/).
-type textEmitter interface {
-	emitText(p *Package) (Files, error)
+	emit(p *ir.Package, f *jen.File) bool
 }
 
 func goEmitters() []goEmitter {
-	return []goEmitter{schemasEmitter{}, validatorsEmitter{}, errorsEmitter{}, clientEmitter{}, callbacksEmitter{}, jumpsEmitter{}, formClientEmitter{}, formNotifyEmitter{}}
+	return []goEmitter{schemasEmitter{}, validatorsEmitter{}, errorsEmitter{}, clientEmitter{}, callbacksEmitter{},
+		jumpsEmitter{}, formClientEmitter{}, formNotifyEmitter{}}
 }
 
-func textEmitters() []textEmitter {
-	return []textEmitter{jsEmitter{}}
-}
-
-// Generate runs every emitter over every package of the spec.
+// Generate builds the IR of s and renders it. Its error is the IR's
+// spec.Problems when the spec cannot be generated.
 func Generate(s *spec.Spec, opts Options) (Files, error) {
+	prog, err := ir.Build(s, ir.Options{ImportBase: opts.ImportBase})
+	if err != nil {
+		return nil, err
+	}
+	return Render(prog, opts)
+}
+
+// Render renders every package of prog. Its errors are internal: a
+// rendering that jennifer cannot format.
+func Render(prog *ir.Program, opts Options) (Files, error) {
 	out := Files{}
-	for i, p := range Packages(s) {
+	for i, p := range prog.Packages {
+		doc := packageDocFile(p)
+		if i == 0 && opts.GenerateDirective != "" {
+			doc.HeaderComment("//go:generate " + opts.GenerateDirective)
+		}
+		if err := render(out, p, "doc", doc); err != nil {
+			return nil, err
+		}
 		for _, e := range goEmitters() {
-			f := jen.NewFile(p.Name)
-			f.ImportNames(importNames)
-			f.HeaderComment(Header)
-			if i == 0 && opts.GenerateDirective != "" && e.suffix() == "schemas" {
-				f.HeaderComment("//go:generate " + opts.GenerateDirective)
-			}
-			ok, err := e.emit(p, f)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", p.Name, e.suffix(), err)
-			}
-			if !ok {
+			f := newFile(p)
+			if !e.emit(p, f) {
 				continue
 			}
-			var buf bytes.Buffer
-			if err := f.Render(&buf); err != nil {
-				return nil, fmt.Errorf("%s: %s: render: %w", p.Name, e.suffix(), err)
+			if err := render(out, p, e.suffix(), f); err != nil {
+				return nil, err
 			}
-			out[path.Join(p.Name, p.Name+"_"+e.suffix()+"_gen.go")] = buf.Bytes()
 		}
-		for _, e := range textEmitters() {
-			files, err := e.emitText(p)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", p.Name, err)
-			}
-			for name, data := range files {
-				out[name] = data
-			}
+		files, err := emitJS(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Name, err)
+		}
+		for name, data := range files {
+			out[name] = data
 		}
 	}
 	return out, nil
 }
 
+func newFile(p *ir.Package) *jen.File {
+	f := jen.NewFilePathName(p.Path, p.Name)
+	f.ImportNames(importNames)
+	f.HeaderComment(Header)
+	return f
+}
+
+func render(out Files, p *ir.Package, suffix string, f *jen.File) error {
+	var buf bytes.Buffer
+	if err := f.Render(&buf); err != nil {
+		return fmt.Errorf("%s: %s: render: %w", p.Name, suffix, err)
+	}
+	name := p.Name + "_" + suffix + "_gen.go"
+	if suffix == "doc" {
+		name = "doc_gen.go"
+	}
+	out[path.Join(p.Name, name)] = groupImports(buf.Bytes())
+	return nil
+}
+
 // Directive is the go:generate command for a generation from specDir into
 // out, relative to the first package's directory (where go generate runs it).
 func Directive(specDir, out string, s *spec.Spec) string {
-	pkgs := Packages(s)
-	if len(pkgs) == 0 {
+	if len(s.Files) == 0 {
 		return ""
 	}
-	pkgDir := filepath.Join(out, pkgs[0].Name)
+	pkgDir := filepath.Join(out, s.Files[0].Package)
 	relSpec, err1 := filepath.Rel(pkgDir, specDir)
 	relOut, err2 := filepath.Rel(pkgDir, out)
 	if err1 != nil || err2 != nil {

@@ -40,11 +40,11 @@ func (pkg *Package) endpoint(e *spec.Endpoint) {
 		return append([]string{fmt.Sprintf("%s%s is the %s of %s (%s %s).", op, what, strings.ToLower(what), op, e.Method, e.Path)},
 			paragraphs(e.Summary)...)
 	}
-	ep.Request = pkg.newStruct(e.Pos, op+"Request", doc("Request"), e.File)
+	ep.Request = pkg.newStructFor(e.Pos, "endpoint "+e.ID+" request", op+"Request", doc("Request"), e.File)
 	pkg.fill(ep.Request, e.Request, e.Rules, "request")
 	pkg.addStruct(ep.Request)
 	if e.SuccessStatus == 200 {
-		ep.Response = pkg.newStruct(e.Pos, op+"Response", doc("Response"), e.File)
+		ep.Response = pkg.newStructFor(e.Pos, "endpoint "+e.ID+" response", op+"Response", doc("Response"), e.File)
 		pkg.fill(ep.Response, e.Response, nil, "response")
 		pkg.addStruct(ep.Response)
 	}

@@ -7,7 +7,9 @@
 package ir
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"path"
 
 	"github.com/payscoregen/payscoregen/internal/spec"
@@ -154,3 +156,42 @@ func (pkg *Package) problem(pos spec.Pos, format string, args ...any) {
 
 // Package returns the package named name, or nil.
 func (p *Program) Package(name string) *Package { return p.byName[name] }
+
+// Load loads and checks the spec files of fsys (see spec.LoadFS) and builds
+// the IR, so one call reports every problem of the loader, the checks and
+// the IR at once. The error, when not nil and not an I/O error, is
+// spec.Problems.
+func Load(fsys fs.FS, prefix string, opts Options) (*Program, error) {
+	s, err := spec.LoadFS(fsys, prefix)
+	var loadProblems spec.Problems
+	if err != nil && !errors.As(err, &loadProblems) {
+		return nil, err
+	}
+	prog, err := buildAfter(s, opts, loadProblems)
+	if err != nil {
+		return nil, err
+	}
+	return prog, nil
+}
+
+// buildAfter builds the IR of a spec the loader may have found problems in.
+// A spec with problems can be incomplete in ways the IR does not expect;
+// should building it fail, the loader's problems already say why.
+func buildAfter(s *spec.Spec, opts Options, loaded spec.Problems) (prog *Program, err error) {
+	if len(loaded) > 0 {
+		defer func() {
+			if recover() != nil {
+				prog, err = nil, loaded
+			}
+		}()
+	}
+	prog, err = Build(s, opts)
+	var built spec.Problems
+	errors.As(err, &built)
+	all := append(append(spec.Problems(nil), loaded...), built...)
+	if len(all) == 0 {
+		return prog, nil
+	}
+	all.Sort()
+	return nil, all
+}

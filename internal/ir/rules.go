@@ -23,6 +23,9 @@ type Check struct {
 	// Require are members of the struct (of each item, for a slice) this
 	// use requires besides those the type requires (spec require:).
 	Require []*Field
+	// Text is the rule of a time value as JSON text, for readers of raw
+	// JSON (the simulator); generated code parses times instead.
+	Text *validate.StringRule
 }
 
 // RuleVar is a validation rule declared once as a package variable and
@@ -61,7 +64,6 @@ func (pkg *Package) rule(name string, r *RuleVar) *RuleVar {
 	r.Name = name
 	idx.byKey[key], idx.names[name] = r, key
 	pkg.Rules = append(pkg.Rules, r)
-	pkg.claim(spec.Pos{}, "validation rule", name)
 	return r
 }
 
@@ -82,15 +84,17 @@ func ruleKey(r *RuleVar) string {
 }
 
 // check plans the validation of a value of type t with schema sc.
-func (pkg *Package) check(pos spec.Pos, path string, t *Type, sc *spec.Schema, required, pointer bool) *Check {
+// stem names pattern rules: the struct and field (ConfirmOrderDataSign).
+func (pkg *Package) check(pos spec.Pos, path, stem string, t *Type, sc *spec.Schema, required, pointer bool) *Check {
 	c := &Check{}
 	switch t.Kind {
 	case String, Enum:
-		c.String = pkg.stringRule(t, sc, required, path)
+		c.String = pkg.stringRule(t, sc, required, stem)
 	case Int:
 		c.Int = pkg.intRule(sc, required)
 	case RFC3339, ChinaTime:
 		c.Required = required
+		c.Text, _ = stringRuleOf(&Type{Kind: String}, sc, required, stem)
 	case StructK:
 		c.Nested = true
 		c.Required = required && pointer
@@ -113,7 +117,7 @@ func (pkg *Package) check(pos spec.Pos, path string, t *Type, sc *spec.Schema, r
 			c.Array = pkg.rule(name, &RuleVar{Array: ar})
 		}
 		if sc.Items != nil {
-			c.Elem = pkg.check(sc.Items.Pos, path+"[]", t.Elem, &sc.Items.Schema, false, false)
+			c.Elem = pkg.check(sc.Items.Pos, path+"[]", stem+"Item", t.Elem, &sc.Items.Schema, false, false)
 		}
 	}
 	return c
@@ -159,7 +163,13 @@ func kindWord(f *Field) string {
 	return "value"
 }
 
-func (pkg *Package) stringRule(t *Type, sc *spec.Schema, required bool, path string) *RuleVar {
+func (pkg *Package) stringRule(t *Type, sc *spec.Schema, required bool, stem string) *RuleVar {
+	r, name := stringRuleOf(t, sc, required, stem)
+	return pkg.rule(name, &RuleVar{String: r})
+}
+
+// stringRuleOf is the rule of a string value and its content-derived name.
+func stringRuleOf(t *Type, sc *spec.Schema, required bool, stem string) (*validate.StringRule, string) {
 	r := &validate.StringRule{Required: required, PatternDescription: sc.PatternText, Reject4ByteUTF8: sc.Reject4ByteUTF8}
 	var name strings.Builder
 	name.WriteString("rule")
@@ -169,7 +179,7 @@ func (pkg *Package) stringRule(t *Type, sc *spec.Schema, required bool, path str
 	case sc.Const != "":
 		name.WriteString("Fixed" + naming.Go(sc.Const))
 	case sc.Pattern != "":
-		name.WriteString(naming.Go(strings.NewReplacer("[]", "Items", ".", "_").Replace(path)))
+		name.WriteString(stem)
 	default:
 		name.WriteString("String")
 	}
@@ -214,7 +224,7 @@ func (pkg *Package) stringRule(t *Type, sc *spec.Schema, required bool, path str
 			name.WriteString("Or" + naming.Go(l))
 		}
 	}
-	return pkg.rule(name.String(), &RuleVar{String: r})
+	return r, name.String()
 }
 
 // formatWord names a format in rule names: the runtime constant's words.

@@ -111,8 +111,13 @@ func (e *EnumType) ConstName(v *spec.EnumValue) string { return e.Name + v.Ident
 
 // newStruct declares a struct named name in the package.
 func (pkg *Package) newStruct(pos spec.Pos, name string, doc []string, page *spec.File) *Struct {
+	return pkg.newStructFor(pos, "struct "+name, name, doc, page)
+}
+
+// newStructFor is newStruct naming the spec item it is generated for.
+func (pkg *Package) newStructFor(pos spec.Pos, what, name string, doc []string, page *spec.File) *Struct {
 	s := &Struct{Name: name, Pkg: pkg, Doc: doc, Page: page, Wire: pkg.Name + "." + name}
-	pkg.claim(pos, "struct "+name, name)
+	pkg.claim(pos, what, name)
 	return s
 }
 
@@ -132,7 +137,7 @@ func (p *Program) declareNamed(pkg *Package, td *spec.TypeDef) {
 	if td.Source != "" {
 		doc = append(doc, "Source: "+oneLine(td.Source))
 	}
-	s := pkg.newStruct(td.Pos, td.Ident(), doc, td.File)
+	s := pkg.newStructFor(td.Pos, "type "+td.ID, td.Ident(), doc, td.File)
 	s.Named = td
 	p.named[td] = s
 	pkg.Types = append(pkg.Types, s)
@@ -151,7 +156,7 @@ func (pkg *Package) fill(s *Struct, fields []*spec.Field, rules []*spec.Rule, wh
 		gf.Type = pkg.typeOf(s, f.Ident(), f, &f.Schema, f.Pos)
 		gf.Pointer = gf.Type.Kind == StructK && !f.Required && gf.InJSON
 		gf.Tag = tagOf(gf)
-		gf.Check = pkg.check(f.Pos, where+"."+f.Name, gf.Type, &f.Schema, f.Required, gf.Pointer)
+		gf.Check = pkg.check(f.Pos, where+"."+f.Name, s.Name+f.Ident(), gf.Type, &f.Schema, f.Required, gf.Pointer)
 		s.Fields = append(s.Fields, gf)
 	}
 	pkg.crossRules(s, rules, where)

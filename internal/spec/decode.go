@@ -84,6 +84,9 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, ki keyInfo) {
 				return
 			}
 			d.decodeStruct(n, elem.Elem())
+			if d.stop {
+				return // cut short: leave it out rather than half-filled
+			}
 		} else {
 			if !d.decodeScalar(n, elem.Elem(), ki) {
 				return

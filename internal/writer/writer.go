@@ -84,14 +84,22 @@ func WriteTree(dir string, files map[string][]byte) (err error) {
 	return nil
 }
 
-// checkOwned fails when dir holds a regular file without the marker.
+// checkOwned fails when dir holds a regular file without the marker, or
+// anything but directories and regular files: a FIFO would hang the read,
+// a device or a symlink would be read (or replaced) outside the tree.
 func checkOwned(dir string) error {
+	if fi, err := os.Lstat(dir); err == nil && !fi.IsDir() {
+		return fmt.Errorf("writer: refusing to replace %s: it is not a directory (%s)", dir, fileKind(fi.Mode()))
+	}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if d.IsDir() {
 			return nil
+		}
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("writer: refusing to replace %s: %s is a %s, not a file payscoregen wrote", dir, p, fileKind(d.Type()))
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -116,4 +124,21 @@ func hasMarker(data []byte) bool {
 		head = head[:512]
 	}
 	return bytes.Contains(head, []byte(Marker))
+}
+
+// fileKind names what a non-regular file is.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "symbolic link"
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	case m.IsRegular():
+		return "regular file"
+	}
+	return "special file"
 }
