@@ -2,18 +2,14 @@
 
 package payscore
 
-import (
-	"regexp"
-
-	"github.com/payscoregen/payscoregen/runtime/validate"
-)
+import "github.com/payscoregen/payscoregen/runtime/validate"
 
 // Rules shared by the Validate methods, one per distinct set of limits.
 var (
 	ruleStringRequiredLen1To32                             = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32}
-	ruleApplyPermissionsRequestNotifyURLRequired           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 255, Pattern: regexp.MustCompile("^https://[^?#]+$"), PatternDescription: "必须为https协议。通知url必须为直接可访问的url,不能携带参数。(授权/解除授权服务回调通知)"}
+	ruleApplyPermissionsRequestNotifyURLRequired           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 255, Pattern: validate.MustCompile("^https://[^?#]+$"), PatternDescription: "必须为https协议。通知url必须为直接可访问的url,不能携带参数。(授权/解除授权服务回调通知)"}
 	ruleStringRequiredLen1To2048                           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 2048}
-	ruleQueryAuthorizationRequestAuthorizationCodeRequired = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: regexp.MustCompile("^[0-9A-Za-z_\\-|*]+$"), PatternDescription: "要求此参数只能由数字、大小写字母_-|*组成"}
+	ruleQueryAuthorizationRequestAuthorizationCodeRequired = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: validate.MustCompile("^[0-9A-Za-z_\\-|*]+$"), PatternDescription: "要求此参数只能由数字、大小写字母_-|*组成"}
 	ruleStringLen1To32                                     = &validate.StringRule{MinLength: 1, MaxLength: 32}
 	ruleStringLen1To128                                    = &validate.StringRule{MinLength: 1, MaxLength: 128}
 	ruleAuthorizationStateRequired                         = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 16, Enum: []string{"UNAVAILABLE", "AVAILABLE", "UNBINDUSER"}}
@@ -25,12 +21,12 @@ var (
 	ruleString                                             = &validate.StringRule{}
 	ruleStringRequiredLen1To32UnixSeconds                  = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Format: validate.FormatUnixSeconds}
 	ruleFixedHmacSha256RequiredLen1To32                    = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"HMAC-SHA256"}}
-	ruleAuthorizeAppMerchantSignedDataSignRequired         = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: regexp.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum authorize-app-merchant-sign-example)"}
+	ruleAuthorizeAppMerchantSignedDataSignRequired         = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: validate.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum authorize-app-merchant-sign-example)"}
 	ruleFixedWxpayScoreEnableRequiredLen1To32              = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreEnable"}}
 	ruleFixedWxd8f3793ea3b935b8RequiredLen1To32            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxd8f3793ea3b935b8"}}
 	ruleFixedPagesUseEnableRequiredLen1To64                = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/enable"}}
 	ruleStringRequiredLen1To128                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 128}
-	ruleConfirmOrderDataSignRequired                       = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: regexp.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum confirm-order-sign-example)"}
+	ruleConfirmOrderDataSignRequired                       = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: validate.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum confirm-order-sign-example)"}
 	ruleFixedWxpayScoreUseRequiredLen1To32                 = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreUse"}}
 	ruleStringRequiredLen1To512                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 512}
 	ruleFixedPagesUseUseRequiredLen1To64                   = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/use"}}
