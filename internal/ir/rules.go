@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/payscoregen/payscoregen/internal/naming"
 	"github.com/payscoregen/payscoregen/internal/spec"
@@ -224,7 +225,7 @@ func stringRuleOf(t *Type, sc *spec.Schema, required bool, stem string) (*valida
 	if sc.Pattern != "" {
 		// Compiled once, matched by a byte loop for the doc's shapes; the
 		// generated rule calls validate.MustCompile with the same source.
-		if re, err := validate.Compile(sc.Pattern); err == nil {
+		if re, err := compilePattern(sc.Pattern); err == nil {
 			r.Pattern = re
 		}
 	}
@@ -407,4 +408,20 @@ func (pkg *Package) sumTerms(s *Struct, term string, ok bool) ([]SumTerm, bool) 
 		return nil, false
 	}
 	return []SumTerm{{Field: f, Member: m}}, ok
+}
+
+// patterns holds each pattern compiled once: the doc's few patterns recur
+// on every copy of a field, and a compiled regexp is a few kilobytes.
+var patterns sync.Map // source -> *validate.Regexp
+
+func compilePattern(src string) (*validate.Regexp, error) {
+	if re, ok := patterns.Load(src); ok {
+		return re.(*validate.Regexp), nil
+	}
+	re, err := validate.Compile(src)
+	if err != nil {
+		return nil, err
+	}
+	patterns.Store(src, re)
+	return re, nil
 }

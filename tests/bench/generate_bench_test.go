@@ -26,15 +26,14 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 	b.Run("shipped", func(b *testing.B) { benchGenerate(b, shipped, endpoints(shipped)) })
 	for _, n := range generateSizes {
-		s := syntheticSpec(b, n)
-		b.Run(fmt.Sprintf("synthetic_%d", n), func(b *testing.B) { benchGenerate(b, s, n) })
+		b.Run(fmt.Sprintf("synthetic_%d", n), func(b *testing.B) { benchGenerate(b, syntheticSpec(b, n), n) })
 	}
 }
 
 func BenchmarkLoadSpec(b *testing.B) {
 	for _, n := range generateSizes {
-		fsys := syntheticFS(b, n)
 		b.Run(fmt.Sprintf("synthetic_%d", n), func(b *testing.B) {
+			fsys := syntheticFS(b, n)
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := spec.LoadFS(fsys, "synthetic"); err != nil {
