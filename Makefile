@@ -34,13 +34,13 @@ test-js:
 	@if command -v node >/dev/null 2>&1; then node --test jstest/; \
 	else echo "test-js: SKIPPED: node is not installed (the generated mini-program helper is untested)"; fi
 
-## bench: run the interleaved comparisons and the generation benchmarks, write BENCHMARKS.md (about 8 minutes)
+## bench: run the interleaved comparisons and the generation benchmarks, write BENCHMARKS.md (about 6 minutes)
 bench:
-	$(GO) run ./internal/benchreport -pairtime 2s -out BENCHMARKS.md
+	$(GO) run ./internal/benchreport -pairtime 3s -out BENCHMARKS.md
 
 ## fuzz: run every fuzz target for FUZZTIME each (make test runs their seed corpora, and each briefly)
 FUZZ_TARGETS = ./internal/spec:FuzzParse ./internal/gen:FuzzGenerate ./runtime/validate:FuzzString ./runtime/validate:FuzzFormats \
-	./runtime/validate:FuzzPattern ./runtime/jumpsign:FuzzSumHMACSHA256 \
+	./runtime/validate:FuzzPattern ./runtime/jumpsign:FuzzSumHMACSHA256 ./runtime/wxtime:FuzzJSONString \
 	./runtime/notify:FuzzParse ./tests/callbacks:FuzzDecodeAuthorizationNotifyData ./runtime/kv:FuzzParseJSONObject \
 	./tests/jumps:FuzzParseConfirmOrderReturn ./tests/xiaoweijufu:FuzzNotifyForm
 # An iteration count, not a duration: a timed -fuzztime can end in a spurious
