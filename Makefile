@@ -72,13 +72,14 @@ test-js:
 	@if command -v node >/dev/null 2>&1; then node --test jstest/; \
 	else echo "test-js: SKIPPED: node is not installed (the generated mini-program helper is untested)"; fi
 
-## bench: run the benchmarks (-benchmem) and write BENCHMARKS.md with same-run ratios
+## bench: run the interleaved comparisons and the generation benchmarks, write BENCHMARKS.md (about 6 minutes)
 bench:
-	$(GO) run ./internal/benchreport -count 5 -benchtime 1s -out BENCHMARKS.md
+	$(GO) run ./internal/benchreport -pairtime 3s -out BENCHMARKS.md
 
 ## fuzz: run every fuzz target for FUZZTIME each (default 1m; FUZZTIME=5000x for a short pass).
 ## make test runs their seed corpora, not the fuzzing.
 FUZZ_TARGETS = ./internal/spec:FuzzParse ./internal/gen:FuzzGenerate ./runtime/validate:FuzzString ./runtime/validate:FuzzFormats \
+	./runtime/validate:FuzzPattern ./runtime/jumpsign:FuzzSumHMACSHA256 ./runtime/wxtime:FuzzJSONString \
 	./runtime/notify:FuzzParse ./tests/callbacks:FuzzDecodeAuthorizationNotifyData ./runtime/kv:FuzzParseJSONObject \
 	./tests/jumps:FuzzParseConfirmOrderReturn ./tests/xiaoweijufu:FuzzNotifyForm ./internal/importer:FuzzImport
 fuzz:

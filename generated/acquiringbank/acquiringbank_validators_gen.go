@@ -2,15 +2,11 @@
 
 package acquiringbank
 
-import (
-	"regexp"
-
-	"github.com/payscoregen/payscoregen/runtime/validate"
-)
+import "github.com/payscoregen/payscoregen/runtime/validate"
 
 // Rules shared by the Validate methods, one per distinct set of limits.
 var (
-	ruleCancelServiceOrderRequestOutOrderNoRequired        = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: regexp.MustCompile("^[0-9A-Za-z_\\-|*]+$"), PatternDescription: "只能是数字、大小写字母_-|*"}
+	ruleCancelServiceOrderRequestOutOrderNoRequired        = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: validate.MustCompile("^[0-9A-Za-z_\\-|*]+$"), PatternDescription: "只能是数字、大小写字母_-|*"}
 	ruleStringRequiredLen1To32                             = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32}
 	ruleStringRequiredLen1To50                             = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 50}
 	ruleStringLen1To32                                     = &validate.StringRule{MinLength: 1, MaxLength: 32}
@@ -29,12 +25,12 @@ var (
 	ruleArrayRequired                                      = &validate.ArrayRule{Required: true}
 	ruleStringRequiredLen1To255                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 255}
 	ruleStringRequiredLen1To64                             = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64}
-	ruleApplyPermissionsRequestNotifyURLRequired           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 255, Pattern: regexp.MustCompile("^https://[^?#]+$"), PatternDescription: "必须为https协议。通知url必须为直接可访问的url,不能携带参数。(授权/解除授权服务回调通知)"}
+	ruleApplyPermissionsRequestNotifyURLRequired           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 255, Pattern: validate.MustCompile("^https://[^?#]+$"), PatternDescription: "必须为https协议。通知url必须为直接可访问的url,不能携带参数。(授权/解除授权服务回调通知)"}
 	ruleStringRequiredLen1To2048                           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 2048}
-	ruleQueryAuthorizationRequestAuthorizationCodeRequired = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: regexp.MustCompile("^[0-9A-Za-z_\\-|*]+$"), PatternDescription: "要求此参数只能由数字、大小写字母_-|*组成"}
+	ruleQueryAuthorizationRequestAuthorizationCodeRequired = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: validate.MustCompile("^[0-9A-Za-z_\\-|*]+$"), PatternDescription: "要求此参数只能由数字、大小写字母_-|*组成"}
 	ruleAuthorizationStateRequired                         = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 16, Enum: []string{"UNAVAILABLE", "AVAILABLE", "UNBINDUSER"}}
 	ruleUserLabel                                          = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"A", "B", "C"}}
-	ruleQueryDeductionRequestOutOrderNo                    = &validate.StringRule{MinLength: 1, MaxLength: 32, Pattern: regexp.MustCompile("^[0-9A-Za-z_\\-|*]+$"), PatternDescription: "只能是数字、大小写字母_-|*"}
+	ruleQueryDeductionRequestOutOrderNo                    = &validate.StringRule{MinLength: 1, MaxLength: 32, Pattern: validate.MustCompile("^[0-9A-Za-z_\\-|*]+$"), PatternDescription: "只能是数字、大小写字母_-|*"}
 	ruleStringRequiredLen1ToAny                            = &validate.StringRule{Required: true, MinLength: 1}
 	ruleStringLen1To512                                    = &validate.StringRule{MinLength: 1, MaxLength: 512}
 	ruleIntMin0                                            = &validate.IntRule{HasMin: true, Min: 0}
@@ -44,7 +40,7 @@ var (
 	ruleUserServiceStatusRequired                          = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"USER_OPEN_SERVICE", "USER_CLOSE_SERVICE"}}
 	ruleArrayRequiredMax100                                = &validate.ArrayRule{Required: true, MaxItems: 100}
 	ruleFeeTypeRequired                                    = &validate.StringRule{Required: true, MinLength: 1, Enum: []string{"CNY"}}
-	ruleMchPrepayDataPrepayReqBodyNotifyURLRequired        = &validate.StringRule{Required: true, MinLength: 1, Pattern: regexp.MustCompile("^https://[^?#]+$"), PatternDescription: "异步接收微信支付结果通知的回调地址, 必须为https, 不能携带参数。"}
+	ruleMchPrepayDataPrepayReqBodyNotifyURLRequired        = &validate.StringRule{Required: true, MinLength: 1, Pattern: validate.MustCompile("^https://[^?#]+$"), PatternDescription: "异步接收微信支付结果通知的回调地址, 必须为https, 不能携带参数。"}
 	ruleTradeTypeRequired                                  = &validate.StringRule{Required: true, MinLength: 1, Enum: []string{"JSAPI", "NATIVE", "App"}}
 	ruleLimitPayRequired                                   = &validate.StringRule{Required: true, MinLength: 1, Enum: []string{"no_credit"}}
 	ruleIntMin100Max599                                    = &validate.IntRule{HasMin: true, Min: 100, HasMax: true, Max: 599}

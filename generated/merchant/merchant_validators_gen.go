@@ -2,17 +2,13 @@
 
 package merchant
 
-import (
-	"regexp"
-
-	"github.com/payscoregen/payscoregen/runtime/validate"
-)
+import "github.com/payscoregen/payscoregen/runtime/validate"
 
 // Rules shared by the Validate methods, one per distinct set of limits.
 var (
 	ruleStringRequiredLen1To32                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32}
-	ruleApplyPermissionsRequestAuthorizationCodeRequired  = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: regexp.MustCompile("^[0-9A-Za-z_\\-*]+$"), PatternDescription: "只能是数字、大小写字母_-*"}
-	ruleApplyPermissionsRequestNotifyURL                  = &validate.StringRule{MinLength: 1, MaxLength: 255, Pattern: regexp.MustCompile("^https://[^?#]+$"), PatternDescription: "https, 不能携带参数"}
+	ruleApplyPermissionsRequestAuthorizationCodeRequired  = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: validate.MustCompile("^[0-9A-Za-z_\\-*]+$"), PatternDescription: "只能是数字、大小写字母_-*"}
+	ruleApplyPermissionsRequestNotifyURL                  = &validate.StringRule{MinLength: 1, MaxLength: 255, Pattern: validate.MustCompile("^https://[^?#]+$"), PatternDescription: "https, 不能携带参数"}
 	ruleStringRequiredLen1To2048                          = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 2048}
 	ruleStringLen1To32                                    = &validate.StringRule{MinLength: 1, MaxLength: 32}
 	ruleStringRequiredLen1To50                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 50}
@@ -25,12 +21,12 @@ var (
 	ruleStateDescription                                  = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"USER_CONFIRM", "MCH_COMPLETE"}}
 	ruleArrayMax100                                       = &validate.ArrayRule{MaxItems: 100}
 	ruleStringLen1To128                                   = &validate.StringRule{MinLength: 1, MaxLength: 128}
-	ruleCreatePayOnDeliveryOrderRequestOutOrderNoRequired = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: regexp.MustCompile("^[0-9A-Za-z_\\-|*]+$"), PatternDescription: "只能是数字、大小写字母_-|*"}
+	ruleCreatePayOnDeliveryOrderRequestOutOrderNoRequired = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: validate.MustCompile("^[0-9A-Za-z_\\-|*]+$"), PatternDescription: "只能是数字、大小写字母_-|*"}
 	ruleStringRequiredLen1To20                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 20}
 	ruleStringLen1To256                                   = &validate.StringRule{MinLength: 1, MaxLength: 256}
 	ruleStateRequired                                     = &validate.StringRule{Required: true, Enum: []string{"CREATED", "DOING", "DONE", "REVOKED", "EXPIRED"}}
 	ruleStringLen1To300                                   = &validate.StringRule{MinLength: 1, MaxLength: 300}
-	ruleCreateServiceOrderRequestNotifyURLRequired        = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 255, Pattern: regexp.MustCompile("^https://[^?#]+$"), PatternDescription: "https, 不能携带参数"}
+	ruleCreateServiceOrderRequestNotifyURLRequired        = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 255, Pattern: validate.MustCompile("^https://[^?#]+$"), PatternDescription: "https, 不能携带参数"}
 	ruleStringRequiredLen1To300                           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 300}
 	ruleIntMin0                                           = &validate.IntRule{HasMin: true, Min: 0}
 	ruleStringRequiredLen1To256                           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 256}

@@ -2,23 +2,19 @@
 
 package partner
 
-import (
-	"regexp"
-
-	"github.com/payscoregen/payscoregen/runtime/validate"
-)
+import "github.com/payscoregen/payscoregen/runtime/validate"
 
 // Rules shared by the Validate methods, one per distinct set of limits.
 var (
 	ruleStringRequiredLen1To32                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32}
 	ruleStringLen1To32                                    = &validate.StringRule{MinLength: 1, MaxLength: 32}
-	ruleApplyPermissionsRequestNotifyURL                  = &validate.StringRule{MinLength: 1, MaxLength: 255, Pattern: regexp.MustCompile("^https://[^?#]+$"), PatternDescription: "https, 不能携带参数"}
+	ruleApplyPermissionsRequestNotifyURL                  = &validate.StringRule{MinLength: 1, MaxLength: 255, Pattern: validate.MustCompile("^https://[^?#]+$"), PatternDescription: "https, 不能携带参数"}
 	ruleStringRequiredLen1To2048                          = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 2048}
 	ruleStringRequiredLen1To50                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 50}
 	ruleArrayRequiredMax100                               = &validate.ArrayRule{Required: true, MaxItems: 100}
 	ruleArrayMax30                                        = &validate.ArrayRule{MaxItems: 30}
 	ruleIntRequiredMin0                                   = &validate.IntRule{Required: true, HasMin: true, Min: 0}
-	ruleCreatePayOnDeliveryOrderRequestOutOrderNoRequired = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: regexp.MustCompile("^[0-9A-Za-z_\\-|*]+$"), PatternDescription: "只能是数字、大小写字母_-|*"}
+	ruleCreatePayOnDeliveryOrderRequestOutOrderNoRequired = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: validate.MustCompile("^[0-9A-Za-z_\\-|*]+$"), PatternDescription: "只能是数字、大小写字母_-|*"}
 	ruleStringRequiredLen1To20                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 20}
 	ruleArrayMax100                                       = &validate.ArrayRule{MaxItems: 100}
 	ruleStringLen1To256                                   = &validate.StringRule{MinLength: 1, MaxLength: 256}
@@ -26,7 +22,7 @@ var (
 	ruleStateRequired                                     = &validate.StringRule{Required: true, Enum: []string{"CREATED", "DOING", "DONE", "REVOKED", "EXPIRED"}}
 	ruleStateDescription                                  = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"USER_CONFIRM", "MCH_COMPLETE"}}
 	ruleStringLen1To300                                   = &validate.StringRule{MinLength: 1, MaxLength: 300}
-	ruleCreateServiceOrderRequestNotifyURLRequired        = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 255, Pattern: regexp.MustCompile("^https://[^?#]+$"), PatternDescription: "https, 不能携带参数"}
+	ruleCreateServiceOrderRequestNotifyURLRequired        = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 255, Pattern: validate.MustCompile("^https://[^?#]+$"), PatternDescription: "https, 不能携带参数"}
 	ruleStringRequiredLen1To128                           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 128}
 	ruleAuthorizationStateRequired                        = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 16, Enum: []string{"UNAVAILABLE", "AVAILABLE", "UNBINDUSER"}}
 	ruleStringLen1To255                                   = &validate.StringRule{MinLength: 1, MaxLength: 255}

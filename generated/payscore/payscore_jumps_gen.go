@@ -245,13 +245,31 @@ func (r *AuthorizeAppMerchantSignedData) Values() map[string]string {
 	}
 }
 
+// signature is the HMAC-SHA256 signature of r's non-empty fields except sign under key, in
+// uppercase hex: the k=v pairs in ASCII key order, appended into one buffer.
+func (r *AuthorizeAppMerchantSignedData) signature(key jumpsign.Secret) [64]byte {
+	var buf [jumpsign.BufferSize]byte
+	m := jumpsign.Begin(buf[:0])
+	m = jumpsign.Append(m, "mch_id", r.MchID)
+	m = jumpsign.Append(m, "nonce_str", r.NonceStr)
+	m = jumpsign.Append(m, "out_request_no", r.OutRequestNo)
+	m = jumpsign.Append(m, "service_id", r.ServiceID)
+	m = jumpsign.Append(m, "sign_type", r.SignType)
+	m = jumpsign.Append(m, "timestamp", r.Timestamp)
+	return jumpsign.SumHMACSHA256(m, key)
+}
+
 // VerifySign reports whether r.Sign is the HMAC-SHA256 signature of the other non-empty fields
-// under the key, comparing in constant time (jumpsign.Verify). An empty key gives false.
+// under the key, in either hex case, comparing in constant time. An empty key gives false.
 //
 // apiV2Key is the merchant's APIv2 key, as WxJava signs these jumps; some SDKs use the APIv3 key
 // instead (the doc page does not say). It is never put into an error.
 func (r *AuthorizeAppMerchantSignedData) VerifySign(apiV2Key jumpsign.Secret) bool {
-	return apiV2Key != "" && jumpsign.Verify(jumpsign.HMACSHA256Algo, r.Values(), apiV2Key, r.Sign)
+	if apiV2Key == "" {
+		return false
+	}
+	sum := r.signature(apiV2Key)
+	return jumpsign.EqualHex(sum[:], r.Sign)
 }
 
 // AuthorizeAppMerchantSignedParams are the parameters of WXOpenBusinessView for the APP调起支付分-
@@ -320,11 +338,11 @@ func NewAuthorizeAppMerchantSigned(data AuthorizeAppMerchantSignedData, apiV2Key
 	}
 	data.NonceStr = nonce
 	data.SignType = AuthorizeAppMerchantSignedSignType
-	sign, err := jumps.Sign(jumpsign.HMACSHA256Algo, data.Values(), apiV2Key)
-	if err != nil {
-		return nil, fmt.Errorf("payscore.NewAuthorizeAppMerchantSigned: %w", err)
+	if apiV2Key == "" {
+		return nil, fmt.Errorf("payscore.NewAuthorizeAppMerchantSigned: %w", jumps.ErrEmptyKey)
 	}
-	data.Sign = sign
+	sum := data.signature(apiV2Key)
+	data.Sign = string(sum[:])
 	if err := data.Validate(); err != nil {
 		return nil, err
 	}
@@ -696,13 +714,30 @@ func (r *ConfirmOrderData) Values() map[string]string {
 	}
 }
 
+// signature is the HMAC-SHA256 signature of r's non-empty fields except sign under key, in
+// uppercase hex: the k=v pairs in ASCII key order, appended into one buffer.
+func (r *ConfirmOrderData) signature(key jumpsign.Secret) [64]byte {
+	var buf [jumpsign.BufferSize]byte
+	m := jumpsign.Begin(buf[:0])
+	m = jumpsign.Append(m, "mch_id", r.MchID)
+	m = jumpsign.Append(m, "nonce_str", r.NonceStr)
+	m = jumpsign.Append(m, "package", r.Package)
+	m = jumpsign.Append(m, "sign_type", r.SignType)
+	m = jumpsign.Append(m, "timestamp", r.Timestamp)
+	return jumpsign.SumHMACSHA256(m, key)
+}
+
 // VerifySign reports whether r.Sign is the HMAC-SHA256 signature of the other non-empty fields
-// under the key, comparing in constant time (jumpsign.Verify). An empty key gives false.
+// under the key, in either hex case, comparing in constant time. An empty key gives false.
 //
 // apiV2Key is the merchant's APIv2 key, as WxJava signs these jumps; some SDKs use the APIv3 key
 // instead (the doc page does not say). It is never put into an error.
 func (r *ConfirmOrderData) VerifySign(apiV2Key jumpsign.Secret) bool {
-	return apiV2Key != "" && jumpsign.Verify(jumpsign.HMACSHA256Algo, r.Values(), apiV2Key, r.Sign)
+	if apiV2Key == "" {
+		return false
+	}
+	sum := r.signature(apiV2Key)
+	return jumpsign.EqualHex(sum[:], r.Sign)
 }
 
 // ConfirmOrderOpenBusinessViewParams are the parameters of wx.openBusinessView for the 小程序调起支
@@ -758,11 +793,11 @@ func NewConfirmOrderOpenBusinessView(data ConfirmOrderData, apiV2Key jumpsign.Se
 	}
 	data.NonceStr = nonce
 	data.SignType = ConfirmOrderOpenBusinessViewSignType
-	sign, err := jumps.Sign(jumpsign.HMACSHA256Algo, data.Values(), apiV2Key)
-	if err != nil {
-		return nil, fmt.Errorf("payscore.NewConfirmOrderOpenBusinessView: %w", err)
+	if apiV2Key == "" {
+		return nil, fmt.Errorf("payscore.NewConfirmOrderOpenBusinessView: %w", jumps.ErrEmptyKey)
 	}
-	data.Sign = sign
+	sum := data.signature(apiV2Key)
+	data.Sign = string(sum[:])
 	p := &ConfirmOrderOpenBusinessViewParams{
 		BusinessType: ConfirmOrderOpenBusinessViewBusinessType,
 		ExtraData:    data,
@@ -891,11 +926,11 @@ func NewConfirmOrderNavigate(data ConfirmOrderData, apiV2Key jumpsign.Secret, op
 	}
 	data.NonceStr = nonce
 	data.SignType = ConfirmOrderNavigateSignType
-	sign, err := jumps.Sign(jumpsign.HMACSHA256Algo, data.Values(), apiV2Key)
-	if err != nil {
-		return nil, fmt.Errorf("payscore.NewConfirmOrderNavigate: %w", err)
+	if apiV2Key == "" {
+		return nil, fmt.Errorf("payscore.NewConfirmOrderNavigate: %w", jumps.ErrEmptyKey)
 	}
-	data.Sign = sign
+	sum := data.signature(apiV2Key)
+	data.Sign = string(sum[:])
 	p := &ConfirmOrderNavigateParams{
 		AppID:     ConfirmOrderNavigateAppID,
 		Path:      ConfirmOrderNavigatePath,
@@ -1127,13 +1162,31 @@ func (r *OrderDetailData) Values() map[string]string {
 	}
 }
 
+// signature is the HMAC-SHA256 signature of r's non-empty fields except sign under key, in
+// uppercase hex: the k=v pairs in ASCII key order, appended into one buffer.
+func (r *OrderDetailData) signature(key jumpsign.Secret) [64]byte {
+	var buf [jumpsign.BufferSize]byte
+	m := jumpsign.Begin(buf[:0])
+	m = jumpsign.Append(m, "mch_id", r.MchID)
+	m = jumpsign.Append(m, "nonce_str", r.NonceStr)
+	m = jumpsign.Append(m, "out_order_no", r.OutOrderNo)
+	m = jumpsign.Append(m, "service_id", r.ServiceID)
+	m = jumpsign.Append(m, "sign_type", r.SignType)
+	m = jumpsign.Append(m, "timestamp", r.Timestamp)
+	return jumpsign.SumHMACSHA256(m, key)
+}
+
 // VerifySign reports whether r.Sign is the HMAC-SHA256 signature of the other non-empty fields
-// under the key, comparing in constant time (jumpsign.Verify). An empty key gives false.
+// under the key, in either hex case, comparing in constant time. An empty key gives false.
 //
 // apiV2Key is the merchant's APIv2 key, as WxJava signs these jumps; some SDKs use the APIv3 key
 // instead (the doc page does not say). It is never put into an error.
 func (r *OrderDetailData) VerifySign(apiV2Key jumpsign.Secret) bool {
-	return apiV2Key != "" && jumpsign.Verify(jumpsign.HMACSHA256Algo, r.Values(), apiV2Key, r.Sign)
+	if apiV2Key == "" {
+		return false
+	}
+	sum := r.signature(apiV2Key)
+	return jumpsign.EqualHex(sum[:], r.Sign)
 }
 
 // OrderDetailOpenBusinessViewParams are the parameters of wx.openBusinessView for the 小程序调起支
@@ -1181,11 +1234,11 @@ func NewOrderDetailOpenBusinessView(data OrderDetailData, apiV2Key jumpsign.Secr
 	}
 	data.NonceStr = nonce
 	data.SignType = OrderDetailOpenBusinessViewSignType
-	sign, err := jumps.Sign(jumpsign.HMACSHA256Algo, data.Values(), apiV2Key)
-	if err != nil {
-		return nil, fmt.Errorf("payscore.NewOrderDetailOpenBusinessView: %w", err)
+	if apiV2Key == "" {
+		return nil, fmt.Errorf("payscore.NewOrderDetailOpenBusinessView: %w", jumps.ErrEmptyKey)
 	}
-	data.Sign = sign
+	sum := data.signature(apiV2Key)
+	data.Sign = string(sum[:])
 	p := &OrderDetailOpenBusinessViewParams{
 		BusinessType: OrderDetailOpenBusinessViewBusinessType,
 		ExtraData:    data,
@@ -1261,11 +1314,11 @@ func NewOrderDetailNavigate(data OrderDetailData, apiV2Key jumpsign.Secret, opts
 	}
 	data.NonceStr = nonce
 	data.SignType = OrderDetailNavigateSignType
-	sign, err := jumps.Sign(jumpsign.HMACSHA256Algo, data.Values(), apiV2Key)
-	if err != nil {
-		return nil, fmt.Errorf("payscore.NewOrderDetailNavigate: %w", err)
+	if apiV2Key == "" {
+		return nil, fmt.Errorf("payscore.NewOrderDetailNavigate: %w", jumps.ErrEmptyKey)
 	}
-	data.Sign = sign
+	sum := data.signature(apiV2Key)
+	data.Sign = string(sum[:])
 	p := &OrderDetailNavigateParams{
 		AppID:     OrderDetailNavigateAppID,
 		Path:      OrderDetailNavigatePath,
@@ -1342,11 +1395,11 @@ func NewOrderDetailApp(data OrderDetailData, apiV2Key jumpsign.Secret, opts ...j
 	}
 	data.NonceStr = nonce
 	data.SignType = OrderDetailAppSignType
-	sign, err := jumps.Sign(jumpsign.HMACSHA256Algo, data.Values(), apiV2Key)
-	if err != nil {
-		return nil, fmt.Errorf("payscore.NewOrderDetailApp: %w", err)
+	if apiV2Key == "" {
+		return nil, fmt.Errorf("payscore.NewOrderDetailApp: %w", jumps.ErrEmptyKey)
 	}
-	data.Sign = sign
+	sum := data.signature(apiV2Key)
+	data.Sign = string(sum[:])
 	if err := data.Validate(); err != nil {
 		return nil, err
 	}

@@ -2,11 +2,7 @@
 
 package payscore
 
-import (
-	"regexp"
-
-	"github.com/payscoregen/payscoregen/runtime/validate"
-)
+import "github.com/payscoregen/payscoregen/runtime/validate"
 
 // Rules shared by the Validate methods, one per distinct set of limits.
 var (
@@ -38,17 +34,17 @@ var (
 	ruleString                                     = &validate.StringRule{}
 	ruleStringRequiredLen1To32UnixSeconds          = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Format: validate.FormatUnixSeconds}
 	ruleFixedHmacSha256RequiredLen1To32            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"HMAC-SHA256"}}
-	ruleAuthorizeAppMerchantSignedDataSignRequired = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: regexp.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum authorize-app-merchant-sign-example)"}
+	ruleAuthorizeAppMerchantSignedDataSignRequired = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: validate.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum authorize-app-merchant-sign-example)"}
 	ruleFixedWxpayScoreEnableRequiredLen1To32      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreEnable"}}
 	ruleFixedWxd8f3793ea3b935b8RequiredLen1To32    = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxd8f3793ea3b935b8"}}
 	ruleFixedPagesUseEnableRequiredLen1To64        = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/enable"}}
 	ruleStringRequiredLen1To128                    = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 128}
-	ruleConfirmOrderDataSignRequired               = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: regexp.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum confirm-order-sign-example)"}
+	ruleConfirmOrderDataSignRequired               = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: validate.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum confirm-order-sign-example)"}
 	ruleFixedWxpayScoreUseRequiredLen1To32         = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreUse"}}
 	ruleStringRequiredLen1To512                    = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 512}
 	ruleFixedPagesUseUseRequiredLen1To64           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/use"}}
 	ruleStringRequiredLen1ToAny                    = &validate.StringRule{Required: true, MinLength: 1}
-	ruleOrderDetailDataSignRequired                = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: regexp.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制"}
+	ruleOrderDetailDataSignRequired                = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: validate.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制"}
 	ruleFixedWxpayScoreDetailRequiredLen1To16      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 16, Enum: []string{"wxpayScoreDetail"}}
 	ruleFixedPagesRecordDetailRequiredLen1To64     = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/record/detail"}}
 )

@@ -73,12 +73,31 @@ func (r *PayData) Values() map[string]string {
 	}
 }
 
+// signature is the MD5 signature of r's non-empty fields except sign under key, in uppercase hex:
+// the k=v pairs in ASCII key order, appended into one buffer.
+func (r *PayData) signature(key jumpsign.Secret) [32]byte {
+	var buf [jumpsign.BufferSize]byte
+	m := jumpsign.Begin(buf[:0])
+	m = jumpsign.Append(m, "attach", r.Attach)
+	m = jumpsign.Append(m, "body", r.Body)
+	m = jumpsign.Append(m, "mchid", r.MchID)
+	m = jumpsign.Append(m, "nonce", r.Nonce)
+	m = jumpsign.Append(m, "notify_url", r.NotifyURL)
+	m = jumpsign.Append(m, "out_trade_no", r.OutTradeNo)
+	m = jumpsign.AppendInt(m, "total_fee", r.TotalFee)
+	return jumpsign.SumMD5(m, key)
+}
+
 // VerifySign reports whether r.Sign is the MD5 signature of the other non-empty fields under the
-// key, comparing in constant time (jumpsign.Verify). An empty key gives false.
+// key, in either hex case, comparing in constant time. An empty key gives false.
 //
 // merchantKey is the merchant's secret (通信密钥) at the provider. It is never put into an error.
 func (r *PayData) VerifySign(merchantKey jumpsign.Secret) bool {
-	return merchantKey != "" && jumpsign.Verify(jumpsign.MD5Algo, r.Values(), merchantKey, r.Sign)
+	if merchantKey == "" {
+		return false
+	}
+	sum := r.signature(merchantKey)
+	return jumpsign.EqualHex(sum[:], r.Sign)
 }
 
 // PayParams are the parameters of wx.navigateToMiniProgram for the 小程序支付 jump, ready to
@@ -130,11 +149,11 @@ func NewPay(data PayData, merchantKey jumpsign.Secret, opts ...jumps.Option) (*P
 		return nil, fmt.Errorf("xiaoweijufu.NewPay: %w", err)
 	}
 	data.Nonce = nonce
-	sign, err := jumps.Sign(jumpsign.MD5Algo, data.Values(), merchantKey)
-	if err != nil {
-		return nil, fmt.Errorf("xiaoweijufu.NewPay: %w", err)
+	if merchantKey == "" {
+		return nil, fmt.Errorf("xiaoweijufu.NewPay: %w", jumps.ErrEmptyKey)
 	}
-	data.Sign = sign
+	sum := data.signature(merchantKey)
+	data.Sign = string(sum[:])
 	p := &PayParams{
 		AppID:     PayAppID,
 		Path:      PayPath,

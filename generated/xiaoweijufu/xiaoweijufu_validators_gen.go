@@ -2,16 +2,12 @@
 
 package xiaoweijufu
 
-import (
-	"regexp"
-
-	"github.com/payscoregen/payscoregen/runtime/validate"
-)
+import "github.com/payscoregen/payscoregen/runtime/validate"
 
 // Rules shared by the Validate methods, one per distinct set of limits.
 var (
 	ruleStringRequiredLen1ToAny         = &validate.StringRule{Required: true, MinLength: 1}
-	ruleOrderInfoRequestSignRequired    = &validate.StringRule{Required: true, Pattern: regexp.MustCompile("^[0-9A-F]{32}$"), PatternDescription: "MD5 签名, 32 位大写十六进制"}
+	ruleOrderInfoRequestSignRequired    = &validate.StringRule{Required: true, Pattern: validate.MustCompile("^[0-9A-F]{32}$"), PatternDescription: "MD5 签名, 32 位大写十六进制"}
 	ruleString                          = &validate.StringRule{}
 	ruleInt                             = &validate.IntRule{}
 	ruleStringRequired                  = &validate.StringRule{Required: true}
@@ -24,7 +20,7 @@ var (
 	ruleStringLen0To32                  = &validate.StringRule{MaxLength: 32}
 	ruleStringLen0To255                 = &validate.StringRule{MaxLength: 255}
 	ruleStringRequiredLen1To128         = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 128}
-	rulePayDataSignRequired             = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: regexp.MustCompile("^[0-9A-F]{32}$"), PatternDescription: "MD5 签名, 32 位大写十六进制 (签名算法 page, not this one)"}
+	rulePayDataSignRequired             = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: validate.MustCompile("^[0-9A-F]{32}$"), PatternDescription: "MD5 签名, 32 位大写十六进制 (签名算法 page, not this one)"}
 	ruleFixedWx959c8c1fb2d89988Required = &validate.StringRule{Required: true, Enum: []string{"wx959c8c1fb2d89988"}}
 	ruleFixedPagesPayRequired           = &validate.StringRule{Required: true, Enum: []string{"pages/pay"}}
 )

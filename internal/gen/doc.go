@@ -3,8 +3,7 @@ package gen
 import (
 	"bytes"
 	"fmt"
-	"go/format"
-	"sort"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -307,18 +306,30 @@ func groupImports(src []byte) []byte {
 			std = append(std, l)
 		}
 	}
-	sort.Strings(std)
-	sort.Strings(other)
-	block := strings.Join(std, "\n")
-	if len(std) > 0 && len(other) > 0 {
-		block += "\n\n"
+	// jennifer's output is gofmt'd already, and so is a block of one spec
+	// per line, tab-indented, sorted by path within each group: no second
+	// go/format pass (it took a third of the generation time).
+	byPath := func(a, b string) int { return strings.Compare(importPath(a), importPath(b)) }
+	slices.SortFunc(std, byPath)
+	slices.SortFunc(other, byPath)
+	var block strings.Builder
+	for i, l := range append(std, other...) {
+		if i > 0 {
+			block.WriteByte('\n')
+			if i == len(std) {
+				block.WriteByte('\n')
+			}
+		}
+		block.WriteByte('\t')
+		block.WriteString(l)
 	}
-	block += strings.Join(other, "\n")
-	out := append(append(append([]byte(nil), src[:body]...), block...), src[body+end:]...)
-	if formatted, err := format.Source(out); err == nil {
-		return formatted
-	}
-	return src
+	out := make([]byte, 0, body+block.Len()+len(src)-(body+end))
+	return append(append(append(out, src[:body]...), block.String()...), src[body+end:]...)
+}
+
+// importPath is the path of an import spec line: `alias "path"` or `"path"`.
+func importPath(spec string) string {
+	return spec[strings.Index(spec, `"`):]
 }
 
 // oneLine joins doc text into one line.

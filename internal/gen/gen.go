@@ -139,6 +139,13 @@ func render(out Files, p *ir.Package, suffix string, f *jen.File) error {
 	if suffix == "doc" {
 		name = "doc_gen.go"
 	}
-	out[path.Join(p.Spec, name)] = groupImports(buf.Bytes())
+	// groupImports returns a new slice of the exact size or, with nothing to
+	// regroup, the render buffer: clone that one so that the files, all
+	// held until written, do not keep the buffers' spare capacity.
+	src := groupImports(buf.Bytes())
+	if len(src) > 0 && &src[0] == &buf.Bytes()[0] {
+		src = bytes.Clone(src)
+	}
+	out[path.Join(p.Spec, name)] = src
 	return nil
 }

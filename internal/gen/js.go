@@ -56,7 +56,7 @@ func emitJS(p *ir.Package) (Files, error) {
 		if err := tmpl.ExecuteTemplate(&buf, f.tmpl, m); err != nil {
 			return nil, fmt.Errorf("js: %s: %w", f.tmpl, err)
 		}
-		out["js/"+f.path] = buf.Bytes()
+		out["js/"+f.path] = bytes.Clone(buf.Bytes()) // the exact size: every file is held until written
 	}
 	return out, nil
 }

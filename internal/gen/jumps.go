@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -33,6 +34,7 @@ func (jumpsEmitter) emit(p *ir.Package, file *jen.File) bool {
 			emitValues(g.File, jp.Data, "Values", "Values returns the fields of r by wire name, integers in decimal (0 as empty). "+
 				"Empty values are neither signed nor put into a query string.")
 			if jp.Signed {
+				jp.emitSignature(g)
 				jp.emitVerifyData(g)
 			}
 		}
@@ -130,20 +132,67 @@ func (jp *jumpPlan) keyDoc() []string {
 	}
 }
 
+// sumFunc is the jumpsign function that finishes a message for the
+// jump's algorithm, and the length of its hex result.
+func (jp *jumpPlan) sumFunc() (string, int) {
+	if jp.Alg == "MD5Algo" {
+		return "SumMD5", 32
+	}
+	return "SumHMACSHA256", 64
+}
+
+// emitSignature writes the data's signature method: the signed field names
+// are known here, so the pairs are appended pre-sorted into one stack
+// buffer and hashed in place (jumpsign.Begin), without a map or a sort.
+func (jp *jumpPlan) emitSignature(g *docFile) {
+	s := jp.Data
+	fields := make([]*ir.Field, 0, len(s.Fields))
+	for _, f := range s.Fields {
+		if f != jp.Sign {
+			fields = append(fields, f)
+		}
+	}
+	sort.Slice(fields, func(i, k int) bool { return fields[i].Wire < fields[k].Wire })
+	sum, n := jp.sumFunc()
+	m := jen.Id("m")
+	body := []jen.Code{
+		jen.Var().Id("buf").Index(jen.Qual(pkgJumpSign, "BufferSize")).Byte(),
+		m.Clone().Op(":=").Qual(pkgJumpSign, "Begin").Call(jen.Id("buf").Index(jen.Empty(), jen.Lit(0))),
+	}
+	for _, f := range fields {
+		v := jen.Id("r").Dot(f.Name)
+		switch f.Type.Kind {
+		case ir.Int:
+			body = append(body, m.Clone().Op("=").Qual(pkgJumpSign, "AppendInt").Call(m.Clone(), jen.Lit(f.Wire), v))
+		case ir.Enum:
+			body = append(body, m.Clone().Op("=").Qual(pkgJumpSign, "Append").Call(m.Clone(), jen.Lit(f.Wire), jen.String().Parens(v)))
+		default:
+			body = append(body, m.Clone().Op("=").Qual(pkgJumpSign, "Append").Call(m.Clone(), jen.Lit(f.Wire), v))
+		}
+	}
+	body = append(body, jen.Return(jen.Qual(pkgJumpSign, sum).Call(m.Clone(), jen.Id("key"))))
+	g.Commentf("signature is the %s signature of r's non-empty fields except %s under key,", algWords(jp.Alg), jp.Sign.Wire)
+	g.Comment("in uppercase hex: the k=v pairs in ASCII key order, appended into one buffer.")
+	g.Func().Params(jen.Id("r").Op("*").Id(s.Name)).Id("signature").Params(jen.Id("key").Qual(pkgJumpSign, "Secret")).
+		Index(jen.Lit(n)).Byte().Block(body...)
+	g.Line()
+}
+
 // emitVerifyData writes the data's VerifySign, once per data type.
 func (jp *jumpPlan) emitVerifyData(g *docFile) {
 	s := jp.Data
 	key := jen.Id(jp.KeyParam)
 	g.Commentf("VerifySign reports whether r.%s is the %s signature of the other non-empty", jp.Sign.Name, algWords(jp.Alg))
-	g.Comment("fields under the key, comparing in constant time (jumpsign.Verify). An empty key")
+	g.Comment("fields under the key, in either hex case, comparing in constant time. An empty key")
 	g.Comment("gives false.")
 	g.Comment("")
 	for _, l := range jp.keyDoc() {
 		g.Comment(l)
 	}
 	g.Func().Params(jen.Id("r").Op("*").Id(s.Name)).Id("VerifySign").Params(key.Clone().Qual(pkgJumpSign, "Secret")).Bool().Block(
-		jen.Return(key.Clone().Op("!=").Lit("").Op("&&").Qual(pkgJumpSign, "Verify").Call(
-			jen.Qual(pkgJumpSign, jp.Alg), jen.Id("r").Dot("Values").Call(), key.Clone(), jen.Id("r").Dot(jp.Sign.Name))),
+		jen.If(key.Clone().Op("==").Lit("")).Block(jen.Return(jen.False())),
+		jen.Id("sum").Op(":=").Id("r").Dot("signature").Call(key.Clone()),
+		jen.Return(jen.Qual(pkgJumpSign, "EqualHex").Call(jen.Id("sum").Index(jen.Empty(), jen.Empty()), jen.Id("r").Dot(jp.Sign.Name))),
 	)
 	g.Line()
 }
@@ -250,10 +299,9 @@ func (jp *jumpPlan) emitBuilder(p *ir.Package, g *docFile) {
 			body = append(body, data.Clone().Dot(jp.SignType.Name).Op("=").Id(jp.Consts[jp.SignType]))
 		}
 		body = append(body,
-			jen.List(jen.Id("sign"), jen.Err()).Op(":=").Qual(pkgJumps, "Sign").Call(
-				jen.Qual(pkgJumpSign, jp.Alg), data.Clone().Dot("Values").Call(), jen.Id(jp.KeyParam)),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), wrap(jen.Err()))),
-			data.Clone().Dot(jp.Sign.Name).Op("=").Id("sign"),
+			jen.If(jen.Id(jp.KeyParam).Op("==").Lit("")).Block(jen.Return(jen.Nil(), wrap(jen.Qual(pkgJumps, "ErrEmptyKey")))),
+			jen.Id("sum").Op(":=").Add(data.Clone()).Dot("signature").Call(jen.Id(jp.KeyParam)),
+			data.Clone().Dot(jp.Sign.Name).Op("=").String().Parens(jen.Id("sum").Index(jen.Empty(), jen.Empty())),
 		)
 	}
 	if j.Carrier == "query_string" {

@@ -75,7 +75,7 @@ func ruleLiteral(r *ir.RuleVar) jen.Code {
 			kvs = append(kvs, kv("Enum", stringList(s.Enum, lit)))
 		}
 		if s.Pattern != nil {
-			kvs = append(kvs, kv("Pattern", jen.Qual("regexp", "MustCompile").Call(jen.Lit(s.Pattern.String()))))
+			kvs = append(kvs, kv("Pattern", jen.Qual(pkgValidate, "MustCompile").Call(jen.Lit(s.Pattern.String()))))
 		}
 		if s.PatternDescription != "" && s.Pattern != nil {
 			kvs = append(kvs, kv("PatternDescription", jen.Lit(s.PatternDescription)))

@@ -187,10 +187,11 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value) {
 		return
 	}
 	pos := d.pos(n)
-	pos.keys = make(map[string]Pos, len(n.Content)/2)
+	pos.keys = make([]keyPos, 0, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if k := n.Content[i]; k.Kind == yaml.ScalarNode {
-			pos.keys[k.Value] = d.pos(resolve(n.Content[i+1]))
+			v := resolve(n.Content[i+1])
+			pos.keys = append(pos.keys, keyPos{key: k.Value, line: int32(v.Line), col: int32(v.Column)})
 		}
 	}
 	if si.PosIdx >= 0 {

@@ -15,14 +15,24 @@ type Pos struct {
 	File string
 	Line int
 	Col  int
-	keys map[string]Pos // value positions of a mapping's keys
+	keys []keyPos // value positions of a mapping's keys
+}
+
+// keyPos is where the value of one key of a mapping starts. A slice of
+// these instead of a map: a spec holds one per mapping, and maps made the
+// loaded spec several times the size of its YAML.
+type keyPos struct {
+	key       string
+	line, col int32
 }
 
 // At returns the position of the value of key in the mapping at p, or p
 // itself when the key is absent, so a problem points at the offending value.
 func (p Pos) At(key string) Pos {
-	if k, ok := p.keys[key]; ok {
-		return k
+	for i := len(p.keys) - 1; i >= 0; i-- { // the last of duplicate keys, as a map would keep
+		if k := p.keys[i]; k.key == key {
+			return Pos{File: p.File, Line: int(k.line), Col: int(k.col)}
+		}
 	}
 	return p
 }

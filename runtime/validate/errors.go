@@ -28,6 +28,8 @@ func (e *FieldError) Unwrap() error { return e.Err }
 type Errors struct {
 	Type   string // Go type that was validated, e.g. "payscore.ApplyPermissionsRequest"
 	Fields []*FieldError
+
+	first [8]*FieldError // backs Fields while a Collector fills it: one allocation for both
 }
 
 // Error returns "Type: N invalid fields: path: msg; path: msg".
@@ -85,7 +87,8 @@ func (e *MaxLengthError) Error() string {
 }
 
 // EnumError reports a value that is not one of Allowed. Length is the
-// value's length in characters.
+// value's length in characters. Allowed is the rule's own list: read it,
+// do not modify its elements.
 type EnumError struct {
 	Allowed []string
 	Length  int

@@ -19,8 +19,6 @@
 package validate
 
 import (
-	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -82,10 +80,12 @@ type StringRule struct {
 	// Enum, when not empty, lists the only accepted values. A value outside
 	// it reports just an *EnumError: other checks would only add noise.
 	Enum []string
-	// Pattern, when set, must match the whole value (anchor it with ^ and $).
-	// PatternDescription explains it to humans, e.g. "digits, letters and
-	// _-|*"; when empty the pattern source is shown instead.
-	Pattern            *regexp.Regexp
+	// Pattern, when set, must match the whole value (anchor it with ^ and $):
+	// a [*Regexp] from [MustCompile], which checks the usual shapes with a
+	// byte loop, or a *regexp.Regexp. PatternDescription explains it to
+	// humans, e.g. "digits, letters and _-|*"; when empty the pattern source
+	// is shown instead.
+	Pattern            Pattern
 	PatternDescription string
 	// Reject4ByteUTF8 rejects characters that take 4 bytes in UTF-8 (emoji
 	// and other characters outside the BMP), which APIv3 refuses in many
@@ -122,7 +122,7 @@ type IntRule struct {
 // meant to live on the stack of a Validate method; it allocates only when a
 // violation is recorded.
 type Collector struct {
-	fields []*FieldError
+	errs *Errors // allocated with the first violation
 }
 
 // RuneCount returns the number of characters in s, counting each invalid
@@ -151,41 +151,44 @@ func (c *Collector) stringAt(path string, i int, value string, rule *StringRule)
 	}
 	if value == "" {
 		if rule.Required {
-			c.addAt(path, i, &RequiredError{})
+			recordAt(c, path, i, RequiredError{})
 		}
 		return
 	}
 	n, first4, bad := scan(value)
 	if bad >= 0 {
-		c.addAt(path, i, &InvalidUTF8Error{ByteOffset: bad})
+		recordAt(c, path, i, InvalidUTF8Error{ByteOffset: bad})
 		return
 	}
 	if len(rule.Enum) > 0 && !contains(rule.Enum, value) {
-		// Clone: the error must not alias the shared rule.
-		c.addAt(path, i, &EnumError{Allowed: slices.Clone(rule.Enum), Length: n})
+		// Shared with the rule, not copied (a copy would be a second
+		// allocation); the full slice expression keeps appends off it.
+		recordAt(c, path, i, EnumError{Allowed: rule.Enum[:len(rule.Enum):len(rule.Enum)], Length: n})
 		return
 	}
 	if rule.MinLength > 0 && n < rule.MinLength {
-		c.addAt(path, i, &MinLengthError{Min: rule.MinLength, Length: n})
+		recordAt(c, path, i, MinLengthError{Min: rule.MinLength, Length: n})
 	}
 	if rule.MaxLength > 0 && n > rule.MaxLength {
-		c.addAt(path, i, &MaxLengthError{Max: rule.MaxLength, Length: n})
+		recordAt(c, path, i, MaxLengthError{Max: rule.MaxLength, Length: n})
 	}
 	if rule.Reject4ByteUTF8 && first4 >= 0 {
-		c.addAt(path, i, &FourByteUTF8Error{Index: first4})
+		recordAt(c, path, i, FourByteUTF8Error{Index: first4})
 	}
 	if rule.Pattern != nil && !rule.Pattern.MatchString(value) {
 		desc := rule.PatternDescription
 		if desc == "" {
 			desc = rule.Pattern.String()
 		}
-		c.addAt(path, i, &PatternError{Description: desc, Index: firstDisallowed(rule.Pattern, value)})
+		recordAt(c, path, i, PatternError{Description: desc, Index: disallowedIndex(rule.Pattern, value)})
 	}
 	if rule.Format != "" && !validFormat(rule.Format, value) {
-		c.addAt(path, i, &FormatError{Format: rule.Format, Length: n})
+		recordAt(c, path, i, FormatError{Format: rule.Format, Length: n})
 	}
 	if len(rule.Formats) > 0 && !anyFormat(rule.Formats, rule.Literals, value) {
-		c.addAt(path, i, &FormatsError{Formats: slices.Clone(rule.Formats), Literals: slices.Clone(rule.Literals), Length: n})
+		// Shared with the rule, as Enum above.
+		recordAt(c, path, i, FormatsError{Formats: rule.Formats[:len(rule.Formats):len(rule.Formats)],
+			Literals: rule.Literals[:len(rule.Literals):len(rule.Literals)], Length: n})
 	}
 }
 
@@ -205,10 +208,10 @@ func (c *Collector) Int(path string, value int64, present bool, rule *IntRule) {
 		return
 	}
 	if rule.HasMin && value < rule.Min {
-		c.add(path, &MinimumError{Min: rule.Min, Value: value})
+		record(c, path, MinimumError{Min: rule.Min, Value: value})
 	}
 	if rule.HasMax && value > rule.Max {
-		c.add(path, &MaximumError{Max: rule.Max, Value: value})
+		record(c, path, MaximumError{Max: rule.Max, Value: value})
 	}
 }
 
@@ -218,10 +221,10 @@ func (c *Collector) IntItem(path string, i int, value int64, rule *IntRule) {
 		return
 	}
 	if rule.HasMin && value < rule.Min {
-		c.addAt(path, i, &MinimumError{Min: rule.Min, Value: value})
+		recordAt(c, path, i, MinimumError{Min: rule.Min, Value: value})
 	}
 	if rule.HasMax && value > rule.Max {
-		c.addAt(path, i, &MaximumError{Max: rule.Max, Value: value})
+		recordAt(c, path, i, MaximumError{Max: rule.Max, Value: value})
 	}
 }
 
@@ -356,22 +359,52 @@ func (c *Collector) Add(path string, err error) {
 // typeName (e.g. "payscore.ApplyPermissionsRequest") with every violation in
 // the order recorded.
 func (c *Collector) Err(typeName string) error {
-	if len(c.fields) == 0 {
+	if c.errs == nil {
 		return nil
 	}
-	return &Errors{Type: typeName, Fields: c.fields[:len(c.fields):len(c.fields)]}
+	e := c.errs
+	e.Type = typeName
+	e.Fields = e.Fields[:len(e.Fields):len(e.Fields)]
+	return e
 }
 
 func (c *Collector) add(path string, err error) {
-	c.fields = append(c.fields, &FieldError{Path: path, Err: err})
+	c.append(&FieldError{Path: path, Err: err})
 }
 
-// addAt adds err at path, or at path[i] when i >= 0.
-func (c *Collector) addAt(path string, i int, err error) {
+// recordAt is record at path[i] when i >= 0.
+func recordAt[T any, PT interface {
+	*T
+	error
+}](c *Collector, path string, i int, leaf T) {
 	if i >= 0 {
 		path = Index(path, i)
 	}
-	c.add(path, err)
+	record[T, PT](c, path, leaf)
+}
+
+// record adds the leaf error of one of this package's types at path in a
+// single allocation: the FieldError and its leaf share it.
+func record[T any, PT interface {
+	*T
+	error
+}](c *Collector, path string, leaf T) {
+	v := &struct {
+		f    FieldError
+		leaf T
+	}{leaf: leaf}
+	v.f = FieldError{Path: path, Err: PT(&v.leaf)}
+	c.append(&v.f)
+}
+
+// append keeps the first violations in the Errors value itself, so one
+// allocation holds up to len(Errors.first) of them.
+func (c *Collector) append(f *FieldError) {
+	if c.errs == nil {
+		c.errs = new(Errors)
+		c.errs.Fields = c.errs.first[:0]
+	}
+	c.errs.Fields = append(c.errs.Fields, f)
 }
 
 func joinPath(prefix, p string) string {
@@ -392,7 +425,14 @@ func joinPath(prefix, p string) string {
 // utf8.RuneCountInString.
 func scan(s string) (n, first4, bad int) {
 	first4, bad = -1, -1
-	for i := 0; i < len(s); n++ {
+	i := 0
+	// ASCII, the usual case, eight bytes at a time.
+	for ; i+8 <= len(s); i += 8 {
+		if load64(s[i:i+8])&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for n = i; i < len(s); n++ {
 		if s[i] < utf8.RuneSelf {
 			i++
 			continue
@@ -408,6 +448,13 @@ func scan(s string) (n, first4, bad int) {
 		i += size
 	}
 	return n, first4, bad
+}
+
+// load64 reads eight bytes as one little-endian word (one load once compiled).
+func load64(b string) uint64 {
+	_ = b[7]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
 func contains(list []string, v string) bool {

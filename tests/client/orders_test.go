@@ -229,7 +229,7 @@ func TestPayOnDeliveryPlacement(t *testing.T) {
 	resp, _, err := client.CreatePayOnDeliveryOrder(context.Background(), &acquiringbank.CreatePayOnDeliveryOrderRequest{
 		OutOrderNo: "NO1", AppID: "wxd678efh567hg6787", ServiceID: "500001", ServiceIntroduction: "某某超市",
 		TimeRange:    payscore.TimeRange{StartTime: "OnAccept"},
-		ShoppingInfo: &acquiringbank.PayOnDeliveryShoppingInfo{Goods: []acquiringbank.PayOnDeliveryGoods{{Name: "苹果", CategoryID: []string{"1", "2"}}}},
+		ShoppingInfo: &payscore.PayOnDeliveryShoppingInfo{Goods: []payscore.PayOnDeliveryGoods{{Name: "苹果", CategoryID: []string{"1", "2"}}}},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/generated/payscore"
 	"github.com/payscoregen/payscoregen/sim"
 )
@@ -42,10 +43,10 @@ func TestAuthorizeInConsoleRunsMerchantHandler(t *testing.T) {
 	b.waitText("#auth-"+code, "AVAILABLE", openid, "PAYSCORE.USER_OPEN_SERVICE", "delivered", "204")
 
 	// The generated client sees what the console did.
-	got, _, err := w.client.QueryAuthorization(t.Context(), &payscore.QueryAuthorizationRequest{
+	got, _, err := w.client.QueryAuthorization(t.Context(), &acquiringbank.QueryAuthorizationRequest{
 		AuthorizationCode: code, ServiceID: serviceID, ChannelID: channelID, SubMchID: subMchID,
 	})
-	if err != nil || got.AuthorizationState != payscore.AuthorizationStateAvailable || got.SubOpenID != openid {
+	if err != nil || got.AuthorizationState != acquiringbank.AuthorizationStateAvailable || got.SubOpenID != openid {
 		t.Fatalf("QueryAuthorization after the console's authorize: %+v, %v", got, err)
 	}
 

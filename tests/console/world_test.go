@@ -14,7 +14,7 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/option"
 
-	"github.com/payscoregen/payscoregen/generated/payscore"
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/internal/testkit"
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
 	"github.com/payscoregen/payscoregen/runtime/jumpsign"
@@ -40,8 +40,8 @@ type merchant struct {
 	srv     *httptest.Server
 	failing atomic.Bool
 	mu      sync.Mutex
-	opened  []*payscore.UserOpenServiceEvent
-	closed  []*payscore.UserCloseServiceEvent
+	opened  []*acquiringbank.UserOpenServiceEvent
+	closed  []*acquiringbank.UserCloseServiceEvent
 	orders  []orderEvent // order notifications, verified and decrypted
 }
 
@@ -61,14 +61,14 @@ func newMerchant(t *testing.T) *merchant {
 		t.Fatal(err)
 	}
 	m := &merchant{}
-	h := payscore.NewAuthorizationNotifyHandler(parser, dedupe.NewMemoryStore(), payscore.AuthorizationNotifyHandlers{
-		OnUserOpenService: func(_ context.Context, ev *payscore.UserOpenServiceEvent) error {
+	h := acquiringbank.NewAuthorizationNotifyHandler(parser, dedupe.NewMemoryStore(), acquiringbank.AuthorizationNotifyHandlers{
+		OnUserOpenService: func(_ context.Context, ev *acquiringbank.UserOpenServiceEvent) error {
 			m.mu.Lock()
 			defer m.mu.Unlock()
 			m.opened = append(m.opened, ev)
 			return nil
 		},
-		OnUserCloseService: func(_ context.Context, ev *payscore.UserCloseServiceEvent) error {
+		OnUserCloseService: func(_ context.Context, ev *acquiringbank.UserCloseServiceEvent) error {
 			m.mu.Lock()
 			defer m.mu.Unlock()
 			m.closed = append(m.closed, ev)
@@ -119,10 +119,10 @@ func (m *merchant) orderEvents() []orderEvent {
 	return append([]orderEvent(nil), m.orders...)
 }
 
-func (m *merchant) events() ([]*payscore.UserOpenServiceEvent, []*payscore.UserCloseServiceEvent) {
+func (m *merchant) events() ([]*acquiringbank.UserOpenServiceEvent, []*acquiringbank.UserCloseServiceEvent) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return append([]*payscore.UserOpenServiceEvent(nil), m.opened...), append([]*payscore.UserCloseServiceEvent(nil), m.closed...)
+	return append([]*acquiringbank.UserOpenServiceEvent(nil), m.opened...), append([]*acquiringbank.UserCloseServiceEvent(nil), m.closed...)
 }
 
 // world is a simulator with its console mounted, a merchant, and the
@@ -132,7 +132,7 @@ type world struct {
 	console  *console.Console
 	clock    *sim.Clock
 	merchant *merchant
-	client   *payscore.Client
+	client   *acquiringbank.Client
 	core     *core.Client
 }
 
@@ -165,7 +165,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.client = payscore.NewClient(c, payscore.WithBaseURL(w.sim.URL()))
+	w.client = acquiringbank.NewClient(c, acquiringbank.WithBaseURL(w.sim.URL()))
 	w.core = c
 	return w
 }
@@ -174,7 +174,7 @@ func newWorld(t *testing.T) *world {
 // returns the apply_permissions_token.
 func (w *world) apply(t *testing.T, code string) string {
 	t.Helper()
-	resp, _, err := w.client.ApplyPermissions(context.Background(), &payscore.ApplyPermissionsRequest{
+	resp, _, err := w.client.ApplyPermissions(context.Background(), &acquiringbank.ApplyPermissionsRequest{
 		ServiceID: serviceID, ChannelID: channelID, AppID: "wxd678efh567hg6787", SubAppID: "wxd678efh567hg6786",
 		SubMchID: subMchID, AuthorizationCode: code, NotifyURL: w.merchant.srv.URL + "/payscore/notify",
 	})
