@@ -14,7 +14,7 @@ function load(name) {
 /**
  * opts.sdk: SDKVersion ('' unknown, null: getSystemInfoSync throws);
  * opts.appBaseInfo: SDKVersion reported by getAppBaseInfo (absent when undefined);
- * opts.canIUse: the answer of wx.canIUse; opts.openBusinessView: false removes the API;
+ * opts.canIUse: the answer of wx.canIUse; opts.openBusinessView / opts.navigateToMiniProgram: false removes the API;
  * opts.fail: make navigate/openBusinessView fail; opts.checkJsApi: the checkResult value;
  * opts.errCode: the err_code wx.invoke calls back with.
  */
@@ -36,7 +36,6 @@ function fakeWx(opts = {}) {
       calls.push(['canIUse', name]);
       return !!opts.canIUse;
     },
-    navigateToMiniProgram(args) { answer('navigateToMiniProgram', args); },
     checkJsApi(args) {
       calls.push(['checkJsApi', args]);
       args.success({ checkResult: { openBusinessView: opts.checkJsApi !== false }, errMsg: 'checkJsApi:ok' });
@@ -46,6 +45,7 @@ function fakeWx(opts = {}) {
       cb({ err_code: opts.errCode === undefined ? '0' : opts.errCode });
     },
   };
+  if (opts.navigateToMiniProgram !== false) w.navigateToMiniProgram = (args) => answer('navigateToMiniProgram', args);
   if (opts.openBusinessView !== false) w.openBusinessView = (args) => answer('openBusinessView', args);
   if (opts.appBaseInfo !== undefined) {
     w.getAppBaseInfo = () => {

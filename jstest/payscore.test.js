@@ -55,10 +55,15 @@ test('confirm order: new base library uses openBusinessView with the back end da
   assert.ok(!apis(w).includes('navigateToMiniProgram'));
 });
 
-test('confirm order: old base library falls back to navigateToMiniProgram', async () => {
-  const p = load('payscore');
-  const w = fakeWx({ sdk: '2.5.9', canIUse: true }); // a known old version wins over canIUse
-  const r = await p.openConfirmOrder({ package: 'P' }, { wx: w });
+test('confirm order: old base library asks for an upgrade; navigateToMiniProgram only when asked for', async () => {
+  let p = load('payscore');
+  let w = fakeWx({ sdk: '2.5.9', canIUse: true }); // a known old version wins over canIUse
+  await assert.rejects(p.openConfirmOrder({ package: 'P' }, { wx: w }),
+    (err) => err.code === 'UPGRADE_REQUIRED' && err.fallbackAvailable === true && /navigateFallback/.test(err.message));
+  assert.ok(!apis(w).includes('navigateToMiniProgram') && !apis(w).includes('openBusinessView'), 'no jump before the user upgrades');
+  p = load('payscore');
+  w = fakeWx({ sdk: '2.5.9', canIUse: true });
+  const r = await p.openConfirmOrder({ package: 'P' }, { wx: w, navigateFallback: true });
   assert.equal(r.api, 'navigateToMiniProgram');
   const [, args] = w.calls.find((c) => c[0] === 'navigateToMiniProgram');
   assert.equal(args.appId, PAYSCORE);
@@ -67,17 +72,21 @@ test('confirm order: old base library falls back to navigateToMiniProgram', asyn
   assert.ok(!apis(w).includes('openBusinessView'));
 });
 
-test('confirm order: without openBusinessView at all, navigate', async () => {
+test('confirm order: without openBusinessView at all, upgrade unless navigateFallback', async () => {
   const p = load('payscore');
   const w = fakeWx({ openBusinessView: false });
-  assert.equal((await p.openConfirmOrder(signedParams, { wx: w })).api, 'navigateToMiniProgram');
+  await assert.rejects(p.openConfirmOrder(signedParams, { wx: w }), (err) => err.code === 'UPGRADE_REQUIRED');
+  assert.equal((await p.openConfirmOrder(signedParams, { wx: w, navigateFallback: true })).api, 'navigateToMiniProgram');
+  const old = fakeWx({ openBusinessView: false, navigateToMiniProgram: false });
+  await assert.rejects(p.openConfirmOrder(signedParams, { wx: old, navigateFallback: true }),
+    (err) => err.code === 'UPGRADE_REQUIRED' && err.fallbackAvailable === false);
 });
 
 test('unknown base library version: wx.canIUse decides', async () => {
   for (const [sdk, canIUse, want] of [[null, true, 'openBusinessView'], ['', false, 'navigateToMiniProgram'], [null, false, 'navigateToMiniProgram']]) {
     const p = load('payscore');
     const w = fakeWx({ sdk, canIUse });
-    assert.equal((await p.openConfirmOrder(signedParams, { wx: w })).api, want, `sdk=${sdk} canIUse=${canIUse}`);
+    assert.equal((await p.openConfirmOrder(signedParams, { wx: w, navigateFallback: true })).api, want, `sdk=${sdk} canIUse=${canIUse}`);
   }
 });
 
@@ -126,7 +135,7 @@ test('authorize: openBusinessView with wxpayScoreEnable, fallback to pages/use/e
   assert.equal(args.businessType, 'wxpayScoreEnable');
   p = load('payscore');
   w = fakeWx({ sdk: '2.0.0' });
-  await p.openAuthorize({ businessType: 'wxpayScoreEnable', extraData: { apply_permissions_token: 'tok' } }, { wx: w });
+  await p.openAuthorize({ businessType: 'wxpayScoreEnable', extraData: { apply_permissions_token: 'tok' } }, { wx: w, navigateFallback: true });
   [, args] = w.calls.find((c) => c[0] === 'navigateToMiniProgram');
   assert.equal(args.path, 'pages/use/enable');
   assert.equal(args.appId, PAYSCORE);
@@ -138,9 +147,42 @@ test('web: old WeChat is refused before any JSSDK call', async () => {
   const p = load('payscore');
   for (const ua of [UA('7.0.4'), UA('6.7.3'), 'Mozilla/5.0 (iPhone) Safari/604.1', '']) {
     const w = fakeWx();
-    await assert.rejects(p.openAuthorizeWeb('apply_permissions_token=t', { wx: w, userAgent: ua }), (err) => err.code === 'WECHAT_TOO_OLD');
+    await assert.rejects(p.openAuthorizeWeb('apply_permissions_token=t', { wx: w, userAgent: ua }),
+      (err) => err.code === 'WECHAT_TOO_OLD' && err.upgradeUrl === p.UPGRADE_URL);
     assert.deepEqual(w.calls, [], ua);
   }
+});
+
+test('web: old WeChat, openUpgradePage sends the user to the doc\'s upgrade page', async () => {
+  const p = load('payscore');
+  const want = 'https://support.weixin.qq.com/cgi-bin/readtemplate?t=page/common_page__upgrade&text=text005&btn_text=btn_text_0';
+  assert.equal(p.UPGRADE_URL, want);
+  const location = { href: 'https://merchant.example/pay' };
+  await assert.rejects(p.openAuthorizeWeb('apply_permissions_token=t', { wx: fakeWx(), userAgent: UA('7.0.4'), openUpgradePage: true, location }));
+  assert.equal(location.href, want);
+  let got = '';
+  await assert.rejects(p.openAuthorizeWeb('apply_permissions_token=t', { wx: fakeWx(), userAgent: UA('7.0.4'), openUpgradePage: (u) => { got = u; } }));
+  assert.equal(got, want);
+  const untouched = { href: 'https://merchant.example/pay' };
+  await assert.rejects(p.openAuthorizeWeb('apply_permissions_token=t', { wx: fakeWx(), userAgent: UA('7.0.4'), location: untouched }));
+  assert.equal(untouched.href, 'https://merchant.example/pay', 'no redirect unless asked');
+});
+
+test('return: the referrer appId check is advised, not required', async () => {
+  const OTHER = 'wx1111111111111111';
+  let p = load('payscore');
+  await p.openConfirmOrder({ package: 'P' }, { wx: fakeWx() });
+  assert.equal(p.takeReturn(show(OTHER, { query_id: 'Q' })), null, 'by default the spec appId is required');
+  let r = p.takeReturn(show(OTHER, { query_id: 'Q' }), { checkAppId: false });
+  assert.deepEqual(r, { appId: OTHER, jump: 'confirmOrder', status: 'ok', data: { query_id: 'Q' }, problems: [], appIdChecked: false });
+  p = load('payscore');
+  await p.openConfirmOrder({ package: 'P' }, { wx: fakeWx() });
+  assert.equal(p.takeReturn(show(PAYSCORE, { query_id: 'Q' }), { appId: OTHER }), null, 'appId from the create response differs');
+  r = p.takeReturn(show(OTHER, { query_id: 'Q2' }), { appId: OTHER });
+  assert.equal(r.status, 'ok');
+  assert.equal(r.appIdChecked, true);
+  p = load('payscore');
+  assert.equal(p.takeReturn(show(OTHER, { query_id: 'Q' }), { checkAppId: false }), null, 'nothing awaited: not ours');
 });
 
 test('web: WeChat >= 7.0.5 checks the JS API, then invokes openBusinessView', async () => {
@@ -177,7 +219,7 @@ test('scene 1038 with data: taken once (Android repeats referrerInfo)', async ()
   const p = load('payscore');
   await p.openConfirmOrder(signedParams, { wx: fakeWx() });
   const r = p.takeReturn(show(PAYSCORE, { query_id: 'Q-1' }));
-  assert.deepEqual(r, { appId: PAYSCORE, jump: 'confirmOrder', status: 'ok', data: { query_id: 'Q-1' }, problems: [] });
+  assert.deepEqual(r, { appId: PAYSCORE, jump: 'confirmOrder', status: 'ok', data: { query_id: 'Q-1' }, problems: [], appIdChecked: true });
   assert.equal(p.takeReturn(show(PAYSCORE, { query_id: 'Q-1' })), null);
   assert.equal(p.takeReturn(show(PAYSCORE, { query_id: 'Q-1' })), null);
 });
@@ -185,7 +227,7 @@ test('scene 1038 with data: taken once (Android repeats referrerInfo)', async ()
 test('scene 1038 without data after the top-left back icon: no-data', async () => {
   const p = load('payscore');
   await p.openConfirmOrder(signedParams, { wx: fakeWx() });
-  assert.deepEqual(p.takeReturn(show(PAYSCORE)), { appId: PAYSCORE, jump: 'confirmOrder', status: 'no-data', data: null, problems: [] });
+  assert.deepEqual(p.takeReturn(show(PAYSCORE)), { appId: PAYSCORE, jump: 'confirmOrder', status: 'no-data', data: null, problems: [], appIdChecked: true });
   assert.equal(p.takeReturn(show(PAYSCORE)), null, 'reported once');
   assert.equal(p.takeReturn(show(PAYSCORE, {})), null);
 });

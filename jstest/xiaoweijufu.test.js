@@ -42,7 +42,7 @@ test('return with data: typed once; repeated onShow gives nothing', async () => 
   await x.openPay(payParams, { wx: fakeWx() });
   const opts = { scene: 1038, referrerInfo: { appId: XWJF, extraData: { success: true, resultCode: 'SUCCESS', msg: '支付成功', payjsOrderId: 'P1', extra: 'x' } } };
   assert.deepEqual(x.takeReturn(opts), {
-    appId: XWJF, jump: 'pay', status: 'ok', problems: [],
+    appId: XWJF, jump: 'pay', status: 'ok', problems: [], appIdChecked: true,
     data: { success: true, resultCode: 'SUCCESS', msg: '支付成功', payjsOrderId: 'P1' },
   });
   assert.equal(x.takeReturn(opts), null);

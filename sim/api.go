@@ -56,6 +56,7 @@ type call struct {
 	path   map[string]string
 	query  map[string]string
 	body   map[string]string // string members of the JSON body
+	raw    []byte            // the JSON body as sent, for handlers that need its objects and arrays
 	header http.Header
 }
 
@@ -79,12 +80,31 @@ var businessCodes = map[string][]string{
 	"apply_permissions":       {codeInvalidRequest},
 	"query_authorization":     {codeOrderNotExist},
 	"terminate_authorization": {codeOrderNotExist, codeInvalidOrderState},
+	"create_service_order":    {codeInvalidRequest},
+	"query_service_order":     {codeOrderNotExist},
+	"cancel_service_order":    orderCodes,
+	"complete_service_order":  orderCodes,
+	"modify_service_order":    append([]string{codeInvalidRequest}, orderCodes...),
+	"sync_service_order":      orderCodes,
+	"register_deduct_info":    orderCodes,
+	"query_deduction":         {codeOrderNotExist, codeInvalidOrderState},
 }
+
+// orderCodes are the answers of a call on an order in the wrong state.
+var orderCodes = []string{codeOrderNotExist, codeInvalidOrderState, codeOrderCanceled, codeOrderDone}
 
 var businessHandlers = map[string]businessHandler{
 	"apply_permissions":       (*Simulator).applyPermissions,
 	"query_authorization":     (*Simulator).queryAuthorization,
 	"terminate_authorization": (*Simulator).terminateAuthorization,
+	"create_service_order":    (*Simulator).createServiceOrder,
+	"query_service_order":     (*Simulator).queryServiceOrder,
+	"cancel_service_order":    (*Simulator).cancelServiceOrder,
+	"complete_service_order":  (*Simulator).completeServiceOrder,
+	"modify_service_order":    (*Simulator).modifyServiceOrder,
+	"sync_service_order":      (*Simulator).syncServiceOrder,
+	"register_deduct_info":    (*Simulator).registerDeductInfo,
+	"query_deduction":         (*Simulator).queryDeduction,
 }
 
 // checkBusinessCodes makes sure every code the simulator may answer for an
@@ -93,8 +113,8 @@ var businessHandlers = map[string]businessHandler{
 func (s *Simulator) checkBusinessCodes() error {
 	for _, op := range s.ops {
 		codes := []string{codeParamError, codeSystemError}
-		if _, ok := businessHandlers[op.ep.ID]; ok {
-			codes = append(codes, businessCodes[op.ep.ID]...)
+		if _, own, ok := handlerOf(op); ok {
+			codes = append(codes, own...)
 		}
 		for _, c := range codes {
 			if op.codes[c] == nil {
@@ -111,8 +131,8 @@ func (s *Simulator) checkBusinessCodes() error {
 func (s *Simulator) Operations() map[string]bool {
 	m := map[string]bool{}
 	for _, op := range s.ops {
-		_, ok := businessHandlers[op.ep.ID]
-		m[op.ep.ID] = ok
+		_, _, ok := handlerOf(op)
+		m[opName(op)] = ok
 	}
 	return m
 }
@@ -178,7 +198,7 @@ func (s *Simulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.replyError(w, r, op, verr, start)
 		return
 	}
-	h := businessHandlers[op.ep.ID]
+	h, _, _ := handlerOf(op)
 	if h == nil {
 		s.replyError(w, r, op, s.docError(op, codeSystemError, "operation "+op.ep.ID+" is not simulated"), start)
 		return
@@ -248,7 +268,7 @@ func (s *Simulator) useNonce(mchID, nonce string) bool {
 
 // validateCall checks path, query and body against the spec's field rules.
 func (s *Simulator) validateCall(r *http.Request, op *operation, mchID string, params map[string]string, body []byte) (*call, *apiError) {
-	c := &call{op: op, mchID: mchID, path: params, query: map[string]string{}, body: map[string]string{}, header: r.Header}
+	c := &call{op: op, mchID: mchID, path: params, query: map[string]string{}, body: map[string]string{}, raw: body, header: r.Header}
 	q := r.URL.Query()
 	for _, f := range op.query {
 		if v := q.Get(f.field.Name); v != "" {

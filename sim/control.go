@@ -25,6 +25,11 @@ import (
 //	GET    /sim/deliveries
 //	POST   /sim/redeliver       {"id"}
 //	POST   /sim/flush           waits (up to 10s) until no delivery is due or in flight
+//	GET    /sim/orders
+//	POST   /sim/orders/confirm  {"package"} or {"out_order_no", "mchid"?}, "openid"?  (answers the order and the jump's query_id)
+//	POST   /sim/orders/pay      {"out_order_no", "mchid"?}
+//	POST   /sim/orders/expire   {"out_order_no", "mchid"?}
+//	POST   /sim/orders/prepay   {"out_order_no", "mchid"?}  (a PAYSCORE.MCH_PREPAY notification)
 //	GET    /sim/clock
 //	POST   /sim/clock/advance   {"duration": "15s"}
 func (s *Simulator) controlHandler() http.Handler {
@@ -55,6 +60,10 @@ func (s *Simulator) controlHandler() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"deliveries": s.Deliveries()})
 	})
+	m.HandleFunc("GET /sim/orders", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"orders": s.Orders()})
+	})
+	m.HandleFunc("POST /sim/orders/{step}", s.ctlOrder)
 	m.HandleFunc("GET /sim/clock", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"now": rfc3339(s.cfg.clock.Now())})
 	})

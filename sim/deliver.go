@@ -49,7 +49,8 @@ type Delivery struct {
 	ID                string          `json:"id"` // the envelope id
 	EventType         string          `json:"event_type"`
 	MchID             string          `json:"mchid"`
-	AuthorizationCode string          `json:"authorization_code"`
+	AuthorizationCode string          `json:"authorization_code,omitempty"`
+	OutOrderNo        string          `json:"out_order_no,omitempty"` // order notifications
 	URL               string          `json:"notify_url"`
 	CreateTime        time.Time       `json:"create_time"`
 	Plaintext         json.RawMessage `json:"plaintext"` // the decrypted resource
@@ -68,8 +69,8 @@ type Attempt struct {
 	Status int `json:"status"`
 	// OK: Status is a success status of the spec's ack (200, 204).
 	OK bool `json:"ok"`
-	// Error is the transport error or refusal, Reply the start of the body
-	// of a failure answer.
+	// Error is the transport error or refusal, Reply the start of the
+	// merchant's answer body (empty for a 204).
 	Error string `json:"error,omitempty"`
 	Reply string `json:"reply,omitempty"`
 }
@@ -77,6 +78,7 @@ type Attempt struct {
 // notification is a queued notification and its schedule.
 type notification struct {
 	Delivery
+	cb       *callbackSpec // the callback it belongs to: ack statuses and schedule
 	seq      int
 	body     []byte // sealed envelope, the same bytes on every attempt
 	due      time.Time
@@ -87,6 +89,7 @@ type notification struct {
 // newNotificationLocked builds, checks and queues a notification about a;
 // its first attempt is due now (the schedule's first interval, 0s).
 func (s *Simulator) newNotificationLocked(a *authorization, event string, now time.Time) (*notification, error) {
+	cb := s.authCallback(a)
 	values := map[string]string{
 		"appid":               a.AppID,
 		"mchid":               a.MchID,
@@ -104,10 +107,10 @@ func (s *Simulator) newNotificationLocked(a *authorization, event string, now ti
 	} else {
 		values["openid"] = a.OpenID
 	}
-	plaintext, err := encodeStrings("notification plaintext", s.cb.plaintext, values)
+	plaintext, err := encodeStrings("notification plaintext", cb.plaintext, values)
 	if err == nil {
 		var c validate.Collector
-		s.cb.checkOneOf(&c, values)
+		cb.checkOneOf(&c, values)
 		err = c.Err("notification plaintext")
 	}
 	if err != nil {
@@ -125,8 +128,9 @@ func (s *Simulator) newNotificationLocked(a *authorization, event string, now ti
 	if err != nil {
 		return nil, fmt.Errorf("sim: seal notification: %w", err)
 	}
-	first, _ := s.cb.delay(0)
+	first, _ := cb.delay(0)
 	n := &notification{
+		cb: cb,
 		Delivery: Delivery{
 			ID:                id,
 			EventType:         event,
@@ -160,6 +164,7 @@ func (s *Simulator) runDue() {
 			return
 		}
 		now := s.cfg.clock.Now()
+		s.expireOrdersLocked(now)
 		var due []*notification
 		for _, n := range s.notes {
 			if n.State == DeliveryPending && !n.inflight && !n.due.After(now) {
@@ -208,14 +213,14 @@ func (s *Simulator) attempt(n *notification, redelivery bool) Attempt {
 		at = s.cfg.clock.Now()
 	}
 	status, reply, err := s.post(n)
-	ok := err == nil && slices.Contains(s.cb.success, status)
+	ok := err == nil && slices.Contains(n.cb.success, status)
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := Attempt{N: len(n.Attempts) + 1, At: at, Redelivery: redelivery, Status: status, OK: ok}
 	if err != nil {
 		a.Error = err.Error()
-	} else if !ok {
+	} else {
 		a.Reply = reply
 	}
 	n.Attempts = append(n.Attempts, a)
@@ -226,9 +231,9 @@ func (s *Simulator) attempt(n *notification, redelivery bool) Attempt {
 		// Outside the schedule: a failed redelivery changes nothing.
 	default:
 		n.k++
-		d, more := s.cb.delay(n.k)
+		d, more := n.cb.delay(n.k)
 		next := n.due.Add(d)
-		if !more || next.Sub(n.CreateTime) > s.cb.maxAge && s.cb.maxAge > 0 {
+		if !more || next.Sub(n.CreateTime) > n.cb.maxAge && n.cb.maxAge > 0 {
 			n.State = DeliveryAbandoned
 		} else {
 			n.due = next
@@ -254,9 +259,12 @@ func (s *Simulator) post(n *notification) (status int, reply string, err error) 
 	if !s.cfg.remoteCallbacks && !isLoopbackHost(u.Hostname()) {
 		return 0, "", fmt.Errorf("refused: notify_url host %q is not a loopback address (see sim.WithRemoteCallbacks)", u.Hostname())
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), s.cb.deadline)
+	if s.cfg.plainHTTPCallbacks && u.Scheme == "https" && isLoopbackHost(u.Hostname()) {
+		u.Scheme = "http" // WithPlainHTTPCallbacks
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), n.cb.deadline)
 	defer cancel()
-	req, err := s.notif.NewRequest(ctx, n.URL, n.body)
+	req, err := s.notif.NewRequest(ctx, u.String(), n.body)
 	if err != nil {
 		return 0, "", err
 	}
@@ -275,7 +283,7 @@ func (s *Simulator) post(n *notification) (status int, reply string, err error) 
 // exercise the merchant's duplicate handling: the same body (same id) with
 // fresh signature headers. A success also ends a pending schedule.
 func (s *Simulator) Redeliver(id string) (Attempt, error) {
-	deadline := time.Now().Add(s.cb.deadline + time.Second)
+	deadline := time.Now().Add(max(s.cb.deadline, s.orderCB.deadline) + time.Second)
 	for {
 		s.mu.Lock()
 		if s.closed {

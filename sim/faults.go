@@ -47,6 +47,7 @@ func (s *Simulator) InjectFault(f Fault) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults[f.Operation] = append(s.faults[f.Operation], &f)
+	s.notifyChangedLocked()
 	return nil
 }
 
@@ -69,6 +70,7 @@ func (s *Simulator) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = map[string][]*Fault{}
+	s.notifyChangedLocked()
 }
 
 // takeFault uses up one call of the operation's first queued fault.
@@ -84,5 +86,6 @@ func (s *Simulator) takeFault(opID string) *Fault {
 	if q[0].Count <= 0 {
 		s.faults[opID] = q[1:]
 	}
+	s.notifyChangedLocked()
 	return &f
 }

@@ -79,6 +79,9 @@ type Authorization struct {
 	SuccessTime     time.Time `json:"authorization_success_time,omitzero"`
 	CancelTime      time.Time `json:"cancel_authorization_time,omitzero"`
 	TerminateReason string    `json:"terminate_reason,omitempty"`
+	// Mode is merchant or partner for those modes' authorizations, empty
+	// for the acquiring bank's: it picks the notification's callback.
+	Mode string `json:"mode,omitempty"`
 }
 
 func (s *Simulator) applyPermissions(c *call) (int, []byte, *apiError) {
@@ -92,6 +95,7 @@ func (s *Simulator) applyPermissions(c *call) (int, []byte, *apiError) {
 		SubAppID:          c.value("sub_appid"),
 		SubMchID:          c.value("sub_mchid"),
 		NotifyURL:         c.value("notify_url"),
+		Mode:              modeOf(c.op),
 	}
 	s.mu.Lock()
 	key := authKey{c.mchID, want.AuthorizationCode}
@@ -290,6 +294,11 @@ func (s *Simulator) Authorize(ref, openid string, opts ...UserOption) (Authoriza
 	a.OpenID = u.appOpen
 	if a.OpenID == "" {
 		a.OpenID = deriveOpenID(a.AppID, openid)
+	}
+	if a.Mode != "" && a.SubAppID == "" {
+		// A merchant (or a partner without sub_appid) knows the user by
+		// openid under appid only.
+		a.OpenID, a.SubOpenID = openid, ""
 	}
 	a.UserLabel = u.label
 	a.SuccessTime = now

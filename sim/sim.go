@@ -1,7 +1,7 @@
 // Package sim is an offline WeChat Pay Score simulator, driven by the spec.
 //
 // Nobody can call the real API from a test, and wechatpay-go cannot be pointed
-// at a mock: the generated client can (payscore.WithBaseURL). The simulator
+// at a mock: the generated client can (acquiringbank.WithBaseURL). The simulator
 // serves the endpoints of the spec (method and path template), and behaves as
 // WeChat Pay does where a client can tell:
 //
@@ -20,16 +20,26 @@
 //     posts encrypted, signed PAYSCORE.USER_OPEN_SERVICE /
 //     PAYSCORE.USER_CLOSE_SERVICE notifications to the notify_url, retrying on
 //     the spec's schedule on a clock tests advance;
+//   - it keeps the acquiring-bank service orders (sim/orders.go: create,
+//     confirm, complete, modify, pay, sync, cancel, expiry, deduction info),
+//     answers wrong-state calls with the documented codes, and posts
+//     PAYSCORE.USER_CONFIRM / USER_PAID / MCH_PREPAY to the order's notify_url;
 //   - it injects faults (SYSTEM_ERROR, FREQUENCY_LIMITED, latency) on demand.
 //
-// Use it like httptest:
+// In a Go test, Start builds it, listens on loopback and stops it when the
+// test ends; CoreClient and NotifyParser hold the keys it made:
 //
-//	s, err := sim.New(sim.WithMerchant(mchID, serial, &key.PublicKey),
-//		sim.WithPlatformKey(platformKey, "PUB_KEY_ID_0112"), sim.WithAPIv3Key(apiV3Key),
-//		sim.WithClock(sim.NewClock(start)), sim.WithCallbackClient(merchant.Client()))
-//	if err := s.Start(); err != nil { ... }
-//	defer s.Close()
-//	client := payscore.NewClient(core, payscore.WithBaseURL(s.URL()))
+//	s := sim.Start(t, sim.WithPlainHTTPCallbacks())
+//	c, err := s.CoreClient(ctx)
+//	client := acquiringbank.NewClient(c, acquiringbank.WithBaseURL(s.URL()))
+//	parser, err := s.NotifyParser() // for the generated notify handlers
+//	merchant := httptest.NewServer(handler)
+//	... NotifyURL: sim.NotifyURL(merchant.URL + "/notify") ...
+//	s.Authorize(token, openid) // the user agrees; USER_OPEN_SERVICE is posted
+//
+// Options bring your own keys (WithMerchant, WithPlatformKey, WithAPIv3Key)
+// and a clock the test advances (WithClock(NewClock(start))). Outside Go,
+// `payscoregen sim` (make sim) runs it as a process with a JSON control API.
 //
 // The simulator is a test tool. Keys it makes are throwaway keys; it listens on
 // loopback only and, unless told otherwise, delivers callbacks to loopback
@@ -53,7 +63,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/payscoregen/payscoregen/internal/spec"
+	"github.com/payscoregen/payscoregen/internal/ir"
 	"github.com/payscoregen/payscoregen/runtime/apiauth"
 	"github.com/payscoregen/payscoregen/runtime/notify/notifytest"
 )
@@ -76,13 +86,23 @@ const (
 // Simulator is a fake WeChat Pay Score server. Its methods are safe for
 // concurrent use.
 type Simulator struct {
-	cfg    settings
-	ops    []*operation
-	cb     *callbackSpec
-	signer *apiauth.Signer
-	notif  *notifytest.Signer
-	verify *apiauth.Verifier
-	mux    *http.ServeMux
+	cfg settings
+	ops []*operation
+	cb  *callbackSpec // the authorization callback
+	// orderCB is the order callback (USER_CONFIRM, USER_PAID, MCH_PREPAY);
+	// prepay the MCH_PREPAY plaintext rules.
+	orderCB *callbackSpec
+	prepay  []*fieldRule
+	// modeOrderCB is the order callback of each merchant/partner package.
+	modeOrderCB map[string]*callbackSpec
+	// modeAuthCB is the authorization callback of each merchant/partner package.
+	modeAuthCB map[string]*callbackSpec
+	orders     *OrderBook
+	txnSeq     int // simulated transaction_id numbers, under mu
+	signer     *apiauth.Signer
+	notif      *notifytest.Signer
+	verify     *apiauth.Verifier
+	mux        *http.ServeMux
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every state change
@@ -120,6 +140,8 @@ type settings struct {
 	addr            string
 	log             *slog.Logger
 	specFS          fs.FS
+
+	plainHTTPCallbacks bool // WithPlainHTTPCallbacks
 }
 
 type merchantKey struct{ mchID, serial string }
@@ -285,7 +307,7 @@ func New(opts ...Option) (*Simulator, error) {
 		cfg.log = slog.New(slog.DiscardHandler)
 	}
 
-	var model *spec.Spec
+	var model *ir.Program
 	if cfg.specFS != nil {
 		model, err = loadSpecFS(cfg.specFS)
 	} else {
@@ -302,18 +324,35 @@ func New(opts ...Option) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
+	orderCB, prepay, err := findOrderCallback(model)
+	if err != nil {
+		return nil, err
+	}
+	modeOrderCB, err := findModeOrderCallbacks(model)
+	if err != nil {
+		return nil, err
+	}
+	modeAuthCB, err := findModeAuthCallbacks(model)
+	if err != nil {
+		return nil, err
+	}
 
 	s := &Simulator{
-		cfg:       cfg,
-		ops:       ops,
-		cb:        cb,
-		changed:   make(chan struct{}),
-		auths:     map[authKey]*authorization{},
-		tokens:    map[string]*token{},
-		notesByID: map[string]*notification{},
-		faults:    map[string][]*Fault{},
-		nonces:    map[string]time.Time{},
-		stopLoop:  make(chan struct{}),
+		cfg:         cfg,
+		ops:         ops,
+		cb:          cb,
+		orderCB:     orderCB,
+		prepay:      prepay,
+		modeOrderCB: modeOrderCB,
+		modeAuthCB:  modeAuthCB,
+		orders:      NewOrderBook(),
+		changed:     make(chan struct{}),
+		auths:       map[authKey]*authorization{},
+		tokens:      map[string]*token{},
+		notesByID:   map[string]*notification{},
+		faults:      map[string][]*Fault{},
+		nonces:      map[string]time.Time{},
+		stopLoop:    make(chan struct{}),
 	}
 	if err := s.checkBusinessCodes(); err != nil {
 		return nil, err
@@ -324,7 +363,7 @@ func New(opts ...Option) (*Simulator, error) {
 	s.mux = http.NewServeMux()
 	s.mux.Handle("/sim/", s.controlHandler())
 	s.mux.HandleFunc("/", s.serveAPI)
-	s.unlisten = cfg.clock.listen(s.runDue)
+	s.unlisten = cfg.clock.listen(s.afterAdvance)
 	if cfg.clock.isWall() {
 		s.bg.Add(1)
 		go s.loop()
@@ -388,7 +427,7 @@ func (s *Simulator) Start() error {
 }
 
 // URL returns the base URL after Start (http://127.0.0.1:PORT), for
-// payscore.WithBaseURL.
+// acquiringbank.WithBaseURL.
 func (s *Simulator) URL() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -434,6 +473,21 @@ func (s *Simulator) APIv3Key() string { return s.cfg.apiV3Key }
 
 // Config is what a client needs to talk to the simulator. The simulator is a
 // test tool: the keys are throwaway keys, shown in full on purpose.
+//
+// `payscoregen sim -keys FILE` writes it as a JSON object (mode 0600):
+//
+//	{
+//	  "base_url": "http://127.0.0.1:36435",
+//	  "mchid": "1230000109",
+//	  "merchant_serial": "19DE6903...",
+//	  "merchant_private_key": "-----BEGIN PRIVATE KEY-----\n...",
+//	  "platform_public_key_id": "PUB_KEY_ID_3B12...",
+//	  "platform_public_key": "-----BEGIN PUBLIC KEY-----\n...",
+//	  "apiv3_key": "3kuZphLG8YYTdi8iQYJYDNqqcCKpQ6WN"
+//	}
+//
+// The keys are PEM strings: wechatpay-go's utils.LoadPrivateKey and
+// utils.LoadPublicKey read them.
 type Config struct {
 	BaseURL string `json:"base_url"`
 	MchID   string `json:"mchid"`

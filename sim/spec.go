@@ -7,39 +7,40 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/payscoregen/payscoregen/internal/ir"
 	"github.com/payscoregen/payscoregen/internal/spec"
 	"github.com/payscoregen/payscoregen/runtime/validate"
 	specfs "github.com/payscoregen/payscoregen/spec"
 )
 
-// What the simulator reads from the spec model, once, at New: one operation
-// per APIv3 endpoint (route, field rules, documented error codes), and the
-// callback that carries the authorization events (plaintext rules, ack
-// statuses, retry schedule).
+// What the simulator reads from the spec's IR (internal/ir), once, at New:
+// one operation per APIv3 endpoint (route, field rules, documented error
+// codes), and the callback that carries the authorization events (plaintext
+// rules, ack statuses, retry schedule). The rules are the IR's: the same
+// values the generated Validate methods use.
 
 var (
 	embeddedOnce sync.Once
-	embeddedSpec *spec.Spec
+	embeddedProg *ir.Program
 	embeddedErr  error
 )
 
 // loadEmbedded loads the spec embedded in the binary (package specfs).
-func loadEmbedded() (*spec.Spec, error) {
+func loadEmbedded() (*ir.Program, error) {
 	embeddedOnce.Do(func() {
-		embeddedSpec, embeddedErr = spec.LoadFS(specfs.FS(), "spec")
+		embeddedProg, embeddedErr = loadSpecFS(specfs.FS())
 	})
-	return embeddedSpec, embeddedErr
+	return embeddedProg, embeddedErr
 }
 
-func loadSpecFS(fsys fs.FS) (*spec.Spec, error) {
-	return spec.LoadFS(fsys, "spec")
+func loadSpecFS(fsys fs.FS) (*ir.Program, error) {
+	return ir.Load(fsys, "spec", ir.Options{})
 }
 
 // operation is one endpoint of the spec, ready to route and validate.
@@ -59,32 +60,25 @@ type segment struct {
 	param   string
 }
 
-// fieldRule is a spec field with its runtime/validate rule.
+// fieldRule is a spec field with its runtime/validate rules from the IR.
 type fieldRule struct {
 	field    *spec.Field
 	str      *validate.StringRule // type string
 	integer  *validate.IntRule    // type integer
-	children []*fieldRule         // type object
+	array    *validate.ArrayRule  // type array (nil: unbounded, optional)
+	children []*fieldRule         // type object, or the members of array items
+	elem     *fieldRule           // type array: the items
 	isURL    bool                 // format url (not a runtime/validate format)
 }
 
-func buildOperations(s *spec.Spec) ([]*operation, error) {
-	codes := map[string]*spec.ErrorCode{}
-	sets := map[string]*spec.ErrorSet{}
-	for _, f := range s.Files {
-		for _, c := range f.Errors {
-			codes[c.Code] = c
-		}
-		for _, es := range f.ErrorSets {
-			sets[es.ID] = es
-		}
-	}
+func buildOperations(prog *ir.Program) ([]*operation, error) {
 	var ops []*operation
-	for _, f := range s.Files {
-		if f.API == nil || f.API.Style != "wechatpay-v3" {
-			continue
-		}
-		for _, ep := range f.Endpoints {
+	for _, pkg := range prog.Packages {
+		for _, ie := range pkg.Endpoints {
+			ep := ie.Spec
+			if ie.Form {
+				continue
+			}
 			op := &operation{ep: ep, codes: map[string]*spec.ErrorCode{}}
 			for _, seg := range strings.Split(strings.TrimPrefix(ep.Path, "/"), "/") {
 				if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
@@ -93,12 +87,9 @@ func buildOperations(s *spec.Spec) ([]*operation, error) {
 					op.segments = append(op.segments, segment{literal: seg})
 				}
 			}
-			for _, fld := range ep.Request {
-				r, err := newFieldRule(fld)
-				if err != nil {
-					return nil, fmt.Errorf("sim: endpoint %s: %w", ep.ID, err)
-				}
-				switch fld.In {
+			for _, fld := range ie.Request.Fields {
+				r := newFieldRule(fld)
+				switch fld.Spec.In {
 				case "path":
 					op.path = append(op.path, r)
 				case "query":
@@ -107,21 +98,11 @@ func buildOperations(s *spec.Spec) ([]*operation, error) {
 					op.body = append(op.body, r)
 				}
 			}
-			var err error
-			if op.response, err = newFieldRules(ep.Response); err != nil {
-				return nil, fmt.Errorf("sim: endpoint %s: %w", ep.ID, err)
+			if ie.Response != nil {
+				op.response = newFieldRules(ie.Response.Fields)
 			}
-			var names []string
-			for _, id := range ep.ErrorSets {
-				if es := sets[id]; es != nil {
-					names = append(names, es.Codes...)
-				}
-			}
-			names = append(names, ep.ErrorCodes...)
-			for _, n := range names {
-				if c := codes[n]; c != nil {
-					op.codes[n] = c
-				}
+			for _, c := range ie.Codes {
+				op.codes[c.Spec.Code] = c.Spec
 			}
 			ops = append(ops, op)
 		}
@@ -132,71 +113,48 @@ func buildOperations(s *spec.Spec) ([]*operation, error) {
 	return ops, nil
 }
 
-func newFieldRules(fields []*spec.Field) ([]*fieldRule, error) {
+func newFieldRules(fields []*ir.Field) []*fieldRule {
 	var rules []*fieldRule
 	for _, f := range fields {
-		r, err := newFieldRule(f)
-		if err != nil {
-			return nil, err
-		}
-		rules = append(rules, r)
+		rules = append(rules, newFieldRule(f))
 	}
-	return rules, nil
+	return rules
 }
 
-// newFieldRule turns the spec's limits into a runtime/validate rule: the same
-// checks the generated Validate methods make, so the simulator refuses what
-// WeChat Pay would.
-func newFieldRule(f *spec.Field) (*fieldRule, error) {
-	r := &fieldRule{field: f}
-	switch f.Type {
-	case "string":
-		sr := &validate.StringRule{
-			Required:           f.Required,
-			PatternDescription: f.PatternText,
-			Reject4ByteUTF8:    f.Reject4ByteUTF8,
-		}
-		if f.MinLength != nil {
-			sr.MinLength = *f.MinLength
-		}
-		if f.MaxLength != nil {
-			sr.MaxLength = *f.MaxLength
-		}
-		for _, e := range f.Enum {
-			sr.Enum = append(sr.Enum, e.Value)
-		}
-		if f.Const != "" {
-			sr.Enum = []string{f.Const}
-		}
-		if f.Pattern != "" {
-			re, err := regexp.Compile(f.Pattern)
-			if err != nil {
-				return nil, fmt.Errorf("field %s: pattern: %w", f.Name, err)
-			}
-			sr.Pattern = re
-		}
-		if validate.KnownFormat(f.Format) {
-			sr.Format = f.Format
-		}
-		r.isURL = f.Format == "url"
-		r.str = sr
-	case "integer":
-		ir := &validate.IntRule{Required: f.Required}
-		if f.Minimum != nil {
-			ir.HasMin, ir.Min = true, *f.Minimum
-		}
-		if f.Maximum != nil {
-			ir.HasMax, ir.Max = true, *f.Maximum
-		}
-		r.integer = ir
-	case "object":
-		children, err := newFieldRules(f.Fields)
-		if err != nil {
-			return nil, err
-		}
-		r.children = children
+// newFieldRule takes a field's rules from the IR: the same checks the
+// generated Validate methods make, so the simulator refuses what WeChat Pay
+// would.
+func newFieldRule(f *ir.Field) *fieldRule {
+	r := valueRule(f.Type, f.Check)
+	r.field = f.Spec
+	r.isURL = f.Spec.Format == spec.FormatURL
+	return r
+}
+
+func valueRule(t *ir.Type, ck *ir.Check) *fieldRule {
+	r := &fieldRule{}
+	if ck == nil {
+		ck = &ir.Check{}
 	}
-	return r, nil
+	if ck.String != nil {
+		r.str = ck.String.String
+	}
+	if ck.Int != nil {
+		r.integer = ck.Int.Int
+	}
+	if ck.Text != nil {
+		r.str = ck.Text
+	}
+	switch t.Kind {
+	case ir.StructK:
+		r.children = newFieldRules(t.Struct.Fields)
+	case ir.Slice:
+		if ck.Array != nil {
+			r.array = ck.Array.Array
+		}
+		r.elem = valueRule(t.Elem, ck.Elem)
+	}
+	return r
 }
 
 // typeError reports a JSON member of the wrong JSON type.
@@ -287,7 +245,48 @@ func checkJSON(c *validate.Collector, prefix string, rules []*fieldRule, obj map
 				continue
 			}
 			checkJSON(c, path, r.children, inner)
+		case "array":
+			var items []json.RawMessage
+			if present && json.Unmarshal(raw, &items) != nil {
+				c.Add(path, &typeError{Want: "array"})
+				continue
+			}
+			rule := r.array
+			if rule == nil {
+				rule = &validate.ArrayRule{}
+			}
+			c.Array(path, len(items), rule)
+			for i, item := range items {
+				r.elem.checkItem(c, validate.Index(path, i), item)
+			}
 		}
+	}
+}
+
+// checkItem checks one array item: a scalar or an object.
+func (r *fieldRule) checkItem(c *validate.Collector, path string, raw json.RawMessage) {
+	switch {
+	case r.str != nil:
+		var v string
+		if json.Unmarshal(raw, &v) != nil {
+			c.Add(path, &typeError{Want: "string"})
+			return
+		}
+		r.checkString(c, path, v)
+	case r.integer != nil:
+		var n int64
+		if json.Unmarshal(raw, &n) != nil {
+			c.Add(path, &typeError{Want: "integer"})
+			return
+		}
+		c.Int(path, n, true, r.integer)
+	case r.children != nil:
+		var inner map[string]json.RawMessage
+		if json.Unmarshal(raw, &inner) != nil {
+			c.Add(path, &typeError{Want: "object"})
+			return
+		}
+		checkJSON(c, path, r.children, inner)
 	}
 }
 
@@ -361,43 +360,48 @@ type callbackSpec struct {
 }
 
 // findCallback returns the callback that carries eventType.
-func findCallback(s *spec.Spec, eventType string) (*callbackSpec, error) {
-	for _, f := range s.Files {
-		for _, cb := range f.Callbacks {
-			if !slices.ContainsFunc(cb.Events, func(e *spec.Event) bool { return e.Type == eventType }) {
+func findCallback(prog *ir.Program, eventType string) (*callbackSpec, error) {
+	for _, pkg := range prog.Packages {
+		for _, icb := range pkg.Callbacks {
+			cb := icb.Spec
+			if icb.Data == nil || !slices.ContainsFunc(cb.Events, func(e *spec.Event) bool { return e.Type == eventType }) {
 				continue
 			}
-			cs := &callbackSpec{cb: cb, deadline: 5 * time.Second}
-			var err error
-			if cs.plaintext, err = newFieldRules(cb.Plaintext); err != nil {
-				return nil, fmt.Errorf("sim: callback %s: %w", cb.ID, err)
-			}
-			cs.success = cb.Ack.SuccessStatuses
-			for _, iv := range cb.Retry.Intervals {
-				d, err := time.ParseDuration(iv)
-				if err != nil {
-					return nil, fmt.Errorf("sim: callback %s: retry interval %q: %w", cb.ID, iv, err)
-				}
-				cs.intervals = append(cs.intervals, d)
-			}
-			for _, p := range []struct {
-				s   string
-				dst *time.Duration
-			}{{cb.Retry.Then, &cs.then}, {cb.Retry.MaxAge, &cs.maxAge}, {cb.Ack.Deadline, &cs.deadline}} {
-				if p.s == "" {
-					continue
-				}
-				if *p.dst, err = time.ParseDuration(p.s); err != nil {
-					return nil, fmt.Errorf("sim: callback %s: duration %q: %w", cb.ID, p.s, err)
-				}
-			}
-			if len(cs.intervals) == 0 {
-				return nil, fmt.Errorf("sim: callback %s has no retry intervals", cb.ID)
-			}
-			return cs, nil
+			return newCallbackSpec(icb)
 		}
 	}
 	return nil, fmt.Errorf("sim: the spec has no callback carrying %s", eventType)
+}
+
+// newCallbackSpec builds the delivery rules of one callback.
+func newCallbackSpec(icb *ir.Callback) (*callbackSpec, error) {
+	cb := icb.Spec
+	cs := &callbackSpec{cb: cb, deadline: 5 * time.Second}
+	var err error
+	cs.plaintext = newFieldRules(icb.Data.Fields)
+	cs.success = cb.Ack.SuccessStatuses
+	for _, iv := range cb.Retry.Intervals {
+		d, err := time.ParseDuration(iv)
+		if err != nil {
+			return nil, fmt.Errorf("sim: callback %s: retry interval %q: %w", cb.ID, iv, err)
+		}
+		cs.intervals = append(cs.intervals, d)
+	}
+	for _, p := range []struct {
+		s   string
+		dst *time.Duration
+	}{{cb.Retry.Then, &cs.then}, {cb.Retry.MaxAge, &cs.maxAge}, {cb.Ack.Deadline, &cs.deadline}} {
+		if p.s == "" {
+			continue
+		}
+		if *p.dst, err = time.ParseDuration(p.s); err != nil {
+			return nil, fmt.Errorf("sim: callback %s: duration %q: %w", cb.ID, p.s, err)
+		}
+	}
+	if len(cs.intervals) == 0 {
+		return nil, fmt.Errorf("sim: callback %s has no retry intervals", cb.ID)
+	}
+	return cs, nil
 }
 
 // delay returns the delay before scheduled attempt k (0-based) and whether

@@ -3,6 +3,10 @@
 // name differs from the directory because internal/spec is the model.
 package specfs
 
+// This repository's own generation (make generate does the same). Generated
+// code carries no go:generate line: in another module it would point here.
+//go:generate go run ../cmd/payscoregen generate -spec . -out ../generated -schema schema.json
+
 import (
 	"embed"
 	"io/fs"

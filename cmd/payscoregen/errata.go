@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/payscoregen/payscoregen/internal/spec"
 )
 
 // runErrata lists every place the docs contradict themselves, and what the
@@ -16,7 +18,7 @@ func runErrata(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	s, err := loadSpec(*dir, "")
+	s, err := loadSpec(*dir)
 	if err != nil {
 		return err
 	}
@@ -36,6 +38,28 @@ func runErrata(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "%d errata\n", n)
+	// Facts borrowed from another mode's page are not doc contradictions,
+	// but the code relies on them all the same: list them too.
+	var borrowed []string
+	for _, f := range s.Files {
+		spec.WalkFields(f, func(where string, fld *spec.Field) {
+			if fld.Borrowed != "" {
+				borrowed = append(borrowed, fmt.Sprintf("%s\t%s\t%s", f.Path, where, oneLine(fld.Borrowed)))
+			}
+		})
+	}
+	if len(borrowed) > 0 {
+		fmt.Fprintln(stdout)
+		tw = tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "FILE\tFIELD\tBORROWED")
+		for _, b := range borrowed {
+			fmt.Fprintln(tw, b)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%d borrowed facts\n", len(borrowed))
+	}
 	return nil
 }
 

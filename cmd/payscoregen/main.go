@@ -10,16 +10,20 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
 )
 
 const usage = `usage: payscoregen <command> [flags]
 
 commands:
   check      load and validate the spec, print every problem (exit 1 on any)
-  generate   regenerate the output directory from the spec (atomically)
+  generate   generate Go (and JS) code from the spec, into generated/ or your packages (-pkg)
   errata     list where the docs contradict themselves and what the code uses
+  import     turn the text of a doc page into a spec draft (YAML on stdout)
+  diff       list the API changes between two specs, breaking ones first (exit 1 on breaking)
   schema     print the JSON Schema of spec files
   sim        run the offline Pay Score simulator on loopback
+  version    print the module version (and commit) this binary was built from
 
 Run 'payscoregen <command> -h' for the flags of a command.
 `
@@ -28,7 +32,9 @@ Run 'payscoregen <command> -h' for the flags of a command.
 var errUsage = errors.New("usage")
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM and SIGHUP too: make forwards SIGTERM to the simulator when it
+	// is itself stopped, and a closed terminal sends SIGHUP.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -54,6 +60,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runErrata(args[1:], stdout, stderr)
 	case "sim":
 		err = runSim(ctx, args[1:], stdout, stderr)
+	case "import":
+		err = runImport(args[1:], os.Stdin, stdout, stderr)
+	case "diff":
+		err = runDiff(args[1:], stdout, stderr)
+	case "version", "-version", "--version":
+		err = runVersion(args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "payscoregen: unknown command %q\n\n%s", args[0], usage)
 		return 2

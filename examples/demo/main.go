@@ -1,7 +1,10 @@
-// Command demo runs the Pay Score authorization flow end to end against
+// Command demo runs the acquiring-bank Pay Score flow end to end against
 // `payscoregen sim` started as a separate process on loopback, and prints a
 // short transcript of each step. `make demo` runs it; it builds the
-// simulator, starts it, reads its settings, and stops it again.
+// simulator, starts it, reads its settings, and stops it again. The flow:
+// authorize (USER_OPEN_SERVICE), create an order, the confirm-order jump,
+// USER_CONFIRM, complete, USER_PAID, query DONE, cancel a second order,
+// terminate the authorization.
 //
 //	go run ./examples/demo [-sim path/to/payscoregen]
 package main
@@ -30,6 +33,7 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/core/option"
 	"github.com/wechatpay-apiv3/wechatpay-go/utils"
 
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/generated/payscore"
 	"github.com/payscoregen/payscoregen/runtime/apierror"
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
@@ -61,7 +65,7 @@ func (t *transcript) step(format string, args ...any) {
 
 func run(ctx context.Context, simPath string, out io.Writer) error {
 	tr := &transcript{w: out}
-	fmt.Fprintln(out, "Pay Score authorization flow against `payscoregen sim` (offline: loopback only, throwaway keys)")
+	fmt.Fprintln(out, "Pay Score acquiring-bank flow against `payscoregen sim` (offline: loopback only, throwaway keys)")
 	dir, err := os.MkdirTemp("", "payscoregen-demo-")
 	if err != nil {
 		return err
@@ -112,7 +116,7 @@ func run(ctx context.Context, simPath string, out io.Writer) error {
 		"DEMO-" + time.Now().Format("20060102150405")}
 	notifyURL := merchant.srv.URL + "/payscore/notify"
 
-	applied, _, err := client.ApplyPermissions(ctx, &payscore.ApplyPermissionsRequest{
+	applied, _, err := client.ApplyPermissions(ctx, &acquiringbank.ApplyPermissionsRequest{
 		ServiceID: ids.service, ChannelID: ids.channel, AppID: "wxd678efh567hg6787", SubAppID: "wxd678efh567hg6786",
 		SubMchID: ids.subMch, AuthorizationCode: ids.code, NotifyURL: notifyURL,
 	})
@@ -132,8 +136,8 @@ func run(ctx context.Context, simPath string, out io.Writer) error {
 	}
 	tr.step("mini program: wx.openBusinessView(%s)", strings.Replace(string(jumpJSON), token, short(token), 1))
 
-	query := func() (*payscore.QueryAuthorizationResponse, error) {
-		resp, _, err := client.QueryAuthorization(ctx, &payscore.QueryAuthorizationRequest{
+	query := func() (*acquiringbank.QueryAuthorizationResponse, error) {
+		resp, _, err := client.QueryAuthorization(ctx, &acquiringbank.QueryAuthorizationRequest{
 			ServiceID: ids.service, ChannelID: ids.channel, SubMchID: ids.subMch, AuthorizationCode: ids.code,
 		})
 		return resp, err
@@ -153,7 +157,7 @@ func run(ctx context.Context, simPath string, out io.Writer) error {
 		return err
 	}
 	tr.step("user agrees in Pay Score (POST /sim/authorize)\n    -> merchant handler got %s: sub_openid=%s openorclose_time=%s",
-		payscore.UserOpenServiceEventType, open.Data.SubOpenID, open.Data.OpenorcloseTime)
+		acquiringbank.UserOpenServiceEventType, open.Data.SubOpenID, open.Data.OpenorcloseTime)
 
 	q, err = query()
 	if err != nil {
@@ -183,7 +187,11 @@ func run(ctx context.Context, simPath string, out io.Writer) error {
 	}
 	tr.step("retry with the same parameters -> %s", q.AuthorizationState)
 
-	if _, err := client.TerminateAuthorization(ctx, &payscore.TerminateAuthorizationRequest{
+	if err := serviceOrders(ctx, tr, client, control, merchant, merchant.srv.URL+"/payscore/orders", open.Data.SubOpenID); err != nil {
+		return err
+	}
+
+	if _, err := client.TerminateAuthorization(ctx, &acquiringbank.TerminateAuthorizationRequest{
 		AuthorizationCode: ids.code, ServiceID: ids.service, ChannelID: ids.channel, SubMchID: ids.subMch, Reason: "用户要求解除授权",
 	}); err != nil {
 		return fmt.Errorf("TerminateAuthorization: %w", err)
@@ -193,7 +201,7 @@ func run(ctx context.Context, simPath string, out io.Writer) error {
 		return err
 	}
 	tr.step("TerminateAuthorization -> 204 No Content\n    -> merchant handler got %s: openorclose_time=%s",
-		payscore.UserCloseServiceEventType, closed.Data.OpenorcloseTime)
+		acquiringbank.UserCloseServiceEventType, closed.Data.OpenorcloseTime)
 
 	q, err = query()
 	if err != nil {
@@ -294,7 +302,7 @@ func loadConfig(path string) (sim.Config, error) {
 }
 
 // newClient is the generated client on wechatpay-go, in public-key mode.
-func newClient(ctx context.Context, cfg sim.Config) (*payscore.Client, error) {
+func newClient(ctx context.Context, cfg sim.Config) (*acquiringbank.Client, error) {
 	key, err := utils.LoadPrivateKey(cfg.MerchantPrivateKeyPEM)
 	if err != nil {
 		return nil, err
@@ -307,24 +315,31 @@ func newClient(ctx context.Context, cfg sim.Config) (*payscore.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return payscore.NewClient(c, payscore.WithBaseURL(cfg.BaseURL)), nil
+	return acquiringbank.NewClient(c, acquiringbank.WithBaseURL(cfg.BaseURL)), nil
 }
 
 // merchant is the merchant's notification endpoint.
 type merchant struct {
 	srv     *httptest.Server
 	mu      sync.Mutex
-	handler http.Handler
+	handler http.Handler // /payscore/notify: the authorization callback
+	orders  http.Handler // /payscore/orders: create's notify_url
 	opens   int
-	open    chan *payscore.UserOpenServiceEvent
-	close   chan *payscore.UserCloseServiceEvent
+	open    chan *acquiringbank.UserOpenServiceEvent
+	close   chan *acquiringbank.UserCloseServiceEvent
+	confirm chan *acquiringbank.UserConfirmEvent
+	paid    chan *acquiringbank.UserPaidEvent
 }
 
 func newMerchant() *merchant {
-	m := &merchant{open: make(chan *payscore.UserOpenServiceEvent, 4), close: make(chan *payscore.UserCloseServiceEvent, 4)}
+	m := &merchant{open: make(chan *acquiringbank.UserOpenServiceEvent, 4), close: make(chan *acquiringbank.UserCloseServiceEvent, 4),
+		confirm: make(chan *acquiringbank.UserConfirmEvent, 4), paid: make(chan *acquiringbank.UserPaidEvent, 4)}
 	m.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m.mu.Lock()
 		h := m.handler
+		if r.URL.Path == "/payscore/orders" {
+			h = m.orders
+		}
 		m.mu.Unlock()
 		if h == nil {
 			notify.WriteFail(w, http.StatusServiceUnavailable, "not ready")
@@ -348,15 +363,15 @@ func (m *merchant) setKeys(cfg sim.Config) error {
 	if err != nil {
 		return err
 	}
-	h, err := payscore.NewAuthorizationNotifyHandler(parser, dedupe.NewMemoryStore(), payscore.AuthorizationNotifyHandlers{
-		OnUserOpenService: func(_ context.Context, ev *payscore.UserOpenServiceEvent) error {
+	h, err := acquiringbank.NewAuthorizationNotifyHandler(parser, dedupe.NewMemoryStore(), acquiringbank.AuthorizationNotifyHandlers{
+		OnUserOpenService: func(_ context.Context, ev *acquiringbank.UserOpenServiceEvent) error {
 			m.mu.Lock()
 			m.opens++
 			m.mu.Unlock()
 			m.open <- ev
 			return nil
 		},
-		OnUserCloseService: func(_ context.Context, ev *payscore.UserCloseServiceEvent) error {
+		OnUserCloseService: func(_ context.Context, ev *acquiringbank.UserCloseServiceEvent) error {
 			m.close <- ev
 			return nil
 		},
@@ -370,8 +385,26 @@ func (m *merchant) setKeys(cfg sim.Config) error {
 	if err != nil {
 		return err
 	}
+	o, err := acquiringbank.NewOrderNotifyHandler(parser, dedupe.NewMemoryStore(), acquiringbank.OrderNotifyHandlers{
+		OnUserConfirm: func(_ context.Context, ev *acquiringbank.UserConfirmEvent) error {
+			m.confirm <- ev
+			return nil
+		},
+		OnUserPaid: func(_ context.Context, ev *acquiringbank.UserPaidEvent) error {
+			m.paid <- ev
+			return nil
+		},
+		Default: func(context.Context, *notify.Notification) error { return nil }, // MCH_PREPAY: the demo does not act on it
+		OnInvalid: func(_ context.Context, inv *notify.Invalid) error {
+			fmt.Fprintf(os.Stderr, "demo: invalid order notification %s: %v\n", inv.Notification.Envelope.ID, inv.Reasons)
+			return nil
+		},
+	}, notify.WithLogger(nil))
+	if err != nil {
+		return err
+	}
 	m.mu.Lock()
-	m.handler = h
+	m.handler, m.orders = h, o
 	m.mu.Unlock()
 	return nil
 }
@@ -382,12 +415,12 @@ func (m *merchant) openCount() int {
 	return m.opens
 }
 
-func (m *merchant) waitOpen(ctx context.Context) (*payscore.UserOpenServiceEvent, error) {
-	return wait(ctx, m.open, payscore.UserOpenServiceEventType)
+func (m *merchant) waitOpen(ctx context.Context) (*acquiringbank.UserOpenServiceEvent, error) {
+	return wait(ctx, m.open, acquiringbank.UserOpenServiceEventType)
 }
 
-func (m *merchant) waitClose(ctx context.Context) (*payscore.UserCloseServiceEvent, error) {
-	return wait(ctx, m.close, payscore.UserCloseServiceEventType)
+func (m *merchant) waitClose(ctx context.Context) (*acquiringbank.UserCloseServiceEvent, error) {
+	return wait(ctx, m.close, acquiringbank.UserCloseServiceEventType)
 }
 
 func wait[T any](ctx context.Context, ch chan T, what string) (T, error) {
@@ -428,5 +461,111 @@ func (c *controlClient) post(ctx context.Context, path string, in, out any) erro
 	if out != nil {
 		return json.Unmarshal(body, out)
 	}
+	return nil
+}
+
+// serviceOrders walks the order lifecycle: create, the confirm-order jump and
+// its return, USER_CONFIRM, complete, USER_PAID, query, and a cancelled
+// second order.
+func serviceOrders(ctx context.Context, tr *transcript, client *acquiringbank.Client, control *controlClient, m *merchant,
+	notifyURL, subOpenID string) error {
+	const service, subMch, channel = "500001", "1900000110", "1230000109"
+	no := "ORDER-" + time.Now().Format("20060102150405")
+	create := &acquiringbank.CreateServiceOrderRequest{
+		ServiceID: service, AppID: "wxd678efh567hg6787", SubMchID: subMch, SubAppID: "wxd678efh567hg6786", ChannelID: channel,
+		OutOrderNo: no, ServiceIntroduction: "共享充电宝", SubOpenID: subOpenID,
+		PostPayments: []payscore.PostPayment{{Name: "租借费", Amount: 600, Description: "每小时2元", Count: 3}},
+		RiskFund:     payscore.RiskFund{Name: payscore.NameDeposit, Amount: 9900, Description: "充电宝押金"},
+		TimeRange:    payscore.TimeRange{StartTime: "OnAccept"},
+		NotifyURL:    notifyURL,
+	}
+	created, _, err := client.CreateServiceOrder(ctx, create)
+	if err != nil {
+		return fmt.Errorf("CreateServiceOrder: %w", err)
+	}
+	tr.step("CreateServiceOrder out_order_no=%s risk_fund DEPOSIT 99.00 yuan notify_url=%s\n    -> %s, order_id %s, package %s",
+		no, notifyURL, created.State, created.OrderID, short(created.Package))
+
+	jump, err := payscore.NewConfirmOrderPackageOpenBusinessView(payscore.ConfirmOrderPackageData{Package: created.Package})
+	if err != nil {
+		return fmt.Errorf("confirm jump: %w", err)
+	}
+	tr.step("mini program: wx.openBusinessView({businessType: %q, extraData: {package: %s}})", jump.BusinessType, short(jump.ExtraData.Package))
+
+	var confirmed struct {
+		QueryID string `json:"query_id"`
+	}
+	if err := control.post(ctx, "/sim/orders/confirm", map[string]string{"package": created.Package}, &confirmed); err != nil {
+		return err
+	}
+	ev, err := wait(ctx, m.confirm, acquiringbank.UserConfirmEventType)
+	if err != nil {
+		return err
+	}
+	tr.step("user confirms in Pay Score (POST /sim/orders/confirm)\n    -> merchant handler got %s: %s/%s, start_time %s",
+		acquiringbank.UserConfirmEventType, ev.Data.State, ev.Data.StateDescription, ev.Data.TimeRange.StartTime)
+
+	// App.onShow (scene 1038) hands referrerInfo.extraData to the back end.
+	extraData, _ := json.Marshal(map[string]string{"query_id": confirmed.QueryID})
+	ret, err := payscore.ParseConfirmOrderReturn(extraData)
+	if err != nil {
+		return err
+	}
+	q, _, err := client.QueryServiceOrder(ctx, &acquiringbank.QueryServiceOrderRequest{
+		ServiceID: service, SubMchID: subMch, ChannelID: channel, QueryID: ret.QueryID})
+	if err != nil {
+		return fmt.Errorf("QueryServiceOrder: %w", err)
+	}
+	tr.step("back from Pay Score with query_id %s -> QueryServiceOrder(query_id) -> %s/%s", short(ret.QueryID), q.State, q.StateDescription)
+
+	if _, err := client.CompleteServiceOrder(ctx, &acquiringbank.CompleteServiceOrderRequest{
+		OutOrderNo: no, ServiceID: service, SubMchID: subMch, ChannelID: channel,
+		PostPayments:  []payscore.PostPayment{{Name: "租借费", Amount: 600}},
+		PostDiscounts: []payscore.PostDiscount{{Name: "新用户优惠", Description: "首单减1元", Amount: 100}},
+		TotalAmount:   500,
+	}); err != nil {
+		return fmt.Errorf("CompleteServiceOrder: %w", err)
+	}
+	tr.step("CompleteServiceOrder total_amount 500 = 600 - 100 fen -> 204 No Content (DOING/MCH_COMPLETE, collection USER_PAYING)")
+
+	if err := control.post(ctx, "/sim/orders/pay", map[string]string{"out_order_no": no}, nil); err != nil {
+		return err
+	}
+	paid, err := wait(ctx, m.paid, acquiringbank.UserPaidEventType)
+	if err != nil {
+		return err
+	}
+	tr.step("user pays (POST /sim/orders/pay)\n    -> merchant handler got %s: %s, paid %d fen", acquiringbank.UserPaidEventType, paid.Data.State,
+		paid.Data.Collection.PaidAmount)
+
+	q, _, err = client.QueryServiceOrder(ctx, &acquiringbank.QueryServiceOrderRequest{
+		ServiceID: service, SubMchID: subMch, ChannelID: channel, OutOrderNo: no})
+	if err != nil {
+		return fmt.Errorf("QueryServiceOrder: %w", err)
+	}
+	d := q.Collection.Details[0]
+	tr.step("QueryServiceOrder -> %s, collection %s: paid %d fen (%s at %s, transaction %s)", q.State, q.Collection.State,
+		q.Collection.PaidAmount, d.PaidType, d.PaidTime, d.TransactionID)
+	if _, err := client.CancelServiceOrder(ctx, &acquiringbank.CancelServiceOrderRequest{
+		OutOrderNo: no, ServiceID: service, SubMchID: subMch, ChannelID: channel, Reason: "重复订单"}); !errors.Is(err, payscore.ErrOrderDone) {
+		return fmt.Errorf("cancel of a DONE order: want ORDER_DONE, got %v", err)
+	}
+	tr.step("CancelServiceOrder on the DONE order -> errors.Is(err, payscore.ErrOrderDone)")
+
+	second := *create
+	second.OutOrderNo = no + "-2"
+	if _, _, err := client.CreateServiceOrder(ctx, &second); err != nil {
+		return fmt.Errorf("CreateServiceOrder: %w", err)
+	}
+	if _, err := client.CancelServiceOrder(ctx, &acquiringbank.CancelServiceOrderRequest{
+		OutOrderNo: second.OutOrderNo, ServiceID: service, SubMchID: subMch, ChannelID: channel, Reason: "用户未取走设备"}); err != nil {
+		return fmt.Errorf("CancelServiceOrder: %w", err)
+	}
+	q, _, err = client.QueryServiceOrder(ctx, &acquiringbank.QueryServiceOrderRequest{
+		ServiceID: service, SubMchID: subMch, ChannelID: channel, OutOrderNo: second.OutOrderNo})
+	if err != nil {
+		return fmt.Errorf("QueryServiceOrder: %w", err)
+	}
+	tr.step("second order %s: CreateServiceOrder, CancelServiceOrder -> 204; QueryServiceOrder -> %s", second.OutOrderNo, q.State)
 	return nil
 }

@@ -5,6 +5,24 @@
 export interface Env {
   wx?: any;
   userAgent?: string;
+  /**
+   * Use wx.navigateToMiniProgram when wx.openBusinessView is missing or the base
+   * library is too old. Off by default: the doc says to ask the user to upgrade,
+   * and navigateToMiniProgram counts toward the limit of 10 target mini programs.
+   */
+  navigateFallback?: boolean;
+  /** Web jumps, WeChat too old: true sends location to the doc's upgrade page; a function gets its URL. */
+  openUpgradePage?: boolean | ((url: string) => void);
+  /** Replaces window.location for openUpgradePage: true. */
+  location?: { href: string };
+}
+
+/** How takeReturn checks the referrer appId (advised by the doc, not required). */
+export interface ReturnOptions {
+  /** The appId the back end got (the create response's): the referrer must equal it. */
+  appId?: string;
+  /** false: accept a return from any appId while one jump is awaited. */
+  checkAppId?: boolean;
 }
 
 /** An error of the helper; code says which. */
@@ -12,6 +30,10 @@ export interface JumpError extends Error {
   code: 'JUMP_FAILED' | 'UPGRADE_REQUIRED' | 'WECHAT_TOO_OLD' | 'API_UNAVAILABLE';
   errMsg?: string;
   wechatVersion?: string;
+  /** WECHAT_TOO_OLD: the doc's upgrade page. */
+  upgradeUrl?: string;
+  /** UPGRADE_REQUIRED: wx.navigateToMiniProgram could be used instead (env.navigateFallback). */
+  fallbackAvailable?: boolean;
   cause?: unknown;
 }
 
@@ -76,6 +98,8 @@ export interface ShowOptions {
   referrerInfo?: { appId?: string; extraData?: Record<string, unknown> };
 }
 
+/** The doc's page for users whose WeChat is too old. */
+export const UPGRADE_URL: string;
 export function canOpenBusinessView(wx: any, minVersion: string): boolean;
 export function compareVersion(a: string, b: string): number;
 export function wechatVersion(userAgent: string): string;

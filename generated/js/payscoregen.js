@@ -6,6 +6,13 @@
 'use strict';
 
 /**
+ * The page WeChat's JSAPI jump pages send a user whose WeChat is too old
+ * (JSAPI调起支付分-授权服务, seed 003: 提示用户升级微信客户端版本; the doc breaks the
+ * URL over two lines, see erratum in spec/jumps/authorize_jsapi.yaml).
+ */
+const UPGRADE_URL = 'https://support.weixin.qq.com/cgi-bin/readtemplate?t=page/common_page__upgrade&text=text005&btn_text=btn_text_0';
+
+/**
  * compareVersion('2.10.0', '2.6.0') > 0: numeric, part by part; missing parts
  * count as 0 and non-numeric parts as 0.
  */
@@ -98,16 +105,24 @@ function createHelper(pkg, jumps, returns) {
     if (!extraData || typeof extraData !== 'object') {
       return Promise.reject(new TypeError(pkg + '.' + name + ': extraData must be an object'));
     }
+    // The doc: without wx.openBusinessView, ask the user to upgrade WeChat.
+    // wx.navigateToMiniProgram counts toward the limit of 10 target mini
+    // programs (and needs a user tap), so it is used only when asked for
+    // (env.navigateFallback) or when the jump has no openBusinessView form.
+    const canNavigate = !!c.appId && typeof w.navigateToMiniProgram === 'function';
     let api, args;
     if (c.businessType && canOpenBusinessView(w, c.minBaseLibrary)) {
       api = 'openBusinessView';
       args = { businessType: c.businessType, extraData: extraData };
-    } else if (c.appId && typeof w.navigateToMiniProgram === 'function') {
+    } else if (canNavigate && (!c.businessType || (env && env.navigateFallback === true))) {
       api = 'navigateToMiniProgram';
       args = { appId: c.appId, path: c.path, extraData: extraData };
     } else {
-      return Promise.reject(jumpError('UPGRADE_REQUIRED', name + ': the base library is older than ' +
-        (c.minBaseLibrary || 'required') + '; ask the user to upgrade WeChat'));
+      const err = jumpError('UPGRADE_REQUIRED', name + ': wx.openBusinessView is missing or the base library is older than ' +
+        (c.minBaseLibrary || 'required') + '; ask the user to upgrade WeChat' +
+        (canNavigate ? ' (or pass {navigateFallback: true} to use wx.navigateToMiniProgram)' : ''));
+      err.fallbackAvailable = canNavigate;
+      return Promise.reject(err);
     }
     // Await the return before leaving: App.onShow runs when the user comes back.
     if (c.returnAppId) expectReturn(c.returnAppId, name);
@@ -132,8 +147,18 @@ function createHelper(pkg, jumps, returns) {
     const version = wechatVersion(ua);
     if (c.minWeChat && (!version || compareVersion(version, c.minWeChat) < 0)) {
       const err = jumpError('WECHAT_TOO_OLD', name + ': WeChat ' + (version || '(not WeChat)') + ' is older than ' + c.minWeChat +
-        '; ask the user to upgrade WeChat');
+        '; ask the user to upgrade WeChat (err.upgradeUrl is the page the doc sends them to)');
       err.wechatVersion = version;
+      err.upgradeUrl = UPGRADE_URL;
+      // env.openUpgradePage: true sends the page to the doc's upgrade page, as the
+      // doc's sample does; a function is called with the URL instead.
+      const go = env && env.openUpgradePage;
+      if (typeof go === 'function') {
+        go(UPGRADE_URL);
+      } else if (go === true) {
+        const loc = env.location || (typeof window !== 'undefined' ? window.location : undefined);
+        if (loc) loc.href = UPGRADE_URL;
+      }
       return Promise.reject(err);
     }
     return new Promise(function (resolve, reject) {
@@ -218,28 +243,46 @@ function createHelper(pkg, jumps, returns) {
    *                                                               (e.g. the top-left back icon)
    * 'no-data' is reported only after an open function awaited the return. Each
    * result is also handed to waitForReturn. Send data to the back end and let it
-   * query the order.
+   * query the order (for the confirm-order jump: query_id is the 查询订单 input).
+   * opts: {appId} checks the referrer against the appId the back end got (the
+   * doc advises it, 不强制); {checkAppId: false} accepts any referrer while one
+   * jump is awaited. result.appIdChecked says whether an appId was compared.
    */
-  function takeReturn(options) {
+  function takeReturn(options, opts) {
     const ref = options && options.referrerInfo;
-    if (!ref || typeof ref !== 'object' || !Object.prototype.hasOwnProperty.call(returns, ref.appId)) return null;
-    const spec = returns[ref.appId];
+    if (!ref || typeof ref !== 'object') return null;
+    // The doc advises, without requiring, that the referrer appId equal the
+    // appId the create response returned: opts.appId checks against that
+    // value; opts.checkAppId === false takes a return from any appId while a
+    // jump is awaited; by default the appId must be the spec's.
+    let returnAppId = ref.appId;
+    let appIdChecked = true;
+    if (opts && opts.appId) {
+      if (ref.appId !== opts.appId) return null;
+    }
+    if (!Object.prototype.hasOwnProperty.call(returns, returnAppId)) {
+      const awaited = Object.keys(state.pending);
+      if (!(opts && (opts.checkAppId === false || opts.appId)) || awaited.length !== 1) return null;
+      returnAppId = awaited[0];
+      appIdChecked = !!(opts && opts.appId);
+    }
+    const spec = returns[returnAppId];
     if (Number(options.scene) !== spec.scene) return null;
     const extra = ref.extraData && typeof ref.extraData === 'object' ? ref.extraData : null;
     const key = extra && Object.keys(extra).length > 0 ? stableKey(extra) : '';
-    const fresh = key !== '' && key !== state.consumed[ref.appId];
-    const pending = state.pending[ref.appId];
+    const fresh = key !== '' && key !== state.consumed[returnAppId];
+    const pending = state.pending[returnAppId];
     if (!pending && !fresh) return null;
-    delete state.pending[ref.appId];
+    delete state.pending[returnAppId];
     let result;
     if (pending && jumps[pending] && !jumps[pending].returnsData) {
       // Back from a page that documents no return data: whatever came is not a return of spec.jump.
-      if (key) state.consumed[ref.appId] = key;
-      result = { appId: ref.appId, jump: pending, status: 'no-data', data: null, problems: [] };
+      if (key) state.consumed[returnAppId] = key;
+      result = { appId: ref.appId, jump: pending, status: 'no-data', data: null, problems: [], appIdChecked: appIdChecked };
     } else if (!fresh) {
-      result = { appId: ref.appId, jump: pending || spec.jump, status: 'no-data', data: null, problems: [] };
+      result = { appId: ref.appId, jump: pending || spec.jump, status: 'no-data', data: null, problems: [], appIdChecked: appIdChecked };
     } else {
-      state.consumed[ref.appId] = key;
+      state.consumed[returnAppId] = key;
       const picked = pick(extra, spec.fields);
       result = {
         appId: ref.appId,
@@ -247,6 +290,7 @@ function createHelper(pkg, jumps, returns) {
         status: picked.problems.length ? 'invalid' : 'ok',
         data: picked.data,
         problems: picked.problems,
+        appIdChecked: appIdChecked,
       };
     }
     deliver(result);
@@ -292,6 +336,7 @@ function createHelper(pkg, jumps, returns) {
 
 module.exports = {
   createHelper: createHelper,
+  UPGRADE_URL: UPGRADE_URL,
   canOpenBusinessView: canOpenBusinessView,
   compareVersion: compareVersion,
   wechatVersion: wechatVersion,

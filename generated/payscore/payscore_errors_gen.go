@@ -4,82 +4,83 @@ package payscore
 
 import "github.com/payscoregen/payscoregen/runtime/apierror"
 
-// Documented error codes. Match them with errors.Is, which works through any
-// fmt.Errorf("%w") wrapping (wechatpay-go's core.IsAPIError does not):
+// Documented error codes. Match them with errors.Is, which works through any fmt.Errorf("%w")
+// wrapping (wechatpay-go's core.IsAPIError does not):
 //
 //	if errors.Is(err, payscore.ErrFrequencyLimited) { /* back off */ }
 var (
 	// ErrSystemError: 系统错误 (HTTP 500). 5开头的状态码都为系统问题,请使用相同参数稍后重新调用
 	ErrSystemError = &apierror.Code{
-		Advice:   apierror.AdviceRetrySameParams,
 		Code:     "SYSTEM_ERROR",
+		Status:   500,
 		Meaning:  "系统错误",
 		Solution: "5开头的状态码都为系统问题,请使用相同参数稍后重新调用",
-		Status:   500,
+		Advice:   apierror.AdviceRetrySameParams,
 	}
 	// ErrParamError: 参数错误 (HTTP 400). 根据错误提示,传入正确参数
 	ErrParamError = &apierror.Code{
-		Advice:   apierror.AdviceFixRequest,
 		Code:     "PARAM_ERROR",
+		Status:   400,
 		Meaning:  "参数错误",
 		Solution: "根据错误提示,传入正确参数",
-		Status:   400,
+		Advice:   apierror.AdviceFixRequest,
 	}
 	// ErrNoAuth: 商户信息不合法 (HTTP 403). 登录商户平台核对,传入正确信息
 	ErrNoAuth = &apierror.Code{
-		Advice:   apierror.AdviceCheckMerchant,
 		Code:     "NO_AUTH",
+		Status:   403,
 		Meaning:  "商户信息不合法",
 		Solution: "登录商户平台核对,传入正确信息",
-		Status:   403,
+		Advice:   apierror.AdviceCheckMerchant,
 	}
 	// ErrFrequencyLimited: 频率超限 (HTTP 429). 请求量不要超过接口调用频率限制
 	ErrFrequencyLimited = &apierror.Code{
-		Advice:   apierror.AdviceBackOff,
 		Code:     "FREQUENCY_LIMITED",
+		Status:   429,
 		Meaning:  "频率超限",
 		Solution: "请求量不要超过接口调用频率限制",
-		Status:   429,
+		Advice:   apierror.AdviceBackOff,
 	}
-	// ErrInvalidRequest: 请求参数符合参数格式,但不符合业务规则 (HTTP 400). 请确认相同单号是否使用了不同的参数
+	// ErrInvalidRequest: 请求参数符合参数格式,但不符合业务规则 (HTTP 400). 请确认相同单号是否使用了
+	// 不同的参数
 	ErrInvalidRequest = &apierror.Code{
-		Advice:   apierror.AdviceFixRequest,
 		Code:     "INVALID_REQUEST",
+		Status:   400,
 		Meaning:  "请求参数符合参数格式,但不符合业务规则",
 		Solution: "请确认相同单号是否使用了不同的参数",
-		Status:   400,
+		Advice:   apierror.AdviceFixRequest,
 	}
-	// ErrOrderNotExist: 订单不存在 (HTTP 404). 确认入参,传入正确单据
-	// See erratum order-not-exist-space.
+	// ErrOrderNotExist: 订单不存在 (HTTP 404). 确认入参,传入正确单据 See erratum
+	// order-not-exist-space.
 	ErrOrderNotExist = &apierror.Code{
-		Advice:   apierror.AdviceCheckFlow,
 		Code:     "ORDER_NOT_EXIST",
+		Status:   404,
 		Meaning:  "订单不存在",
 		Solution: "确认入参,传入正确单据",
-		Status:   404,
+		Advice:   apierror.AdviceCheckFlow,
 	}
 	// ErrInvalidOrderState: 单据状态错误 (HTTP 400). 确认操作是否符合流程
 	ErrInvalidOrderState = &apierror.Code{
-		Advice:   apierror.AdviceCheckFlow,
 		Code:     "INVALID_ORDER_STATE",
+		Status:   400,
 		Meaning:  "单据状态错误",
 		Solution: "确认操作是否符合流程",
-		Status:   400,
+		Advice:   apierror.AdviceCheckFlow,
 	}
 	// ErrOrderCanceled: 单据已取消 (HTTP 400). 当前状态无需操作
 	ErrOrderCanceled = &apierror.Code{
-		Advice:   apierror.AdviceNothingToDo,
 		Code:     "ORDER_CANCELED",
+		Status:   400,
 		Meaning:  "单据已取消",
 		Solution: "当前状态无需操作",
-		Status:   400,
+		Advice:   apierror.AdviceNothingToDo,
 	}
 	// ErrOrderDone: 订单已完成 (HTTP 400). 当前状态无需操作
 	ErrOrderDone = &apierror.Code{
-		Advice:   apierror.AdviceNothingToDo,
 		Code:     "ORDER_DONE",
+		Status:   400,
 		Meaning:  "订单已完成",
 		Solution: "当前状态无需操作",
-		Status:   400,
+		Advice:   apierror.AdviceNothingToDo,
 	}
 )

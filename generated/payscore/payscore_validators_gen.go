@@ -2,145 +2,256 @@
 
 package payscore
 
-import (
-	"github.com/payscoregen/payscoregen/runtime/validate"
-	"regexp"
-)
+import "github.com/payscoregen/payscoregen/runtime/validate"
 
 // Rules shared by the Validate methods, one per distinct set of limits.
 var (
-	ruleStringRequiredLen1To32                             = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32}
-	ruleApplyPermissionsRequestNotifyURLRequired           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 255, Pattern: regexp.MustCompile("^https://[^?#]+$"), PatternDescription: "必须为https协议。通知url必须为直接可访问的url,不能携带参数。(授权/解除授权服务回调通知)"}
-	ruleStringRequiredLen1To2048                           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 2048}
-	ruleQueryAuthorizationRequestAuthorizationCodeRequired = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: regexp.MustCompile("^[0-9A-Za-z_\\-|*]+$"), PatternDescription: "要求此参数只能由数字、大小写字母_-|*组成"}
-	ruleStringLen1To32                                     = &validate.StringRule{MinLength: 1, MaxLength: 32}
-	ruleStringLen1To128                                    = &validate.StringRule{MinLength: 1, MaxLength: 128}
-	ruleAuthorizationStateRequired                         = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 16, Enum: []string{"UNAVAILABLE", "AVAILABLE", "UNBINDUSER"}}
-	ruleStringLen1To255                                    = &validate.StringRule{MinLength: 1, MaxLength: 255}
-	ruleUserLabel                                          = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"A", "B", "C"}}
-	ruleStringRequiredLen1To50NoEmoji                      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 50, Reject4ByteUTF8: true}
-	ruleUserServiceStatusRequired                          = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"USER_OPEN_SERVICE", "USER_CLOSE_SERVICE"}}
-	ruleStringRequiredLen1To16FixedBusinessType            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 16, Enum: []string{"wxpayScoreEnable"}}
-	ruleString                                             = &validate.StringRule{}
-	ruleStringRequiredLen1To32UnixSeconds                  = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Format: validate.FormatUnixSeconds}
-	ruleStringRequiredLen1To32FixedSignType                = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"HMAC-SHA256"}}
-	ruleAuthorizeAppMerchantSignedDataSignRequired         = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: regexp.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum authorize-app-merchant-sign-example)"}
-	ruleStringRequiredLen1To32FixedBusinessType            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreEnable"}}
-	ruleStringRequiredLen1To32FixedAppID                   = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxd8f3793ea3b935b8"}}
-	ruleStringRequiredLen1To64FixedPath                    = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/enable"}}
-	ruleStringRequiredLen1To128                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 128}
-	ruleConfirmOrderDataSignRequired                       = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: regexp.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum confirm-order-sign-example)"}
-	ruleStringRequiredLen1To32FixedBusinessType2           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreUse"}}
-	ruleStringRequiredLen1To512                            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 512}
-	ruleStringRequiredLen1To64FixedPath2                   = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/use"}}
-	ruleStringRequiredLen1ToAny                            = &validate.StringRule{Required: true, MinLength: 1}
+	ruleStringLen1To20                             = &validate.StringRule{MinLength: 1, MaxLength: 20}
+	ruleIntMin0                                    = &validate.IntRule{HasMin: true, Min: 0}
+	ruleStringLen1To30                             = &validate.StringRule{MinLength: 1, MaxLength: 30}
+	ruleIntMin1Max100                              = &validate.IntRule{HasMin: true, Min: 1, HasMax: true, Max: 100}
+	ruleName                                       = &validate.StringRule{MinLength: 1, MaxLength: 30, Enum: []string{"DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST"}}
+	ruleIntRequiredMin1                            = &validate.IntRule{Required: true, HasMin: true, Min: 1}
+	ruleStringLen1To14ChinaTimeChinaDateOrOnAccept = &validate.StringRule{MinLength: 1, MaxLength: 14, Formats: []string{validate.FormatChinaTime, validate.FormatChinaDate}, Literals: []string{"OnAccept"}}
+	ruleStringLen1To14ChinaTimeChinaDate           = &validate.StringRule{MinLength: 1, MaxLength: 14, Formats: []string{validate.FormatChinaTime, validate.FormatChinaDate}}
+	ruleStringLen1To50                             = &validate.StringRule{MinLength: 1, MaxLength: 50}
+	ruleStringRequiredLen1To32                     = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32}
+	ruleIntMin1                                    = &validate.IntRule{HasMin: true, Min: 1}
+	ruleStringLen1To128                            = &validate.StringRule{MinLength: 1, MaxLength: 128}
+	ruleStringLen1To64                             = &validate.StringRule{MinLength: 1, MaxLength: 64}
+	ruleScope                                      = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"GLOBAL", "SINGLE"}}
+	ruleType                                       = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"CASH", "NOCASH"}}
+	ruleIntRequiredMin0                            = &validate.IntRule{Required: true, HasMin: true, Min: 0}
+	ruleStringLen1To32                             = &validate.StringRule{MinLength: 1, MaxLength: 32}
+	ruleCurrency                                   = &validate.StringRule{MinLength: 1, MaxLength: 16, Enum: []string{"CNY"}}
+	rulePaidType                                   = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"NEWTON", "MCH"}}
+	ruleStateRequired                              = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"USER_PAYING", "USER_PAID"}}
+	ruleStringLen1ToAny                            = &validate.StringRule{MinLength: 1}
+	ruleStringLen1To100                            = &validate.StringRule{MinLength: 1, MaxLength: 100}
+	ruleJumpLinkType                               = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"JUMP_LINK_MINI_PROGRAM"}}
+	ruleStringRequiredLen1To2048                   = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 2048}
+	ruleFixedWxpayScoreEnableRequiredLen1To16      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 16, Enum: []string{"wxpayScoreEnable"}}
+	ruleString                                     = &validate.StringRule{}
+	ruleStringRequiredLen1To32UnixSeconds          = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Format: validate.FormatUnixSeconds}
+	ruleFixedHmacSha256RequiredLen1To32            = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"HMAC-SHA256"}}
+	ruleAuthorizeAppMerchantSignedDataSignRequired = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: validate.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum authorize-app-merchant-sign-example)"}
+	ruleFixedWxpayScoreEnableRequiredLen1To32      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreEnable"}}
+	ruleFixedWxd8f3793ea3b935b8RequiredLen1To32    = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxd8f3793ea3b935b8"}}
+	ruleFixedPagesUseEnableRequiredLen1To64        = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/enable"}}
+	ruleStringRequiredLen1To128                    = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 128}
+	ruleConfirmOrderDataSignRequired               = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: validate.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制 (not printed on the page; see erratum confirm-order-sign-example)"}
+	ruleFixedWxpayScoreUseRequiredLen1To32         = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"wxpayScoreUse"}}
+	ruleStringRequiredLen1To512                    = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 512}
+	ruleFixedPagesUseUseRequiredLen1To64           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/use/use"}}
+	ruleStringRequiredLen1ToAny                    = &validate.StringRule{Required: true, MinLength: 1}
+	ruleOrderDetailDataSignRequired                = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Pattern: validate.MustCompile("^[0-9A-F]{64}$"), PatternDescription: "HMAC-SHA256 签名, 64 位大写十六进制"}
+	ruleFixedWxpayScoreDetailRequiredLen1To16      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 16, Enum: []string{"wxpayScoreDetail"}}
+	ruleFixedPagesRecordDetailRequiredLen1To64     = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 64, Enum: []string{"pages/record/detail"}}
 )
 
-// Validate checks every documented limit of ApplyPermissionsRequest and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
-func (r *ApplyPermissionsRequest) Validate() error {
+// Validate checks every documented limit of PostPayment and returns a *validate.Errors listing each
+// violation with its field path, or nil. It makes no network call.
+func (r *PostPayment) Validate() error {
 	if r == nil {
-		r = new(ApplyPermissionsRequest)
+		r = new(PostPayment)
 	}
 	var c validate.Collector
-	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
-	c.String("channel_id", r.ChannelID, ruleStringRequiredLen1To32)
-	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
-	c.String("sub_appid", r.SubAppID, ruleStringRequiredLen1To32)
-	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
-	c.String("authorization_code", r.AuthorizationCode, ruleStringRequiredLen1To32)
-	c.String("notify_url", r.NotifyURL, ruleApplyPermissionsRequestNotifyURLRequired)
-	return c.Err("payscore.ApplyPermissionsRequest")
+	c.String("name", r.Name, ruleStringLen1To20)
+	c.Int("amount", r.Amount, r.Amount != 0, ruleIntMin0)
+	c.String("description", r.Description, ruleStringLen1To30)
+	c.Int("count", r.Count, r.Count != 0, ruleIntMin1Max100)
+	return c.Err("payscore.PostPayment")
 }
 
-// Validate checks every documented limit of ApplyPermissionsResponse and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
-func (r *ApplyPermissionsResponse) Validate() error {
+// Validate checks every documented limit of PostDiscount and returns a *validate.Errors listing
+// each violation with its field path, or nil. It makes no network call.
+func (r *PostDiscount) Validate() error {
 	if r == nil {
-		r = new(ApplyPermissionsResponse)
+		r = new(PostDiscount)
 	}
 	var c validate.Collector
-	c.String("apply_permissions_token", r.ApplyPermissionsToken, ruleStringRequiredLen1To2048)
-	return c.Err("payscore.ApplyPermissionsResponse")
+	c.String("name", r.Name, ruleStringLen1To20)
+	c.String("description", r.Description, ruleStringLen1To30)
+	c.Int("amount", r.Amount, r.Amount != 0, ruleIntMin0)
+	c.Int("count", r.Count, r.Count != 0, ruleIntMin1Max100)
+	return c.Err("payscore.PostDiscount")
 }
 
-// Validate checks every documented limit of QueryAuthorizationRequest and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
-func (r *QueryAuthorizationRequest) Validate() error {
+// Validate checks every documented limit of RiskFund and returns a *validate.Errors listing each
+// violation with its field path, or nil. It makes no network call.
+func (r *RiskFund) Validate() error {
 	if r == nil {
-		r = new(QueryAuthorizationRequest)
+		r = new(RiskFund)
 	}
 	var c validate.Collector
-	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
-	c.String("authorization_code", r.AuthorizationCode, ruleQueryAuthorizationRequestAuthorizationCodeRequired)
-	c.String("channel_id", r.ChannelID, ruleStringRequiredLen1To32)
-	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
-	return c.Err("payscore.QueryAuthorizationRequest")
+	c.String("name", string(r.Name), ruleName)
+	c.Int("amount", r.Amount, r.Amount != 0, ruleIntRequiredMin1)
+	c.String("description", r.Description, ruleStringLen1To30)
+	return c.Err("payscore.RiskFund")
 }
 
-// Validate checks every documented limit of QueryAuthorizationResponse and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
-func (r *QueryAuthorizationResponse) Validate() error {
+// Validate checks every documented limit of TimeRange and returns a *validate.Errors listing each
+// violation with its field path, or nil. It makes no network call.
+func (r *TimeRange) Validate() error {
 	if r == nil {
-		r = new(QueryAuthorizationResponse)
+		r = new(TimeRange)
 	}
 	var c validate.Collector
-	c.String("service_id", r.ServiceID, ruleStringLen1To32)
+	c.String("start_time", r.StartTime, ruleStringLen1To14ChinaTimeChinaDateOrOnAccept)
+	c.String("start_time_remark", r.StartTimeRemark, ruleStringLen1To20)
+	c.String("end_time", r.EndTime, ruleStringLen1To14ChinaTimeChinaDate)
+	c.String("end_time_remark", r.EndTimeRemark, ruleStringLen1To20)
+	return c.Err("payscore.TimeRange")
+}
+
+// Validate checks every documented limit of Location and returns a *validate.Errors listing each
+// violation with its field path, or nil. It makes no network call.
+func (r *Location) Validate() error {
+	if r == nil {
+		r = new(Location)
+	}
+	var c validate.Collector
+	c.String("start_location", r.StartLocation, ruleStringLen1To50)
+	c.String("end_location", r.EndLocation, ruleStringLen1To50)
+	return c.Err("payscore.Location")
+}
+
+// Validate checks every documented limit of GoodsDetail and returns a *validate.Errors listing each
+// violation with its field path, or nil. It makes no network call.
+func (r *GoodsDetail) Validate() error {
+	if r == nil {
+		r = new(GoodsDetail)
+	}
+	var c validate.Collector
+	c.String("goods_id", r.GoodsID, ruleStringRequiredLen1To32)
+	c.Int("quantity", r.Quantity, r.Quantity != 0, ruleIntMin1)
+	c.Int("unit_price", r.UnitPrice, r.UnitPrice != 0, ruleIntMin0)
+	c.Int("discount_amount", r.DiscountAmount, r.DiscountAmount != 0, ruleIntMin0)
+	c.String("goods_remark", r.GoodsRemark, ruleStringLen1To128)
+	return c.Err("payscore.GoodsDetail")
+}
+
+// Validate checks every documented limit of PromotionDetail and returns a *validate.Errors listing
+// each violation with its field path, or nil. It makes no network call.
+func (r *PromotionDetail) Validate() error {
+	if r == nil {
+		r = new(PromotionDetail)
+	}
+	var c validate.Collector
+	c.String("coupon_id", r.CouponID, ruleStringRequiredLen1To32)
+	c.String("name", r.Name, ruleStringLen1To64)
+	c.String("scope", string(r.Scope), ruleScope)
+	c.String("type", string(r.Type), ruleType)
+	c.Int("amount", r.Amount, r.Amount != 0, ruleIntRequiredMin0)
+	c.String("stock_id", r.StockID, ruleStringLen1To32)
+	c.Int("wechatpay_contribute", r.WechatpayContribute, r.WechatpayContribute != 0, ruleIntMin0)
+	c.Int("merchant_contribute", r.MerchantContribute, r.MerchantContribute != 0, ruleIntMin0)
+	c.Int("other_contribute", r.OtherContribute, r.OtherContribute != 0, ruleIntMin0)
+	c.String("currency", string(r.Currency), ruleCurrency)
+	for i := range r.GoodsDetail {
+		c.Item("goods_detail", i, r.GoodsDetail[i].Validate())
+	}
+	return c.Err("payscore.PromotionDetail")
+}
+
+// Validate checks every documented limit of CollectionDetail and returns a *validate.Errors listing
+// each violation with its field path, or nil. It makes no network call.
+func (r *CollectionDetail) Validate() error {
+	if r == nil {
+		r = new(CollectionDetail)
+	}
+	var c validate.Collector
+	c.Int("seq", r.Seq, r.Seq != 0, ruleIntMin1)
+	c.Int("amount", r.Amount, r.Amount != 0, ruleIntRequiredMin0)
+	c.String("paid_type", string(r.PaidType), rulePaidType)
+	c.Required("paid_time", !r.PaidTime.IsZero())
+	c.String("transaction_id", r.TransactionID, ruleStringLen1To32)
+	for i := range r.PromotionDetail {
+		c.Item("promotion_detail", i, r.PromotionDetail[i].Validate())
+	}
+	return c.Err("payscore.CollectionDetail")
+}
+
+// Validate checks every documented limit of Collection and returns a *validate.Errors listing each
+// violation with its field path, or nil. It makes no network call.
+func (r *Collection) Validate() error {
+	if r == nil {
+		r = new(Collection)
+	}
+	var c validate.Collector
+	c.String("state", string(r.State), ruleStateRequired)
+	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntMin0)
+	c.Int("paying_amount", r.PayingAmount, r.PayingAmount != 0, ruleIntMin0)
+	c.Int("paid_amount", r.PaidAmount, r.PaidAmount != 0, ruleIntMin0)
+	for i := range r.Details {
+		c.Item("details", i, r.Details[i].Validate())
+	}
+	c.String("bank_type", r.BankType, ruleStringLen1ToAny)
+	return c.Err("payscore.Collection")
+}
+
+// Validate checks every documented limit of Device and returns a *validate.Errors listing each
+// violation with its field path, or nil. It makes no network call.
+func (r *Device) Validate() error {
+	if r == nil {
+		r = new(Device)
+	}
+	var c validate.Collector
+	c.String("start_device_id", r.StartDeviceID, ruleStringLen1To50)
+	c.String("end_device_id", r.EndDeviceID, ruleStringLen1To50)
+	c.String("materiel_no", r.MaterielNo, ruleStringLen1To100)
+	return c.Err("payscore.Device")
+}
+
+// Validate checks every documented limit of PayOnDeliveryJumpLink and returns a *validate.Errors
+// listing each violation with its field path, or nil. It makes no network call.
+func (r *PayOnDeliveryJumpLink) Validate() error {
+	if r == nil {
+		r = new(PayOnDeliveryJumpLink)
+	}
+	var c validate.Collector
+	c.String("jump_link_type", string(r.JumpLinkType), ruleJumpLinkType)
 	c.String("appid", r.AppID, ruleStringLen1To32)
-	c.String("mchid", r.MchID, ruleStringLen1To32)
-	c.String("openid", r.OpenID, ruleStringLen1To128)
-	c.String("authorization_code", r.AuthorizationCode, ruleStringRequiredLen1To32)
-	c.String("authorization_state", string(r.AuthorizationState), ruleAuthorizationStateRequired)
-	c.String("notify_url", r.NotifyURL, ruleStringLen1To255)
-	c.String("sub_mchid", r.SubMchID, ruleStringLen1To32)
-	c.String("sub_appid", r.SubAppID, ruleStringLen1To32)
-	c.String("sub_openid", r.SubOpenID, ruleStringLen1To128)
-	c.String("user_label", string(r.UserLabel), ruleUserLabel)
-	c.String("channel_id", r.ChannelID, ruleStringLen1To32)
-	return c.Err("payscore.QueryAuthorizationResponse")
+	c.String("path", r.Path, ruleStringLen1ToAny)
+	return c.Err("payscore.PayOnDeliveryJumpLink")
 }
 
-// Validate checks every documented limit of TerminateAuthorizationRequest and returns a *validate.Errors
+// Validate checks every documented limit of PayOnDeliveryGoods and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
-func (r *TerminateAuthorizationRequest) Validate() error {
+func (r *PayOnDeliveryGoods) Validate() error {
 	if r == nil {
-		r = new(TerminateAuthorizationRequest)
+		r = new(PayOnDeliveryGoods)
 	}
 	var c validate.Collector
-	c.String("authorization_code", r.AuthorizationCode, ruleStringRequiredLen1To32)
-	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
-	c.String("channel_id", r.ChannelID, ruleStringRequiredLen1To32)
-	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
-	c.String("reason", r.Reason, ruleStringRequiredLen1To50NoEmoji)
-	return c.Err("payscore.TerminateAuthorizationRequest")
+	c.String("name", r.Name, ruleStringLen1ToAny)
+	c.String("picture", r.Picture, ruleStringLen1ToAny)
+	c.Int("amount", r.Amount, r.Amount != 0, ruleIntMin0)
+	c.Int("count", r.Count, r.Count != 0, ruleIntMin1)
+	for i := range r.CategoryID {
+		c.StringItem("category_id", i, r.CategoryID[i], ruleStringLen1ToAny)
+	}
+	return c.Err("payscore.PayOnDeliveryGoods")
 }
 
-// Validate checks every documented limit of AuthorizationNotifyData and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
-func (r *AuthorizationNotifyData) Validate() error {
+// Validate checks every documented limit of PayOnDeliveryShoppingInfo and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
+func (r *PayOnDeliveryShoppingInfo) Validate() error {
 	if r == nil {
-		r = new(AuthorizationNotifyData)
+		r = new(PayOnDeliveryShoppingInfo)
 	}
 	var c validate.Collector
-	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
-	c.String("mchid", r.MchID, ruleStringRequiredLen1To32)
-	c.String("sub_appid", r.SubAppID, ruleStringLen1To32)
-	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
-	c.String("channel_id", r.ChannelID, ruleStringLen1To32)
-	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
-	c.String("openid", r.OpenID, ruleStringLen1To128)
-	c.String("sub_openid", r.SubOpenID, ruleStringLen1To128)
-	c.String("user_service_status", string(r.UserServiceStatus), ruleUserServiceStatusRequired)
-	if r.OpenorcloseTime.IsZero() {
-		c.Add("openorclose_time", &validate.RequiredError{})
+	c.String("real_merchant_appid", r.RealMerchantAppID, ruleStringLen1To32)
+	if r.JumpLink != nil {
+		c.Add("jump_link", r.JumpLink.Validate())
 	}
-	c.String("authorization_code", r.AuthorizationCode, ruleStringRequiredLen1To32)
-	c.OneOf([]string{"openid", "sub_openid"}, []bool{r.OpenID != "", r.SubOpenID != ""})
-	return c.Err("payscore.AuthorizationNotifyData")
+	for i := range r.Goods {
+		c.Item("goods", i, r.Goods[i].Validate())
+	}
+	return c.Err("payscore.PayOnDeliveryShoppingInfo")
 }
 
-// Validate checks every documented limit of AuthorizeAppData and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of AuthorizeAppData and returns a *validate.Errors listing
+// each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeAppData) Validate() error {
 	if r == nil {
 		r = new(AuthorizeAppData)
@@ -157,7 +268,7 @@ func (r *AuthorizeAppParams) Validate() error {
 		r = new(AuthorizeAppParams)
 	}
 	var c validate.Collector
-	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To16FixedBusinessType)
+	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreEnableRequiredLen1To16)
 	c.String("query", r.Query, ruleStringRequiredLen1To2048)
 	c.String("extInfo", r.ExtInfo, ruleStringLen1To128)
 	return c.Err("payscore.AuthorizeAppParams")
@@ -176,8 +287,8 @@ func (r *AuthorizeAppReturn) Validate() error {
 	return c.Err("payscore.AuthorizeAppReturn")
 }
 
-// Validate checks every documented limit of AuthorizeAppMerchantSignedData and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of AuthorizeAppMerchantSignedData and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeAppMerchantSignedData) Validate() error {
 	if r == nil {
 		r = new(AuthorizeAppMerchantSignedData)
@@ -188,19 +299,19 @@ func (r *AuthorizeAppMerchantSignedData) Validate() error {
 	c.String("out_request_no", r.OutRequestNo, ruleStringRequiredLen1To32)
 	c.String("timestamp", r.Timestamp, ruleStringRequiredLen1To32UnixSeconds)
 	c.String("nonce_str", r.NonceStr, ruleStringRequiredLen1To32)
-	c.String("sign_type", r.SignType, ruleStringRequiredLen1To32FixedSignType)
+	c.String("sign_type", r.SignType, ruleFixedHmacSha256RequiredLen1To32)
 	c.String("sign", r.Sign, ruleAuthorizeAppMerchantSignedDataSignRequired)
 	return c.Err("payscore.AuthorizeAppMerchantSignedData")
 }
 
-// Validate checks every documented limit of AuthorizeAppMerchantSignedParams and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of AuthorizeAppMerchantSignedParams and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeAppMerchantSignedParams) Validate() error {
 	if r == nil {
 		r = new(AuthorizeAppMerchantSignedParams)
 	}
 	var c validate.Collector
-	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To16FixedBusinessType)
+	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreEnableRequiredLen1To16)
 	c.String("query", r.Query, ruleStringRequiredLen1To2048)
 	c.String("extInfo", r.ExtInfo, ruleStringLen1To128)
 	return c.Err("payscore.AuthorizeAppMerchantSignedParams")
@@ -224,7 +335,7 @@ func (r *AuthorizeJSAPIParams) Validate() error {
 		r = new(AuthorizeJSAPIParams)
 	}
 	var c validate.Collector
-	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To16FixedBusinessType)
+	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreEnableRequiredLen1To16)
 	c.String("queryString", r.QueryString, ruleStringRequiredLen1To2048)
 	return c.Err("payscore.AuthorizeJSAPIParams")
 }
@@ -251,33 +362,33 @@ func (r *AuthorizeMiniprogramData) Validate() error {
 	return c.Err("payscore.AuthorizeMiniprogramData")
 }
 
-// Validate checks every documented limit of AuthorizeMiniprogramOpenBusinessViewParams and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of AuthorizeMiniprogramOpenBusinessViewParams and returns
+// a *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeMiniprogramOpenBusinessViewParams) Validate() error {
 	if r == nil {
 		r = new(AuthorizeMiniprogramOpenBusinessViewParams)
 	}
 	var c validate.Collector
-	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To32FixedBusinessType)
+	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreEnableRequiredLen1To32)
 	c.Add("extraData", r.ExtraData.Validate())
 	return c.Err("payscore.AuthorizeMiniprogramOpenBusinessViewParams")
 }
 
-// Validate checks every documented limit of AuthorizeMiniprogramNavigateParams and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of AuthorizeMiniprogramNavigateParams and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeMiniprogramNavigateParams) Validate() error {
 	if r == nil {
 		r = new(AuthorizeMiniprogramNavigateParams)
 	}
 	var c validate.Collector
-	c.String("appId", r.AppID, ruleStringRequiredLen1To32FixedAppID)
-	c.String("path", r.Path, ruleStringRequiredLen1To64FixedPath)
+	c.String("appId", r.AppID, ruleFixedWxd8f3793ea3b935b8RequiredLen1To32)
+	c.String("path", r.Path, ruleFixedPagesUseEnableRequiredLen1To64)
 	c.Add("extraData", r.ExtraData.Validate())
 	return c.Err("payscore.AuthorizeMiniprogramNavigateParams")
 }
 
-// Validate checks every documented limit of ConfirmOrderData and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of ConfirmOrderData and returns a *validate.Errors listing
+// each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderData) Validate() error {
 	if r == nil {
 		r = new(ConfirmOrderData)
@@ -287,19 +398,19 @@ func (r *ConfirmOrderData) Validate() error {
 	c.String("package", r.Package, ruleStringRequiredLen1To128)
 	c.String("timestamp", r.Timestamp, ruleStringRequiredLen1To32UnixSeconds)
 	c.String("nonce_str", r.NonceStr, ruleStringRequiredLen1To32)
-	c.String("sign_type", r.SignType, ruleStringRequiredLen1To32FixedSignType)
+	c.String("sign_type", r.SignType, ruleFixedHmacSha256RequiredLen1To32)
 	c.String("sign", r.Sign, ruleConfirmOrderDataSignRequired)
 	return c.Err("payscore.ConfirmOrderData")
 }
 
-// Validate checks every documented limit of ConfirmOrderOpenBusinessViewParams and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of ConfirmOrderOpenBusinessViewParams and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderOpenBusinessViewParams) Validate() error {
 	if r == nil {
 		r = new(ConfirmOrderOpenBusinessViewParams)
 	}
 	var c validate.Collector
-	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To32FixedBusinessType2)
+	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreUseRequiredLen1To32)
 	c.Add("extraData", r.ExtraData.Validate())
 	return c.Err("payscore.ConfirmOrderOpenBusinessViewParams")
 }
@@ -315,15 +426,15 @@ func (r *ConfirmOrderReturn) Validate() error {
 	return c.Err("payscore.ConfirmOrderReturn")
 }
 
-// Validate checks every documented limit of ConfirmOrderNavigateParams and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of ConfirmOrderNavigateParams and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderNavigateParams) Validate() error {
 	if r == nil {
 		r = new(ConfirmOrderNavigateParams)
 	}
 	var c validate.Collector
-	c.String("appId", r.AppID, ruleStringRequiredLen1To32FixedAppID)
-	c.String("path", r.Path, ruleStringRequiredLen1To64FixedPath2)
+	c.String("appId", r.AppID, ruleFixedWxd8f3793ea3b935b8RequiredLen1To32)
+	c.String("path", r.Path, ruleFixedPagesUseUseRequiredLen1To64)
 	c.Add("extraData", r.ExtraData.Validate())
 	return c.Err("payscore.ConfirmOrderNavigateParams")
 }
@@ -339,27 +450,82 @@ func (r *ConfirmOrderPackageData) Validate() error {
 	return c.Err("payscore.ConfirmOrderPackageData")
 }
 
-// Validate checks every documented limit of ConfirmOrderPackageOpenBusinessViewParams and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of ConfirmOrderPackageOpenBusinessViewParams and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderPackageOpenBusinessViewParams) Validate() error {
 	if r == nil {
 		r = new(ConfirmOrderPackageOpenBusinessViewParams)
 	}
 	var c validate.Collector
-	c.String("businessType", r.BusinessType, ruleStringRequiredLen1To32FixedBusinessType2)
+	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreUseRequiredLen1To32)
 	c.Add("extraData", r.ExtraData.Validate())
 	return c.Err("payscore.ConfirmOrderPackageOpenBusinessViewParams")
 }
 
-// Validate checks every documented limit of ConfirmOrderPackageNavigateParams and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of ConfirmOrderPackageNavigateParams and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderPackageNavigateParams) Validate() error {
 	if r == nil {
 		r = new(ConfirmOrderPackageNavigateParams)
 	}
 	var c validate.Collector
-	c.String("appId", r.AppID, ruleStringRequiredLen1To32FixedAppID)
-	c.String("path", r.Path, ruleStringRequiredLen1To64FixedPath2)
+	c.String("appId", r.AppID, ruleFixedWxd8f3793ea3b935b8RequiredLen1To32)
+	c.String("path", r.Path, ruleFixedPagesUseUseRequiredLen1To64)
 	c.Add("extraData", r.ExtraData.Validate())
 	return c.Err("payscore.ConfirmOrderPackageNavigateParams")
+}
+
+// Validate checks every documented limit of OrderDetailData and returns a *validate.Errors listing
+// each violation with its field path, or nil. It makes no network call.
+func (r *OrderDetailData) Validate() error {
+	if r == nil {
+		r = new(OrderDetailData)
+	}
+	var c validate.Collector
+	c.String("mch_id", r.MchID, ruleStringRequiredLen1To32)
+	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
+	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
+	c.String("timestamp", r.Timestamp, ruleStringRequiredLen1To32UnixSeconds)
+	c.String("nonce_str", r.NonceStr, ruleStringRequiredLen1To32)
+	c.String("sign_type", r.SignType, ruleFixedHmacSha256RequiredLen1To32)
+	c.String("sign", r.Sign, ruleOrderDetailDataSignRequired)
+	return c.Err("payscore.OrderDetailData")
+}
+
+// Validate checks every documented limit of OrderDetailOpenBusinessViewParams and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
+func (r *OrderDetailOpenBusinessViewParams) Validate() error {
+	if r == nil {
+		r = new(OrderDetailOpenBusinessViewParams)
+	}
+	var c validate.Collector
+	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreDetailRequiredLen1To16)
+	c.Add("extraData", r.ExtraData.Validate())
+	return c.Err("payscore.OrderDetailOpenBusinessViewParams")
+}
+
+// Validate checks every documented limit of OrderDetailNavigateParams and returns a
+// *validate.Errors listing each violation with its field path, or nil. It makes no network call.
+func (r *OrderDetailNavigateParams) Validate() error {
+	if r == nil {
+		r = new(OrderDetailNavigateParams)
+	}
+	var c validate.Collector
+	c.String("appId", r.AppID, ruleFixedWxd8f3793ea3b935b8RequiredLen1To32)
+	c.String("path", r.Path, ruleFixedPagesRecordDetailRequiredLen1To64)
+	c.Add("extraData", r.ExtraData.Validate())
+	return c.Err("payscore.OrderDetailNavigateParams")
+}
+
+// Validate checks every documented limit of OrderDetailAppParams and returns a *validate.Errors
+// listing each violation with its field path, or nil. It makes no network call.
+func (r *OrderDetailAppParams) Validate() error {
+	if r == nil {
+		r = new(OrderDetailAppParams)
+	}
+	var c validate.Collector
+	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreDetailRequiredLen1To16)
+	c.String("query", r.Query, ruleStringRequiredLen1To2048)
+	c.String("extInfo", r.ExtInfo, ruleStringLen1To128)
+	return c.Err("payscore.OrderDetailAppParams")
 }

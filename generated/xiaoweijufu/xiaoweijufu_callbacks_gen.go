@@ -4,42 +4,34 @@ package xiaoweijufu
 
 // NotifyData is the content of the 异步通知 notification (its form fields).
 //
-// notify_url 异步通知地址: after payment 小微聚付 POSTs the payment result, form-encoded and MD5-signed, to the extraData notify_url.
-// Doc page: 小程序支付 (seed 002_b5b6a216e98ebd98.txt).
+// notify_url 异步通知地址: after payment 小微聚付 POSTs the payment result, form-encoded and
+// MD5-signed, to the extraData notify_url.
+//
+// Doc page: 小程序支付.
 type NotifyData struct {
-	// status (status)
 	// 支付状态; "1" 为支付成功 (see erratum xwjf-notify-status)
 	// string; required; see erratum xwjf-notify-status.
 	Status string `json:"status,omitempty"`
-	// total_fee (total_fee)
 	// 金额。单位:分
 	// integer >= 1; required.
 	TotalFee int64 `json:"total_fee"`
-	// out_trade_no (out_trade_no)
 	// 用户端自主生成的订单号
 	// string[0,32] characters; required.
 	OutTradeNo string `json:"out_trade_no,omitempty"`
-	// order_no (order_no)
 	// string; required.
 	OrderNo string `json:"order_no,omitempty"`
-	// transaction_id (transaction_id)
 	// string; optional.
 	TransactionID string `json:"transaction_id,omitempty"`
-	// time_end (time_end)
 	// string; optional.
 	TimeEnd string `json:"time_end,omitempty"`
-	// openid (openid)
 	// string; optional.
 	OpenID string `json:"openid,omitempty"`
-	// attach (attach)
 	// 用户自定义数据,在notify的时候会原样返回
 	// string[0,128] characters; optional.
 	Attach string `json:"attach,omitempty"`
-	// mchid (mchid)
 	// 商户号
 	// string[0,16] characters; required.
 	MchID string `json:"mchid,omitempty"`
-	// sign (sign)
 	// 数据签名
 	// string; required.
 	Sign string `json:"sign,omitempty"`

@@ -5,28 +5,28 @@ package xiaoweijufu
 import (
 	"context"
 	"fmt"
+	"net/http"
+
 	"github.com/payscoregen/payscoregen/runtime/apierror"
 	"github.com/payscoregen/payscoregen/runtime/formmd5"
 	"github.com/payscoregen/payscoregen/runtime/jumpsign"
 	"github.com/payscoregen/payscoregen/runtime/kv"
-	"net/http"
 )
 
 // DefaultBaseURL is the API origin the client calls unless WithBaseURL says otherwise.
 const DefaultBaseURL = "https://mch.xiaoweijufu.com"
 
-// Client calls the xiaoweijufu form-encoded, MD5-signed API. Every request is signed
-// and validated before it is sent: an invalid request never leaves the process.
-// A response that carries a sign field is verified (see WithoutResponseSignCheck).
+// Client calls the xiaoweijufu form-encoded, MD5-signed API. Every request is signed and validated
+// before it is sent: an invalid request never leaves the process. A response that carries a sign
+// field is verified (see WithoutResponseSignCheck).
 type Client struct {
 	accessKey jumpsign.Secret
 	caller    formmd5.Caller
 }
 
-// ClientOption configures a Client.
-// Format prints the client without its keys, for every verb (%v, %+v, %#v, %s): fmt would
-// print the unexported key fields raw.
-// Value receivers, so a Client value prints redacted too.
+// ClientOption configures a Client. Format prints the client without its keys, for every verb (%v,
+// %+v, %#v, %s): fmt would print the unexported key fields raw. Value receivers, so a Client value
+// prints redacted too.
 func (c Client) Format(f fmt.State, _ rune) {
 	formmd5.FormatRedacted(f, "xiaoweijufu.Client", c.caller.BaseURL)
 }
@@ -43,8 +43,8 @@ func (c Client) GoString() string {
 
 type ClientOption func(*Client)
 
-// WithBaseURL sends requests to baseURL (an origin such as http://127.0.0.1:8080)
-// instead of DefaultBaseURL: a simulator, a test server or a forward proxy.
+// WithBaseURL sends requests to baseURL (an origin such as http://127.0.0.1:8080) instead of
+// DefaultBaseURL: a simulator, a test server or a forward proxy.
 func WithBaseURL(baseURL string) ClientOption {
 	return func(c *Client) {
 		c.caller.BaseURL = baseURL
@@ -59,9 +59,8 @@ func WithHTTPClient(hc *http.Client) ClientOption {
 	}
 }
 
-// WithoutResponseSignCheck accepts responses whose sign field does not verify. The
-// response format is not documented; use it only if the provider signs responses
-// with another rule.
+// WithoutResponseSignCheck accepts responses whose sign field does not verify. The response format
+// is not documented; use it only if the provider signs responses with another rule.
 func WithoutResponseSignCheck() ClientOption {
 	return func(c *Client) {
 		c.caller.SkipResponseSign = true
@@ -70,18 +69,17 @@ func WithoutResponseSignCheck() ClientOption {
 
 // NewClient returns a Client.
 //
-// accessKey is sent as the access_key form field.
-// merchantKey signs each request: MD5 over the non-empty fields, ASCII-sorted raw k=v
-// pairs joined by &, then &key=merchantKey, uppercase hex (the pay extraData rule), and
-// verifies signed responses. The doc does not say which secret signs the query; if it
-// is accessKey, pass it twice. Keys are never put into errors or logs.
+// accessKey is sent as the access_key form field. merchantKey signs each request: MD5 over the
+// non-empty fields, ASCII-sorted raw k=v pairs joined by &, then &key=merchantKey, uppercase hex
+// (the pay extraData rule), and verifies signed responses. The doc does not say which secret signs
+// the query; if it is accessKey, pass it twice. Keys are never put into errors or logs.
 func NewClient(accessKey jumpsign.Secret, merchantKey jumpsign.Secret, opts ...ClientOption) *Client {
 	c := &Client{
 		accessKey: accessKey,
 		caller: formmd5.Caller{
-			Algorithm: jumpsign.MD5Algo,
 			BaseURL:   DefaultBaseURL,
 			Key:       merchantKey,
+			Algorithm: jumpsign.MD5Algo,
 		},
 	}
 	for _, opt := range opts {
@@ -92,12 +90,16 @@ func NewClient(accessKey jumpsign.Secret, merchantKey jumpsign.Secret, opts ...C
 
 // OrderInfo 订单查询 (POST /order/info).
 //
-// Query an order's state on the back end ("三、支付后自动返回,后端判断订单状态"; "须后端查询订单状态").
-// Source: not the seed page (which documents no query API): reference/xiaoweijufu.md, from the 小微聚付/PayJS docs (POST https://mch.xiaoweijufu.com/order/info with order_no, access_key, sign; PayJS's equivalent is POST /api/check). The response fields are documented nowhere and are taken from the notify; see erratum xwjf-order-info-not-on-page.
-// Doc page: 小程序支付 (seed 002_b5b6a216e98ebd98.txt).
+// Query an order's state on the back end ("三、支付后自动返回,后端判断订单状态"; "须后端查询订单状
+// 态").
+// Source: not the seed page (which documents no query API): reference/xiaoweijufu.md, from the 小微
+// 聚付/PayJS docs (POST https://mch.xiaoweijufu.com/order/info with order_no, access_key, sign;
+// PayJS's equivalent is POST /api/check). The response fields are documented nowhere and are taken
+// from the notify; see erratum xwjf-order-info-not-on-page.
+// Doc page: 小程序支付.
 //
-// It fills access_key and sign from the client, validates the request, POSTs it as a form
-// and decodes the JSON response (unknown members are ignored). Every error is an
+// It fills access_key and sign from the client, validates the request, POSTs it as a form and
+// decodes the JSON response (unknown members are ignored). Every error is an
 // *apierror.OperationError naming "xiaoweijufu OrderInfo"; a status other than 200 is a
 // *formmd5.StatusError. Neither carries a key.
 func (c *Client) OrderInfo(ctx context.Context, req *OrderInfoRequest) (*OrderInfoResponse, error) {
@@ -108,17 +110,11 @@ func (c *Client) OrderInfo(ctx context.Context, req *OrderInfoRequest) (*OrderIn
 	r.AccessKey = string(c.accessKey)
 	sign, err := c.caller.Sign(r.formValues())
 	if err != nil {
-		return nil, &apierror.OperationError{
-			Err:       err,
-			Operation: "xiaoweijufu OrderInfo",
-		}
+		return nil, &apierror.OperationError{Operation: "xiaoweijufu OrderInfo", Err: err}
 	}
 	r.Sign = sign
 	if err := r.Validate(); err != nil {
-		return nil, &apierror.OperationError{
-			Err:       err,
-			Operation: "xiaoweijufu OrderInfo",
-		}
+		return nil, &apierror.OperationError{Operation: "xiaoweijufu OrderInfo", Err: err}
 	}
 	m, err := c.caller.Post(ctx, "xiaoweijufu OrderInfo", "/order/info", r.formValues())
 	if err != nil {
@@ -126,10 +122,7 @@ func (c *Client) OrderInfo(ctx context.Context, req *OrderInfoRequest) (*OrderIn
 	}
 	resp, err := decodeOrderInfoResponse(m)
 	if err != nil {
-		return nil, &apierror.OperationError{
-			Err:       err,
-			Operation: "xiaoweijufu OrderInfo",
-		}
+		return nil, &apierror.OperationError{Operation: "xiaoweijufu OrderInfo", Err: err}
 	}
 	return resp, nil
 }
@@ -137,8 +130,8 @@ func (c *Client) OrderInfo(ctx context.Context, req *OrderInfoRequest) (*OrderIn
 // formValues returns the request's form fields by wire name (integers in decimal).
 func (r *OrderInfoRequest) formValues() map[string]string {
 	return map[string]string{
-		"access_key": r.AccessKey,
 		"order_no":   r.OrderNo,
+		"access_key": r.AccessKey,
 		"sign":       r.Sign,
 	}
 }
@@ -147,16 +140,16 @@ func (r *OrderInfoRequest) formValues() map[string]string {
 func decodeOrderInfoResponse(m map[string]string) (*OrderInfoResponse, error) {
 	var d kv.Decoder
 	r := &OrderInfoResponse{
+		Status:        m["status"],
+		TotalFee:      d.Int(m, "total_fee"),
+		OutTradeNo:    m["out_trade_no"],
+		OrderNo:       m["order_no"],
+		TransactionID: m["transaction_id"],
+		TimeEnd:       m["time_end"],
+		OpenID:        m["openid"],
 		Attach:        m["attach"],
 		MchID:         m["mchid"],
-		OpenID:        m["openid"],
-		OrderNo:       m["order_no"],
-		OutTradeNo:    m["out_trade_no"],
 		Sign:          m["sign"],
-		Status:        m["status"],
-		TimeEnd:       m["time_end"],
-		TotalFee:      d.Int(m, "total_fee"),
-		TransactionID: m["transaction_id"],
 	}
 	if err := d.Err("xiaoweijufu.OrderInfoResponse"); err != nil {
 		return nil, err

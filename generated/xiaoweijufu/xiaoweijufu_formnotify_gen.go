@@ -4,47 +4,58 @@ package xiaoweijufu
 
 import (
 	"context"
+	"net/http"
+	"time"
+
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
 	"github.com/payscoregen/payscoregen/runtime/formmd5"
 	"github.com/payscoregen/payscoregen/runtime/jumpsign"
 	"github.com/payscoregen/payscoregen/runtime/kv"
-	"net/http"
-	"time"
 )
 
-// NotifyLookup returns the merchant's record of the order a 异步通知 notification is
-// about; find it by n.OutTradeNo, the merchant's own order number. Return
-// formmd5.ErrUnknownOrder when there is none. The handler refuses a notification
-// whose mchid or total_fee differs from the record.
+// NotifyLookup returns the merchant's record of the order a 异步通知 notification is about; find it
+// by n.OutTradeNo, the merchant's own order number. Return formmd5.ErrUnknownOrder when there is
+// none. The handler refuses a notification whose mchid or total_fee differs from the record.
 type NotifyLookup func(ctx context.Context, n *NotifyData) (formmd5.Order, error)
 
 // NewNotifyHandler returns the endpoint of the 异步通知 notification: POST, form-encoded,
 // MD5-signed.
 //
-// notify_url 异步通知地址: after payment 小微聚付 POSTs the payment result, form-encoded and MD5-signed, to the extraData notify_url.
-// Source: not the seed page (which documents only notify_url and attach): reference/xiaoweijufu.md, from the 小微聚付/PayJS docs (fields, "success" answer within 3 s, retry schedule); see erratum xwjf-notify-not-on-page.
-// Doc page: 小程序支付 (seed 002_b5b6a216e98ebd98.txt).
+// notify_url 异步通知地址: after payment 小微聚付 POSTs the payment result, form-encoded and
+// MD5-signed, to the extraData notify_url.
+// Source: not the seed page (which documents only notify_url and attach): reference/xiaoweijufu.md,
+// from the 小微聚付/PayJS docs (fields, "success" answer within 3 s, retry schedule); see erratum
+// xwjf-notify-not-on-page.
+// Doc page: 小程序支付.
 //
-// merchantKey verifies sign over every received field except sign, in constant time;
-// it is never put into a reply, an error or a log line. lookup supplies the order's
-// mchid and total_fee, which must match. store (nil disables it) makes each order_no
-// processed once: a repeat of a processed notification is acknowledged without calling
-// process again. process handles a verified, checked, first-seen notification; an
-// error or a panic makes the sender retry (after 0s, 10s, 1m, 3m, 15m, 1h, 2h, 6h, 15h).
-// Only a notification with status "1" (paid) is processed: any other status is
-// acknowledged, logged as a warning and not recorded, so a later paid notification of
-// the same order still runs process.
+// merchantKey verifies sign over every received field except sign, in constant time; it is never
+// put into a reply, an error or a log line. lookup supplies the order's mchid and total_fee, which
+// must match. store (nil disables it) makes each order_no processed once: a repeat of a processed
+// notification is acknowledged without calling process again. process handles a verified, checked,
+// first-seen notification; an error or a panic makes the sender retry (after 0s, 10s, 1m, 3m, 15m,
+// 1h, 2h, 6h, 15h). Only a notification with status "1" (paid) is processed: any other status is
+// acknowledged, logged as a warning and not recorded, so a later paid notification of the same
+// order still runs process.
 //
 // Success is HTTP 200 with the body "success" exactly; failures are described at
 // formmd5.NewHandler. opts set the logger and the body size limit.
-// Note: Verify sign over ALL received fields except sign (not only the documented ones), then check mchid and total_fee against the stored order.
+// Note: Verify sign over ALL received fields except sign (not only the documented ones), then check
+// mchid and total_fee against the stored order.
 // Note: Repeated notifications happen; handle them idempotently and still answer success.
 func NewNotifyHandler(merchantKey jumpsign.Secret, lookup NotifyLookup, store dedupe.Store, process func(ctx context.Context, n *NotifyData) error, opts ...formmd5.Option) http.Handler {
 	if lookup == nil || process == nil {
 		panic("xiaoweijufu.NewNotifyHandler: lookup and process must not be nil")
 	}
 	return formmd5.NewHandler(formmd5.Notification[*NotifyData]{
-		Algorithm: jumpsign.MD5Algo,
+		Name:        "xiaoweijufu notify",
+		Key:         merchantKey,
+		Algorithm:   jumpsign.MD5Algo,
+		SuccessBody: "success",
+		Deadline:    3 * time.Second,
+		Decode:      decodeNotifyData,
+		ID: func(n *NotifyData) string {
+			return n.OrderNo
+		},
 		Check: func(ctx context.Context, n *NotifyData) error {
 			want, err := lookup(ctx, n)
 			if err != nil {
@@ -52,18 +63,10 @@ func NewNotifyHandler(merchantKey jumpsign.Secret, lookup NotifyLookup, store de
 			}
 			return formmd5.CheckOrder(want, n.MchID, n.TotalFee)
 		},
-		Deadline: 3 * time.Second,
-		Decode:   decodeNotifyData,
-		ID: func(n *NotifyData) string {
-			return n.OrderNo
-		},
-		Key:     merchantKey,
-		Name:    "xiaoweijufu notify",
 		Process: process,
 		Succeeded: func(n *NotifyData) bool {
 			return n.Status == "1"
 		},
-		SuccessBody: "success",
 	}, store, opts...)
 }
 
@@ -71,16 +74,16 @@ func NewNotifyHandler(merchantKey jumpsign.Secret, lookup NotifyLookup, store de
 func decodeNotifyData(m map[string]string) (*NotifyData, error) {
 	var d kv.Decoder
 	r := &NotifyData{
+		Status:        m["status"],
+		TotalFee:      d.Int(m, "total_fee"),
+		OutTradeNo:    m["out_trade_no"],
+		OrderNo:       m["order_no"],
+		TransactionID: m["transaction_id"],
+		TimeEnd:       m["time_end"],
+		OpenID:        m["openid"],
 		Attach:        m["attach"],
 		MchID:         m["mchid"],
-		OpenID:        m["openid"],
-		OrderNo:       m["order_no"],
-		OutTradeNo:    m["out_trade_no"],
 		Sign:          m["sign"],
-		Status:        m["status"],
-		TimeEnd:       m["time_end"],
-		TotalFee:      d.Int(m, "total_fee"),
-		TransactionID: m["transaction_id"],
 	}
 	if err := d.Err("xiaoweijufu.NotifyData"); err != nil {
 		return nil, err

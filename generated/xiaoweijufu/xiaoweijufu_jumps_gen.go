@@ -4,6 +4,7 @@ package xiaoweijufu
 
 import (
 	"fmt"
+
 	"github.com/payscoregen/payscoregen/runtime/jumps"
 	"github.com/payscoregen/payscoregen/runtime/jumpsign"
 	"github.com/payscoregen/payscoregen/runtime/kv"
@@ -15,8 +16,8 @@ const (
 	PayAppID = "wx959c8c1fb2d89988"
 	// PayPath is the fixed path parameter (path).
 	PayPath = "pages/pay"
-	// PayCountsTowardJumpLimit says whether the call counts toward the mini program's
-	// limit of target mini programs.
+	// PayCountsTowardJumpLimit says whether the call counts toward the mini program's limit of
+	// target mini programs.
 	PayCountsTowardJumpLimit = true
 	// PayReturnScene is the App.onShow scene value of a return from the target.
 	PayReturnScene = 1038
@@ -27,80 +28,90 @@ const (
 // PayData is the business data (extraData) of the 小程序支付 jump.
 //
 // 方案二:使用小程序跳转到 小微聚付 小程序,支付后返回
-// Doc page: 小程序支付 (seed 002_b5b6a216e98ebd98.txt).
+//
+// Doc page: 小程序支付.
 type PayData struct {
-	// mchid (mchid)
 	// 商户号
 	// string[1,16] characters; required.
 	MchID string `json:"mchid,omitempty"`
-	// total_fee (total_fee)
 	// 金额。单位:分
 	// integer >= 1; required; see erratum xwjf-total-fee-int16.
 	TotalFee int64 `json:"total_fee"`
-	// out_trade_no (out_trade_no)
 	// 用户端自主生成的订单号
 	// string[1,32] characters; required.
 	OutTradeNo string `json:"out_trade_no,omitempty"`
-	// body (body)
 	// 订单标题
 	// string[0,32] characters; optional.
 	Body string `json:"body,omitempty"`
-	// attach (attach)
 	// 用户自定义数据,在notify的时候会原样返回
 	// string[0,128] characters; optional.
 	Attach string `json:"attach,omitempty"`
-	// notify_url (notify_url)
 	// 异步通知地址
 	// string[0,255] characters; optional; format url.
 	NotifyURL string `json:"notify_url,omitempty"`
-	// nonce (nonce)
 	// 随机字符串
 	// string[1,128] characters; required.
 	Nonce string `json:"nonce,omitempty"`
-	// sign (sign)
 	// 数据签名 详见[签名算法](http://help.xiaoweijufu.com/1368912)
-	// string[1,32] characters; required; 示例值: D284B39BA646EB978DF4FF1F5E59D2AD; see erratum xwjf-sign-rule-off-page.
+	// string[1,32] characters; required; 示例值: D284B39BA646EB978DF4FF1F5E59D2AD; see erratum
+	// xwjf-sign-rule-off-page.
 	Sign string `json:"sign,omitempty"`
 }
 
-// Values returns the fields of r by wire name, integers in decimal (0 as empty).
-// Empty values are neither signed nor put into a query string.
+// Values returns the fields of r by wire name, integers in decimal (0 as empty). Empty values are
+// neither signed nor put into a query string.
 func (r *PayData) Values() map[string]string {
 	return map[string]string{
-		"attach":       r.Attach,
-		"body":         r.Body,
 		"mchid":        r.MchID,
-		"nonce":        r.Nonce,
-		"notify_url":   r.NotifyURL,
-		"out_trade_no": r.OutTradeNo,
-		"sign":         r.Sign,
 		"total_fee":    kv.FormatInt(r.TotalFee),
+		"out_trade_no": r.OutTradeNo,
+		"body":         r.Body,
+		"attach":       r.Attach,
+		"notify_url":   r.NotifyURL,
+		"nonce":        r.Nonce,
+		"sign":         r.Sign,
 	}
 }
 
-// VerifySign reports whether r.Sign is the MD5 signature of the other non-empty
-// fields under the key, comparing in constant time (jumpsign.Verify). An empty key
-// gives false.
-//
-// merchantKey is the merchant's secret (通信密钥) at the provider. It is never put
-// into an error.
-func (r *PayData) VerifySign(merchantKey jumpsign.Secret) bool {
-	return merchantKey != "" && jumpsign.Verify(jumpsign.MD5Algo, r.Values(), merchantKey, r.Sign)
+// signature is the MD5 signature of r's non-empty fields except sign under key, in uppercase hex:
+// the k=v pairs in ASCII key order, appended into one buffer.
+func (r *PayData) signature(key jumpsign.Secret) [32]byte {
+	var buf [jumpsign.BufferSize]byte
+	m := jumpsign.Begin(buf[:0])
+	m = jumpsign.Append(m, "attach", r.Attach)
+	m = jumpsign.Append(m, "body", r.Body)
+	m = jumpsign.Append(m, "mchid", r.MchID)
+	m = jumpsign.Append(m, "nonce", r.Nonce)
+	m = jumpsign.Append(m, "notify_url", r.NotifyURL)
+	m = jumpsign.Append(m, "out_trade_no", r.OutTradeNo)
+	m = jumpsign.AppendInt(m, "total_fee", r.TotalFee)
+	return jumpsign.SumMD5(m, key)
 }
 
-// PayParams are the parameters of wx.navigateToMiniProgram for the 小程序支付 jump, ready to JSON-encode for the
-// front end (build them with NewPay).
+// VerifySign reports whether r.Sign is the MD5 signature of the other non-empty fields under the
+// key, in either hex case, comparing in constant time. An empty key gives false.
+//
+// merchantKey is the merchant's secret (通信密钥) at the provider. It is never put into an error.
+func (r *PayData) VerifySign(merchantKey jumpsign.Secret) bool {
+	if merchantKey == "" {
+		return false
+	}
+	sum := r.signature(merchantKey)
+	return jumpsign.EqualHex(sum[:], r.Sign)
+}
+
+// PayParams are the parameters of wx.navigateToMiniProgram for the 小程序支付 jump, ready to
+// JSON-encode for the front end (build them with NewPay).
 //
 // 方案二:使用小程序跳转到 小微聚付 小程序,支付后返回
-// Doc page: 小程序支付 (seed 002_b5b6a216e98ebd98.txt).
+//
+// Doc page: 小程序支付.
 type PayParams struct {
-	// appId (appId)
-	// string; required; fixed "wx959c8c1fb2d89988"; 示例值: wx959c8c1fb2d89988; see erratum xwjf-payjs-copy.
+	// string; required; fixed "wx959c8c1fb2d89988"; 示例值: wx959c8c1fb2d89988; see erratum
+	// xwjf-payjs-copy.
 	AppID string `json:"appId,omitempty"`
-	// path (path)
 	// string; required; fixed "pages/pay"; 示例值: pages/pay.
 	Path string `json:"path,omitempty"`
-	// extraData (extraData)
 	// 二、小程序携带上述参数跳转到 小微聚付 小程序
 	// object; required.
 	ExtraData PayData `json:"extraData,omitzero"`
@@ -109,22 +120,26 @@ type PayParams struct {
 // NewPay builds the parameters of wx.navigateToMiniProgram for the 小程序支付 jump (miniprogram).
 //
 // 方案二:使用小程序跳转到 小微聚付 小程序,支付后返回
-// Doc page: 小程序支付 (seed 002_b5b6a216e98ebd98.txt).
+// Doc page: 小程序支付.
 //
-// It fills nonce (replacing what data holds),
-// then signs the non-empty data fields with MD5 over the ASCII-sorted k=v pairs
-// plus &key=KEY (jumpsign), and validates every documented limit, lengths in
-// characters. Options inject the clock and the nonce (jumps.WithClock, jumps.WithNonce).
+// It fills nonce (replacing what data holds), then signs the non-empty data fields with MD5 over
+// the ASCII-sorted k=v pairs plus &key=KEY (jumpsign), and validates every documented limit,
+// lengths in characters. Options inject the clock and the nonce (jumps.WithClock, jumps.WithNonce).
 //
-// merchantKey is the merchant's secret (通信密钥) at the provider. It is never put
-// into an error.
+// merchantKey is the merchant's secret (通信密钥) at the provider. It is never put into an error.
 // Note: 小程序发起支付的解决方案有两种,仅供测试使用
-// Note: 2.在`app.json`中将 小微聚付 小程序的 APPID:`wx959c8c1fb2d89988`加入`navigateToMiniProgramAppIdList`配置项
-// Note: 1.详细阅读小程序运营规范、[小程序支付规范](https://developers.weixin.qq.com/miniprogram/product/#14-%E5%B0%8F%E7%A8%8B%E5%BA%8F%E6%94%AF%E4%BB%98%E8%A7%84%E8%8C%83),并遵照其中内容
+// Note: 2.在`app.json`中将 小微聚付 小程序的 APPID:`wx959c8c1fb2d89988`加入
+// `navigateToMiniProgramAppIdList`配置项
+// Note: 1.详细阅读小程序运营规范、[小程序支付规范
+// ](https://developers.weixin.qq.com/miniprogram/product/#14-%E5%B0%8F%E7%A8%8B%E5%BA%8F%E6%94%AF%E4%BB%98%E8%A7%84%E8%8C%83),
+// 并遵照其中内容
 // Note: 3.在后台设置开通 (the page is cut off here)
 // Note: 本代码为演示碎片代码, 需与文档中小程序章节结合使用 https://help.xiaoweijufu.com
-// Note: 为小程序的支付按钮绑定事件: wx.request 商户侧后端请求支付参数的网址, then wx.navigateToMiniProgram({appId: 'wx959c8c1fb2d89988', path: 'pages/pay', extraData}); success: 等待返回支付结果, 做已经点击过支付的标记; fail: 小程序跳转失败, 做好错误处理
-// Note: 在本页面的 onShow 内,如果已经点击过支付,则开始判断小程序是否返回成功,继而判断是否支付成功; 注意轮询判断或延时判断支付
+// Note: 为小程序的支付按钮绑定事件: wx.request 商户侧后端请求支付参数的网址, then
+// wx.navigateToMiniProgram({appId: 'wx959c8c1fb2d89988', path: 'pages/pay', extraData}); success:
+// 等待返回支付结果, 做已经点击过支付的标记; fail: 小程序跳转失败, 做好错误处理
+// Note: 在本页面的 onShow 内,如果已经点击过支付,则开始判断小程序是否返回成功,继而判断是否支付成功;
+// 注意轮询判断或延时判断支付
 // Note: 注意请求后端判断是否支付成功而非通过前端判断
 // Note: A jump to another mini program needs a user tap (bindPay is bound to the pay button).
 func NewPay(data PayData, merchantKey jumpsign.Secret, opts ...jumps.Option) (*PayParams, error) {
@@ -134,15 +149,15 @@ func NewPay(data PayData, merchantKey jumpsign.Secret, opts ...jumps.Option) (*P
 		return nil, fmt.Errorf("xiaoweijufu.NewPay: %w", err)
 	}
 	data.Nonce = nonce
-	sign, err := jumps.Sign(jumpsign.MD5Algo, data.Values(), merchantKey)
-	if err != nil {
-		return nil, fmt.Errorf("xiaoweijufu.NewPay: %w", err)
+	if merchantKey == "" {
+		return nil, fmt.Errorf("xiaoweijufu.NewPay: %w", jumps.ErrEmptyKey)
 	}
-	data.Sign = sign
+	sum := data.signature(merchantKey)
+	data.Sign = string(sum[:])
 	p := &PayParams{
 		AppID:     PayAppID,
-		ExtraData: data,
 		Path:      PayPath,
+		ExtraData: data,
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -152,22 +167,22 @@ func NewPay(data PayData, merchantKey jumpsign.Secret, opts ...jumps.Option) (*P
 
 // PayReturn is what the 小程序支付 jump hands back.
 //
-// 三、支付后自动返回: extraData is set when the 小微聚付 mini program navigates back after payment; a user who leaves it by other means (back gesture, closing) comes back without extraData. Read it in App.onShow when options.scene === 1038 && options.referrerInfo && options.referrerInfo.appId === 'wx959c8c1fb2d89988'.
-// Doc page: 小程序支付 (seed 002_b5b6a216e98ebd98.txt).
+// 三、支付后自动返回: extraData is set when the 小微聚付 mini program navigates back after payment;
+// a user who leaves it by other means (back gesture, closing) comes back without extraData. Read it
+// in App.onShow when options.scene === 1038 && options.referrerInfo && options.referrerInfo.appId
+// === 'wx959c8c1fb2d89988'.
+//
+// Doc page: 小程序支付.
 type PayReturn struct {
-	// success (success)
 	// this.globalData.paySuccess = extraData.success (globalData 默认 paySuccess: false)
 	// boolean; optional; 示例值: false.
 	Success bool `json:"success,omitempty"`
-	// resultCode (resultCode)
 	// this.globalData.resultCode = extraData.resultCode (globalData 默认 resultCode: 'WAITING')
 	// string; optional; 示例值: WAITING.
 	ResultCode string `json:"resultCode,omitempty"`
-	// msg (msg)
 	// this.globalData.msg = extraData.msg (globalData 默认 msg: '等待支付')
 	// string; optional; 示例值: 等待支付.
 	Msg string `json:"msg,omitempty"`
-	// payjsOrderId (payjsOrderId)
 	// 记录支付的 payjs_order_id (this.globalData.payjsOrderId = extraData.payjsOrderId)
 	// string; optional; see erratum xwjf-payjs-copy.
 	PayjsOrderID string `json:"payjsOrderId,omitempty"`
@@ -175,14 +190,16 @@ type PayReturn struct {
 
 // ParsePayReturn reads the return data of the 小程序支付 jump and validates it.
 //
-// data is referrerInfo.extraData as the merchant mini program received it in App.onShow
-// (scene 1038, referrerInfo.appId wx959c8c1fb2d89988) and posted to its back end, a JSON object.
-// 三、支付后自动返回: extraData is set when the 小微聚付 mini program navigates back after payment; a user who leaves it by other means (back gesture, closing) comes back without extraData. Read it in App.onShow when options.scene === 1038 && options.referrerInfo && options.referrerInfo.appId === 'wx959c8c1fb2d89988'.
+// data is referrerInfo.extraData as the merchant mini program received it in App.onShow (scene
+// 1038, referrerInfo.appId wx959c8c1fb2d89988) and posted to its back end, a JSON object. 三、支付
+// 后自动返回: extraData is set when the 小微聚付 mini program navigates back after payment; a user
+// who leaves it by other means (back gesture, closing) comes back without extraData. Read it in
+// App.onShow when options.scene === 1038 && options.referrerInfo && options.referrerInfo.appId ===
+// 'wx959c8c1fb2d89988'.
 //
-// Empty data (an empty body, null or {}) is jumps.ErrNoReturnData: ask the back end
-// for the order's state instead. Malformed JSON and invalid fields are errors that
-// name the field, never its value. The front end's data is a hint: confirm the
-// outcome on the back end.
+// Empty data (an empty body, null or {}) is jumps.ErrNoReturnData: ask the back end for the order's
+// state instead. Malformed JSON and invalid fields are errors that name the field, never its value.
+// The front end's data is a hint: confirm the outcome on the back end.
 func ParsePayReturn(data []byte) (*PayReturn, error) {
 	m, err := jumps.ReturnFields(data)
 	if err != nil {
@@ -195,10 +212,10 @@ func ParsePayReturn(data []byte) (*PayReturn, error) {
 func decodePayReturn(m map[string]string) (*PayReturn, error) {
 	var d kv.Decoder
 	r := &PayReturn{
+		Success:      d.Bool(m, "success"),
+		ResultCode:   m["resultCode"],
 		Msg:          m["msg"],
 		PayjsOrderID: m["payjsOrderId"],
-		ResultCode:   m["resultCode"],
-		Success:      d.Bool(m, "success"),
 	}
 	if err := d.Err("xiaoweijufu.PayReturn"); err != nil {
 		return nil, err

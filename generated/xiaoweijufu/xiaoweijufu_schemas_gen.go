@@ -4,57 +4,48 @@ package xiaoweijufu
 
 // OrderInfoRequest is the request of OrderInfo (POST /order/info).
 //
-// Query an order's state on the back end ("三、支付后自动返回,后端判断订单状态"; "须后端查询订单状态").
-// Doc page: 小程序支付 (seed 002_b5b6a216e98ebd98.txt).
+// Query an order's state on the back end ("三、支付后自动返回,后端判断订单状态"; "须后端查询订单状
+// 态").
+//
+// Doc page: 小程序支付.
 type OrderInfoRequest struct {
-	// order_no (order_no)
 	// string[1,∞] characters; required; in body; see erratum xwjf-order-info-not-on-page.
 	OrderNo string `json:"order_no,omitempty"`
-	// access_key (access_key)
 	// string[1,∞] characters; required; in body.
 	AccessKey string `json:"access_key,omitempty"`
-	// sign (sign)
 	// string; required; in body.
 	Sign string `json:"sign,omitempty"`
 }
 
 // OrderInfoResponse is the response of OrderInfo (POST /order/info).
 //
-// Query an order's state on the back end ("三、支付后自动返回,后端判断订单状态"; "须后端查询订单状态").
-// Doc page: 小程序支付 (seed 002_b5b6a216e98ebd98.txt).
+// Query an order's state on the back end ("三、支付后自动返回,后端判断订单状态"; "须后端查询订单状
+// 态").
+//
+// Doc page: 小程序支付.
 type OrderInfoResponse struct {
-	// status (status)
 	// string; optional; see erratum xwjf-order-info-not-on-page.
 	Status string `json:"status,omitempty"`
-	// total_fee (total_fee)
 	// 金额。单位:分
 	// integer; optional.
 	TotalFee int64 `json:"total_fee,omitempty"`
-	// out_trade_no (out_trade_no)
 	// 用户端自主生成的订单号
 	// string; optional.
 	OutTradeNo string `json:"out_trade_no,omitempty"`
-	// order_no (order_no)
 	// string; optional.
 	OrderNo string `json:"order_no,omitempty"`
-	// transaction_id (transaction_id)
 	// string; optional.
 	TransactionID string `json:"transaction_id,omitempty"`
-	// time_end (time_end)
 	// string; optional.
 	TimeEnd string `json:"time_end,omitempty"`
-	// openid (openid)
 	// string; optional.
 	OpenID string `json:"openid,omitempty"`
-	// attach (attach)
 	// 用户自定义数据,在notify的时候会原样返回
 	// string; optional.
 	Attach string `json:"attach,omitempty"`
-	// mchid (mchid)
 	// 商户号
 	// string; optional.
 	MchID string `json:"mchid,omitempty"`
-	// sign (sign)
 	// 数据签名
 	// string; optional.
 	Sign string `json:"sign,omitempty"`

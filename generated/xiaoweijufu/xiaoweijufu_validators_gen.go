@@ -2,34 +2,31 @@
 
 package xiaoweijufu
 
-import (
-	"github.com/payscoregen/payscoregen/runtime/validate"
-	"regexp"
-)
+import "github.com/payscoregen/payscoregen/runtime/validate"
 
 // Rules shared by the Validate methods, one per distinct set of limits.
 var (
-	ruleStringRequiredLen1ToAny      = &validate.StringRule{Required: true, MinLength: 1}
-	ruleOrderInfoRequestSignRequired = &validate.StringRule{Required: true, Pattern: regexp.MustCompile("^[0-9A-F]{32}$"), PatternDescription: "MD5 签名, 32 位大写十六进制"}
-	ruleString                       = &validate.StringRule{}
-	ruleInt                          = &validate.IntRule{}
-	ruleStringRequired               = &validate.StringRule{Required: true}
-	ruleIntRequiredMin1              = &validate.IntRule{Required: true, HasMin: true, Min: int64(1)}
-	ruleStringRequiredLen0To32       = &validate.StringRule{Required: true, MaxLength: 32}
-	ruleStringLen0To128              = &validate.StringRule{MaxLength: 128}
-	ruleStringRequiredLen0To16       = &validate.StringRule{Required: true, MaxLength: 16}
-	ruleStringRequiredLen1To16       = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 16}
-	ruleStringRequiredLen1To32       = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32}
-	ruleStringLen0To32               = &validate.StringRule{MaxLength: 32}
-	ruleStringLen0To255              = &validate.StringRule{MaxLength: 255}
-	ruleStringRequiredLen1To128      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 128}
-	rulePayDataSignRequired          = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: regexp.MustCompile("^[0-9A-F]{32}$"), PatternDescription: "MD5 签名, 32 位大写十六进制 (签名算法 page, not this one)"}
-	ruleStringRequiredFixedAppID     = &validate.StringRule{Required: true, Enum: []string{"wx959c8c1fb2d89988"}}
-	ruleStringRequiredFixedPath      = &validate.StringRule{Required: true, Enum: []string{"pages/pay"}}
+	ruleStringRequiredLen1ToAny         = &validate.StringRule{Required: true, MinLength: 1}
+	ruleOrderInfoRequestSignRequired    = &validate.StringRule{Required: true, Pattern: validate.MustCompile("^[0-9A-F]{32}$"), PatternDescription: "MD5 签名, 32 位大写十六进制"}
+	ruleString                          = &validate.StringRule{}
+	ruleInt                             = &validate.IntRule{}
+	ruleStringRequired                  = &validate.StringRule{Required: true}
+	ruleIntRequiredMin1                 = &validate.IntRule{Required: true, HasMin: true, Min: 1}
+	ruleStringRequiredLen0To32          = &validate.StringRule{Required: true, MaxLength: 32}
+	ruleStringLen0To128                 = &validate.StringRule{MaxLength: 128}
+	ruleStringRequiredLen0To16          = &validate.StringRule{Required: true, MaxLength: 16}
+	ruleStringRequiredLen1To16          = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 16}
+	ruleStringRequiredLen1To32          = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32}
+	ruleStringLen0To32                  = &validate.StringRule{MaxLength: 32}
+	ruleStringLen0To255                 = &validate.StringRule{MaxLength: 255}
+	ruleStringRequiredLen1To128         = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 128}
+	rulePayDataSignRequired             = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Pattern: validate.MustCompile("^[0-9A-F]{32}$"), PatternDescription: "MD5 签名, 32 位大写十六进制 (签名算法 page, not this one)"}
+	ruleFixedWx959c8c1fb2d89988Required = &validate.StringRule{Required: true, Enum: []string{"wx959c8c1fb2d89988"}}
+	ruleFixedPagesPayRequired           = &validate.StringRule{Required: true, Enum: []string{"pages/pay"}}
 )
 
-// Validate checks every documented limit of OrderInfoRequest and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of OrderInfoRequest and returns a *validate.Errors listing
+// each violation with its field path, or nil. It makes no network call.
 func (r *OrderInfoRequest) Validate() error {
 	if r == nil {
 		r = new(OrderInfoRequest)
@@ -61,8 +58,8 @@ func (r *OrderInfoResponse) Validate() error {
 	return c.Err("xiaoweijufu.OrderInfoResponse")
 }
 
-// Validate checks every documented limit of NotifyData and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of NotifyData and returns a *validate.Errors listing each
+// violation with its field path, or nil. It makes no network call.
 func (r *NotifyData) Validate() error {
 	if r == nil {
 		r = new(NotifyData)
@@ -81,8 +78,8 @@ func (r *NotifyData) Validate() error {
 	return c.Err("xiaoweijufu.NotifyData")
 }
 
-// Validate checks every documented limit of PayData and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of PayData and returns a *validate.Errors listing each
+// violation with its field path, or nil. It makes no network call.
 func (r *PayData) Validate() error {
 	if r == nil {
 		r = new(PayData)
@@ -99,21 +96,21 @@ func (r *PayData) Validate() error {
 	return c.Err("xiaoweijufu.PayData")
 }
 
-// Validate checks every documented limit of PayParams and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of PayParams and returns a *validate.Errors listing each
+// violation with its field path, or nil. It makes no network call.
 func (r *PayParams) Validate() error {
 	if r == nil {
 		r = new(PayParams)
 	}
 	var c validate.Collector
-	c.String("appId", r.AppID, ruleStringRequiredFixedAppID)
-	c.String("path", r.Path, ruleStringRequiredFixedPath)
+	c.String("appId", r.AppID, ruleFixedWx959c8c1fb2d89988Required)
+	c.String("path", r.Path, ruleFixedPagesPayRequired)
 	c.Add("extraData", r.ExtraData.Validate())
 	return c.Err("xiaoweijufu.PayParams")
 }
 
-// Validate checks every documented limit of PayReturn and returns a *validate.Errors
-// listing each violation with its field path, or nil. It makes no network call.
+// Validate checks every documented limit of PayReturn and returns a *validate.Errors listing each
+// violation with its field path, or nil. It makes no network call.
 func (r *PayReturn) Validate() error {
 	if r == nil {
 		r = new(PayReturn)

@@ -1,70 +1,36 @@
 package gen
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/payscoregen/payscoregen/internal/naming"
-	"github.com/payscoregen/payscoregen/internal/spec"
+	"github.com/payscoregen/payscoregen/internal/ir"
 )
 
-// formClientEmitter writes a Client for the form-md5 API style (the 小微聚付
-// order query): form-encoded POSTs signed with MD5, JSON responses. The
-// transport, signing and response checks are runtime/formmd5's.
+// formClientEmitter writes the client of form-encoded, MD5-signed
+// endpoints (小微聚付): a Client holding the secrets the requests carry and
+// the key that signs them, and one method per endpoint.
 type formClientEmitter struct{}
 
 func (formClientEmitter) suffix() string { return "formclient" }
 
-// formSecret is a request field the client fills from a constructor
-// parameter (spec `secret: true`, e.g. access_key).
-type formSecret struct {
-	wire  string
-	param string // constructor parameter and Client field
-}
-
-func (formClientEmitter) emit(p *Package, g *jen.File) (bool, error) {
-	var eps []*spec.Endpoint
-	mixed := false
-	for _, e := range p.Endpoints {
-		switch e.File.API.Style {
-		case "form-md5":
-			eps = append(eps, e)
-		default:
-			mixed = true
-		}
+func (formClientEmitter) emit(p *ir.Package, file *jen.File) bool {
+	g := &docFile{File: file}
+	fc := p.FormClient
+	if fc == nil {
+		return false
 	}
-	if len(eps) == 0 {
-		return false, nil
-	}
-	if mixed {
-		return false, fmt.Errorf("package %s mixes form-md5 endpoints with other API styles; both would declare Client: put them in separate packages", p.Name)
-	}
-	plan := p.types()
-	var secrets []formSecret
-	seen := map[string]bool{}
-	for _, e := range eps {
-		if err := checkFormEndpoint(e, plan); err != nil {
-			return false, fmt.Errorf("endpoint %s (%s:%d): %w", e.ID, e.File.Path, e.Line, err)
-		}
-		for _, f := range e.Request {
-			if f.Secret && !seen[f.Name] {
-				seen[f.Name] = true
-				secrets = append(secrets, formSecret{wire: f.Name, param: naming.Unexported(f.Name)})
-			}
-		}
-	}
-
+	secrets := fc.Secrets
 	g.Comment("DefaultBaseURL is the API origin the client calls unless WithBaseURL says otherwise.")
-	g.Const().Id("DefaultBaseURL").Op("=").Lit(p.BaseURL())
+	g.Const().Id("DefaultBaseURL").Op("=").Lit(p.BaseURL)
 	g.Line()
 	g.Commentf("Client calls the %s form-encoded, MD5-signed API. Every request is signed", p.Name)
 	g.Comment("and validated before it is sent: an invalid request never leaves the process.")
 	g.Comment("A response that carries a sign field is verified (see WithoutResponseSignCheck).")
 	g.Type().Id("Client").StructFunc(func(st *jen.Group) {
 		for _, s := range secrets {
-			st.Id(s.param).Qual(pkgJumpSign, "Secret")
+			st.Id(s.Param).Qual(pkgJumpSign, "Secret")
 		}
 		st.Id("caller").Qual(pkgFormMD5, "Caller")
 	})
@@ -90,7 +56,9 @@ func (formClientEmitter) emit(p *Package, g *jen.File) (bool, error) {
 	g.Type().Id("ClientOption").Func().Params(jen.Op("*").Id("Client"))
 	g.Line()
 	option := func(name string, doc []string, params []jen.Code, body ...jen.Code) {
-		comment(g, doc)
+		for _, l := range doc {
+			g.Comment(l)
+		}
 		g.Func().Id(name).Params(params...).Id("ClientOption").Block(
 			jen.Return(jen.Func().Params(jen.Id("c").Op("*").Id("Client")).Block(body...)),
 		)
@@ -112,23 +80,22 @@ func (formClientEmitter) emit(p *Package, g *jen.File) (bool, error) {
 
 	var params []jen.Code
 	var names []string
-	dict := jen.Dict{
-		jen.Id("caller"): jen.Qual(pkgFormMD5, "Caller").Values(jen.Dict{
-			jen.Id("BaseURL"):   jen.Id("DefaultBaseURL"),
-			jen.Id("Key"):       jen.Id("merchantKey"),
-			jen.Id("Algorithm"): jen.Qual(pkgJumpSign, "MD5Algo"),
-		}),
-	}
+	var pairs []jen.Code
 	for _, s := range secrets {
-		params = append(params, jen.Id(s.param).Qual(pkgJumpSign, "Secret"))
-		names = append(names, s.param)
-		dict[jen.Id(s.param)] = jen.Id(s.param)
+		params = append(params, jen.Id(s.Param).Qual(pkgJumpSign, "Secret"))
+		names = append(names, s.Param)
+		pairs = append(pairs, kv(s.Param, jen.Id(s.Param)))
 	}
+	pairs = append(pairs, kv("caller", jen.Qual(pkgFormMD5, "Caller").Add(ordered(
+		kv("BaseURL", jen.Id("DefaultBaseURL")),
+		kv("Key", jen.Id("merchantKey")),
+		kv("Algorithm", jen.Qual(pkgJumpSign, "MD5Algo")),
+	))))
 	params = append(params, jen.Id("merchantKey").Qual(pkgJumpSign, "Secret"), jen.Id("opts").Op("...").Id("ClientOption"))
 	g.Comment("NewClient returns a Client.")
 	g.Comment("")
 	for _, s := range secrets {
-		g.Commentf("%s is sent as the %s form field.", s.param, s.wire)
+		g.Commentf("%s is sent as the %s form field.", s.Param, s.Wire)
 	}
 	g.Comment("merchantKey signs each request: MD5 over the non-empty fields, ASCII-sorted raw k=v")
 	g.Comment("pairs joined by &, then &key=merchantKey, uppercase hex (the pay extraData rule), and")
@@ -139,71 +106,42 @@ func (formClientEmitter) emit(p *Package, g *jen.File) (bool, error) {
 		g.Comment("differs, pass the one the provider gave you. Keys are never put into errors or logs.")
 	}
 	g.Func().Id("NewClient").Params(params...).Op("*").Id("Client").Block(
-		jen.Id("c").Op(":=").Op("&").Id("Client").Values(dict),
+		jen.Id("c").Op(":=").Op("&").Id("Client").Add(ordered(pairs...)),
 		jen.For(jen.List(jen.Id("_"), jen.Id("opt")).Op(":=").Range().Id("opts")).Block(jen.Id("opt").Call(jen.Id("c"))),
 		jen.Return(jen.Id("c")),
 	)
 	g.Line()
-	for _, e := range eps {
-		emitFormOperation(p, g, e, plan, secrets)
+	for _, e := range fc.Endpoints {
+		emitFormOperation(p, g, e, secrets)
 	}
-	return true, nil
+	return true
 }
 
-func checkFormEndpoint(e *spec.Endpoint, plan *typePlan) error {
-	if e.Method != "POST" || e.ContentType != "form" || e.SuccessStatus != 200 {
-		return fmt.Errorf("form-md5 endpoints are POST, content_type form, success_status 200")
-	}
-	req := plan.Requests[e]
-	signs := 0
-	for _, f := range req.Fields {
-		if f.Spec.In != "body" {
-			return fmt.Errorf("request field %s: form-md5 fields are all in: body", f.Wire)
-		}
-		switch f.Kind {
-		case kindString, kindEnum, kindInt:
-		default:
-			return fmt.Errorf("request field %s: only string and integer fields can be signed", f.Wire)
-		}
-		if f.Wire == "sign" {
-			signs++
-		}
-		if f.Spec.Secret && f.Kind != kindString {
-			return fmt.Errorf("secret field %s must be a string", f.Wire)
-		}
-	}
-	if signs != 1 {
-		return fmt.Errorf("the request needs exactly one sign field")
-	}
-	return flatKindsOK(plan.Responses[e])
-}
-
-func emitFormOperation(p *Package, g *jen.File, e *spec.Endpoint, plan *typePlan, secrets []formSecret) {
-	op := e.Ident()
+func emitFormOperation(p *ir.Package, g *docFile, ep *ir.Endpoint, secrets []ir.FormSecret) {
+	e := ep.Spec
+	op := ep.Name
 	opName := p.Name + " " + op
-	req, resp := plan.Requests[e], plan.Responses[e]
+	req, resp := ep.Request, ep.Response
 	opErr := func(err jen.Code) jen.Code {
-		return jen.Op("&").Qual(pkgAPIError, "OperationError").Values(jen.Dict{
-			jen.Id("Operation"): jen.Lit(opName), jen.Id("Err"): err,
-		})
+		return jen.Op("&").Qual(pkgAPIError, "OperationError").Values(kv("Operation", jen.Lit(opName)), kv("Err", err))
 	}
 
 	g.Commentf("%s %s (%s %s).", op, e.Title, e.Method, e.Path)
 	g.Comment("")
-	for _, l := range textLines(e.Summary) {
+	for _, l := range ir.Lines(e.Summary) {
 		g.Comment(l)
 	}
 	if e.Source != "" {
-		g.Comment("Source: " + strings.Join(textLines(e.Source), " "))
+		g.Comment("Source: " + strings.Join(ir.Lines(e.Source), " "))
 	}
 	for _, n := range e.Notes {
-		g.Comment("Note: " + strings.Join(textLines(n), " "))
+		g.Comment("Note: " + strings.Join(ir.Lines(n), " "))
 	}
-	g.Comment(pageDoc(e.File))
+	g.Comment(pageLine(e.File))
 	g.Comment("")
 	var filled []string
 	for _, s := range secrets {
-		filled = append(filled, s.wire)
+		filled = append(filled, s.Wire)
 	}
 	filled = append(filled, "sign")
 	g.Commentf("It fills %s from the client, validates the request, POSTs it as a form", strings.Join(filled, " and "))
@@ -218,17 +156,12 @@ func emitFormOperation(p *Package, g *jen.File, e *spec.Endpoint, plan *typePlan
 	}
 	for _, s := range secrets {
 		for _, f := range req.Fields {
-			if f.Wire == s.wire {
-				body = append(body, r.Clone().Dot(f.Name).Op("=").String().Parens(jen.Id("c").Dot(s.param)))
+			if f.Wire == s.Wire {
+				body = append(body, r.Clone().Dot(f.Name).Op("=").String().Parens(jen.Id("c").Dot(s.Param)))
 			}
 		}
 	}
-	var signField *goField
-	for _, f := range req.Fields {
-		if f.Wire == "sign" {
-			signField = f
-		}
-	}
+	signField := ep.SignField
 	body = append(body,
 		jen.List(jen.Id("sign"), jen.Err()).Op(":=").Id("c").Dot("caller").Dot("Sign").Call(r.Clone().Dot("formValues").Call()),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), opErr(jen.Err()))),
@@ -246,14 +179,6 @@ func emitFormOperation(p *Package, g *jen.File, e *spec.Endpoint, plan *typePlan
 	).Params(jen.Op("*").Id(resp.Name), jen.Error()).Block(body...)
 	g.Line()
 
-	g.Comment("formValues returns the request's form fields by wire name (integers in decimal).")
-	g.Func().Params(jen.Id("r").Op("*").Id(req.Name)).Id("formValues").Params().Map(jen.String()).String().Block(
-		jen.Return(jen.Map(jen.String()).String().Values(jen.DictFunc(func(d jen.Dict) {
-			for _, f := range req.Fields {
-				d[jen.Lit(f.Wire)] = fieldText(jen.Id("r").Dot(f.Name), f)
-			}
-		}))),
-	)
-	g.Line()
-	emitDecode(p, g, resp)
+	emitValues(g.File, req, "formValues", "formValues returns the request's form fields by wire name (integers in decimal).")
+	emitDecode(g.File, resp)
 }

@@ -1,18 +1,20 @@
-// Package gen turns a validated spec model into generated files. It only
-// orchestrates: each construct has its own emitter (schemas, validators,
-// errors, client, callbacks, jumps, js), and naming lives in one place, so a
-// new spec feature is a new emitter and a new golden scenario.
+// Package gen renders an ir.Program into generated files. It makes no
+// decision of its own: names, types, rules and plans come from internal/ir,
+// which also reports every problem. Each concern has its own emitter
+// (schemas, validators, errors, client, callbacks, jumps, form client and
+// notify, JS, package doc), and the helpers they share live in their own
+// files (doc.go, types.go, decode.go).
 package gen
 
 import (
 	"bytes"
 	"fmt"
 	"path"
-	"path/filepath"
 	"sort"
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/payscoregen/payscoregen/internal/ir"
 	"github.com/payscoregen/payscoregen/internal/spec"
 )
 
@@ -31,21 +33,26 @@ const (
 	pkgNotify    = Module + "/runtime/notify"
 	pkgDedupe    = Module + "/runtime/dedupe"
 	pkgJumpSign  = Module + "/runtime/jumpsign"
+	pkgJumps     = Module + "/runtime/jumps"
+	pkgKV        = Module + "/runtime/kv"
+	pkgFormMD5   = Module + "/runtime/formmd5"
 	pkgCore      = "github.com/wechatpay-apiv3/wechatpay-go/core"
 )
 
-// importNames lets jennifer import runtime packages under their own names
-// instead of aliasing them.
+// importNames lets jennifer import packages under their own names instead
+// of aliasing them.
 var importNames = map[string]string{
 	pkgValidate: "validate", pkgAPIError: "apierror", pkgAPIClient: "apiclient", pkgWxTime: "wxtime",
 	pkgNotify: "notify", pkgDedupe: "dedupe", pkgJumpSign: "jumpsign", pkgCore: "core",
+	pkgJumps: "jumps", pkgKV: "kv", pkgFormMD5: "formmd5",
 }
 
 // Options tune a generation.
 type Options struct {
-	// GenerateDirective, when set, is written as a //go:generate line in the
-	// first package so `go generate ./...` regenerates the tree.
-	GenerateDirective string
+	// ImportBase is the import path of the output directory (see ir.Options).
+	ImportBase string
+	// Packages places spec packages in the user's module (see ir.Options).
+	Packages map[string]ir.PackageOptions
 }
 
 // Files is the generated tree: slash-separated path relative to the output
@@ -68,72 +75,77 @@ type goEmitter interface {
 	suffix() string
 	// emit adds declarations to f; it reports false when the package has
 	// nothing of this concern (no file is written).
-	emit(p *Package, f *jen.File) (bool, error)
-}
-
-// textEmitter writes files that are not Go (from templates/).
-type textEmitter interface {
-	emitText(p *Package) (Files, error)
+	emit(p *ir.Package, f *jen.File) bool
 }
 
 func goEmitters() []goEmitter {
-	return []goEmitter{schemasEmitter{}, validatorsEmitter{}, errorsEmitter{}, clientEmitter{}, callbacksEmitter{}, jumpsEmitter{}, formClientEmitter{}, formNotifyEmitter{}}
+	return []goEmitter{schemasEmitter{}, validatorsEmitter{}, errorsEmitter{}, clientEmitter{}, callbacksEmitter{},
+		jumpsEmitter{}, formClientEmitter{}, formNotifyEmitter{}}
 }
 
-func textEmitters() []textEmitter {
-	return []textEmitter{jsEmitter{}}
-}
-
-// Generate runs every emitter over every package of the spec.
+// Generate builds the IR of s and renders it. Its error is the IR's
+// spec.Problems when the spec cannot be generated.
 func Generate(s *spec.Spec, opts Options) (Files, error) {
+	prog, err := ir.Build(s, ir.Options{ImportBase: opts.ImportBase, Packages: opts.Packages})
+	if err != nil {
+		return nil, err
+	}
+	return Render(prog, opts)
+}
+
+// Render renders every package of prog. Its errors are internal: a
+// rendering that jennifer cannot format.
+func Render(prog *ir.Program, opts Options) (Files, error) {
 	out := Files{}
-	for i, p := range Packages(s) {
+	for _, p := range prog.Packages {
+		if err := render(out, p, "doc", packageDocFile(p)); err != nil {
+			return nil, err
+		}
 		for _, e := range goEmitters() {
-			f := jen.NewFile(p.Name)
-			f.ImportNames(importNames)
-			f.HeaderComment(Header)
-			if i == 0 && opts.GenerateDirective != "" && e.suffix() == "schemas" {
-				f.HeaderComment("//go:generate " + opts.GenerateDirective)
-			}
-			ok, err := e.emit(p, f)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", p.Name, e.suffix(), err)
-			}
-			if !ok {
+			f := newFile(p)
+			if !e.emit(p, f) {
 				continue
 			}
-			var buf bytes.Buffer
-			if err := f.Render(&buf); err != nil {
-				return nil, fmt.Errorf("%s: %s: render: %w", p.Name, e.suffix(), err)
+			if err := render(out, p, e.suffix(), f); err != nil {
+				return nil, err
 			}
-			out[path.Join(p.Name, p.Name+"_"+e.suffix()+"_gen.go")] = buf.Bytes()
 		}
-		for _, e := range textEmitters() {
-			files, err := e.emitText(p)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", p.Name, err)
-			}
-			for name, data := range files {
-				out[name] = data
-			}
+		files, err := emitJS(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Name, err)
+		}
+		for name, data := range files {
+			out[name] = data
 		}
 	}
 	return out, nil
 }
 
-// Directive is the go:generate command for a generation from specDir into
-// out, relative to the first package's directory (where go generate runs it).
-func Directive(specDir, out string, s *spec.Spec) string {
-	pkgs := Packages(s)
-	if len(pkgs) == 0 {
-		return ""
+func newFile(p *ir.Package) *jen.File {
+	f := jen.NewFilePathName(p.Path, p.Name)
+	f.ImportNames(importNames)
+	f.HeaderComment(Header)
+	return f
+}
+
+// render adds a Go file of p, keyed by its spec package (the directory
+// -out gives it, or the one -pkg names), whatever its Go name.
+func render(out Files, p *ir.Package, suffix string, f *jen.File) error {
+	var buf bytes.Buffer
+	if err := f.Render(&buf); err != nil {
+		return fmt.Errorf("%s: %s: render: %w", p.Name, suffix, err)
 	}
-	pkgDir := filepath.Join(out, pkgs[0].Name)
-	relSpec, err1 := filepath.Rel(pkgDir, specDir)
-	relOut, err2 := filepath.Rel(pkgDir, out)
-	if err1 != nil || err2 != nil {
-		return ""
+	name := p.Name + "_" + suffix + "_gen.go"
+	if suffix == "doc" {
+		name = "doc_gen.go"
 	}
-	return fmt.Sprintf("go run %s/cmd/payscoregen generate -spec %s -out %s",
-		Module, filepath.ToSlash(relSpec), filepath.ToSlash(relOut))
+	// groupImports returns a new slice of the exact size or, with nothing to
+	// regroup, the render buffer: clone that one so that the files, all
+	// held until written, do not keep the buffers' spare capacity.
+	src := groupImports(buf.Bytes())
+	if len(src) > 0 && &src[0] == &buf.Bytes()[0] {
+		src = bytes.Clone(src)
+	}
+	out[path.Join(p.Spec, name)] = src
+	return nil
 }

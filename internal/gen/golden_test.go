@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/payscoregen/payscoregen/internal/ir"
 	"github.com/payscoregen/payscoregen/internal/spec"
 )
 
@@ -63,7 +64,7 @@ func TestGolden(t *testing.T) {
 // runScenario generates a scenario; an invalid spec yields error.txt.
 func runScenario(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	s, err := spec.LoadFS(os.DirFS(filepath.Join(dir, "spec")), "spec")
+	prog, err := ir.Load(os.DirFS(filepath.Join(dir, "spec")), "spec", ir.Options{ImportBase: goldenImportBase(dir)})
 	var problems spec.Problems
 	if errors.As(err, &problems) {
 		return map[string]string{"error.txt": problems.Error() + "\n"}
@@ -71,15 +72,21 @@ func runScenario(t *testing.T, dir string) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := Generate(s, Options{})
+	files, err := Render(prog, Options{})
 	if err != nil {
-		return map[string]string{"error.txt": err.Error() + "\n"}
+		t.Fatal(err)
 	}
 	out := map[string]string{}
 	for name, data := range files {
 		out[name] = string(data)
 	}
 	return out
+}
+
+// goldenImportBase is the import path a scenario's packages import each
+// other by; TestGoldenBuilds builds them in a module of that path.
+func goldenImportBase(dir string) string {
+	return "payscoregen.example/" + filepath.Base(dir)
 }
 
 func readGolden(t *testing.T, dir string) map[string]string {
@@ -130,7 +137,7 @@ func TestCommittedOutputIsFresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := Generate(s, Options{GenerateDirective: Directive("spec", "generated", s)})
+	files, err := Generate(s, Options{ImportBase: Module + "/generated"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,78 +1,80 @@
 package gen
 
 import (
-	"fmt"
-
 	"github.com/dave/jennifer/jen"
+
+	"github.com/payscoregen/payscoregen/internal/ir"
 )
 
-// schemasEmitter declares the enum types and the request and response
-// structs of the endpoints.
+// schemasEmitter declares the enum types, the named (shared) types and the
+// request and response structs of the endpoints.
 type schemasEmitter struct{}
 
 func (schemasEmitter) suffix() string { return "schemas" }
 
-func (schemasEmitter) emit(p *Package, g *jen.File) (bool, error) {
-	plan := p.types() // registers every enum, including those of callbacks and jumps
-	if len(p.Endpoints) == 0 && len(p.enums.order) == 0 {
-		return false, nil
+func (schemasEmitter) emit(p *ir.Package, g *jen.File) bool {
+	if len(p.Endpoints) == 0 && len(p.Enums) == 0 && len(p.Types) == 0 {
+		return false
 	}
-	for _, e := range p.enums.order {
+	for _, e := range p.Enums {
 		declareEnum(g, e)
 	}
+	for _, t := range p.Types {
+		declare(g, t)
+	}
 	for _, e := range p.Endpoints {
-		plan.Requests[e].declare(g)
-		if resp := plan.Responses[e]; resp != nil {
-			resp.declare(g)
+		declare(g, e.Request)
+		if e.Response != nil {
+			declare(g, e.Response)
 		}
 	}
-	return true, nil
+	return true
 }
 
 // declareEnum writes a string type, a constant per value with the doc's
 // meaning, and Valid / Description methods.
-func declareEnum(g *jen.File, e *goEnum) {
+func declareEnum(g *jen.File, e *ir.EnumType) {
 	f := e.Field
-	title := f.Title
-	if title == "" {
-		title = f.Name
+	what := f.Name
+	if f.Title != "" && f.Title != f.Name {
+		what = f.Title + " (" + f.Name + ")"
 	}
-	g.Commentf("%s is the %s (%s) enum.", e.Name, title, f.Name)
+	doc(g, 0, e.Name+" is the "+what+" enum.")
 	g.Type().Id(e.Name).String()
 	g.Line()
 	g.Const().DefsFunc(func(d *jen.Group) {
-		for _, v := range f.Enum {
-			d.Comment(v.Description)
-			d.Id(e.Name + v.Ident()).Id(e.Name).Op("=").Lit(v.Value)
+		for _, v := range e.Values() {
+			docLines(d, 1, v.Description)
+			d.Id(e.ConstName(v)).Id(e.Name).Op("=").Lit(v.Value)
 		}
 	})
 	g.Line()
-	g.Commentf("Valid reports whether v is one of the documented %s values.", f.Name)
+	doc(g, 0, "Valid reports whether v is one of the documented "+f.Name+" values.")
 	g.Func().Params(jen.Id("v").Id(e.Name)).Id("Valid").Params().Bool().Block(
 		jen.Switch(jen.Id("v")).Block(
 			jen.CaseFunc(func(c *jen.Group) {
-				for _, v := range f.Enum {
-					c.Id(e.Name + v.Ident())
+				for _, v := range e.Values() {
+					c.Id(e.ConstName(v))
 				}
 			}).Block(jen.Return(jen.True())),
 		),
 		jen.Return(jen.False()),
 	)
 	g.Line()
-	g.Comment("Description returns the doc's meaning of v, or \"\" for an undocumented value.")
+	doc(g, 0, `Description returns the doc's meaning of v, or "" for an undocumented value.`)
 	g.Func().Params(jen.Id("v").Id(e.Name)).Id("Description").Params().String().Block(
 		jen.Switch(jen.Id("v")).BlockFunc(func(s *jen.Group) {
-			for _, v := range f.Enum {
-				s.Case(jen.Id(e.Name + v.Ident())).Block(jen.Return(jen.Lit(v.Description)))
+			for _, v := range e.Values() {
+				s.Case(jen.Id(e.ConstName(v))).Block(jen.Return(jen.Lit(v.Description)))
 			}
 		}),
 		jen.Return(jen.Lit("")),
 	)
 	g.Line()
-	g.Comment(fmt.Sprintf("%sValues lists the documented values in doc order.", e.Name))
+	doc(g, 0, e.Name+"Values lists the documented values in doc order.")
 	g.Var().Id(e.Name + "Values").Op("=").Index().Id(e.Name).ValuesFunc(func(vs *jen.Group) {
-		for _, v := range f.Enum {
-			vs.Id(e.Name + v.Ident())
+		for _, v := range e.Values() {
+			vs.Id(e.ConstName(v))
 		}
 	})
 	g.Line()

@@ -135,3 +135,18 @@ func SharedPrefix(ids []string) string {
 	}
 	return strings.Join(words, "_")
 }
+
+// Derivable reports whether Go(name) is a fair exported Go name for name:
+// the name is ASCII letters, digits and separators and starts with a letter.
+// Other names (服务, 1st, "") need an explicit go_name.
+func Derivable(name string) bool {
+	if name == "" || !(name[0] >= 'a' && name[0] <= 'z' || name[0] >= 'A' && name[0] <= 'Z') {
+		return false
+	}
+	for _, r := range name {
+		if r >= 0x80 {
+			return false
+		}
+	}
+	return IsGoIdent(Go(name))
+}

@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/payscoregen/payscoregen/internal/naming"
 )
@@ -18,6 +16,7 @@ type checker struct {
 	errata map[string]*Erratum
 	codes  map[string]*ErrorCode
 	sets   map[string]*ErrorSet
+	types  map[string]*TypeDef
 }
 
 var (
@@ -35,6 +34,7 @@ func check(s *Spec, r *reporter) {
 		errata: map[string]*Erratum{},
 		codes:  map[string]*ErrorCode{},
 		sets:   map[string]*ErrorSet{},
+		types:  map[string]*TypeDef{},
 	}
 	// Definitions first, so references in any file resolve.
 	for _, f := range s.Files {
@@ -50,6 +50,17 @@ func check(s *Spec, r *reporter) {
 		}
 		for _, e := range f.Errors {
 			c.errorCode(e)
+		}
+		for _, td := range f.Types {
+			td.File = f
+			if !naming.IsSnake(td.ID) {
+				r.add(td.At("id"), "type id %q must be snake_case", td.ID)
+			}
+			if prev, dup := c.types[td.ID]; dup {
+				r.add(td.At("id"), "type %q is already defined at %s", td.ID, where(prev.Pos))
+				continue
+			}
+			c.types[td.ID] = td
 		}
 		for _, set := range f.ErrorSets {
 			if prev, dup := c.sets[set.ID]; dup {
@@ -81,6 +92,10 @@ func check(s *Spec, r *reporter) {
 
 	for _, f := range s.Files {
 		c.file(f)
+		for _, td := range f.Types {
+			declare(f, td.Pos, td.Ident(), "type "+td.ID)
+			c.typeDef(td)
+		}
 		for _, e := range f.Endpoints {
 			e.File = f
 			declare(f, e.Pos, e.Ident(), "endpoint "+e.ID)
@@ -97,6 +112,7 @@ func check(s *Spec, r *reporter) {
 			c.jump(j)
 		}
 	}
+	c.cycles(s)
 }
 
 func where(p Pos) string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
@@ -105,8 +121,23 @@ func (c *checker) file(f *File) {
 	if !packageName.MatchString(f.Package) {
 		c.r.add(f.At("package"), "package %q must be a lower-case Go package name", f.Package)
 	}
-	if f.Page != nil && f.Page.Updated != "" && !updatedDate.MatchString(f.Page.Updated) {
-		c.r.add(f.Page.At("updated"), "page.updated %q must be written as on the page, yyyy.mm.dd", f.Page.Updated)
+	if p := f.Page; p != nil {
+		if p.Updated != "" && !updatedDate.MatchString(p.Updated) {
+			c.r.add(p.At("updated"), "page.updated %q must be written as on the page, yyyy.mm.dd", p.Updated)
+		}
+		if p.Seed == "" && p.Source == "" {
+			c.r.add(p.Pos, "page needs a seed (the seed file it transcribes) or a source (where its facts come from)")
+		}
+		if p.URL != "" {
+			if u, err := url.Parse(p.URL); err != nil || u.Scheme != "https" || u.Host == "" {
+				c.r.add(p.At("url"), "page.url %q must be an https URL", p.URL)
+			}
+		}
+		for _, id := range p.DocIDs {
+			if id == "" {
+				c.r.add(p.At("doc_ids"), "page.doc_ids: empty doc id")
+			}
+		}
 	}
 	if len(f.Endpoints) > 0 && f.API == nil {
 		c.r.add(f.Pos, "a file with endpoints needs an api block (style, base_url)")
@@ -131,6 +162,9 @@ func (c *checker) errorCode(e *ErrorCode) {
 	}
 	if e.Status < 400 || e.Status > 599 {
 		c.r.add(e.At("status"), "error code %s: status %d is not a 4xx or 5xx HTTP status", e.Code, e.Status)
+	}
+	if e.GoName != "" && !naming.IsGoIdent(e.GoName) {
+		c.r.add(e.At("go_name"), "error code %s: go_name %q is not an exported Go identifier", e.Code, e.GoName)
 	}
 	if prev, dup := c.codes[e.Code]; dup {
 		c.r.add(e.Pos, "error code %s is already defined at %s", e.Code, where(prev.Pos))
@@ -161,6 +195,13 @@ func (c *checker) endpoint(f *File, e *Endpoint) {
 	if strings.ContainsAny(e.Path, "?# ") {
 		c.r.add(e.At("path"), "endpoint %s: path %q must not hold a query, fragment or space", e.ID, e.Path)
 	}
+	c.modePath(f, e)
+	for _, seg := range strings.Split(strings.TrimPrefix(e.Path, "/"), "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			c.r.add(e.At("path"), "endpoint %s: path %q is not canonical (empty, . or .. segment)", e.ID, e.Path)
+			break
+		}
+	}
 	if e.ContentType == "form" && (f.API == nil || f.API.Style != "form-md5") {
 		c.r.add(e.At("content_type"), "endpoint %s: content_type form needs api.style form-md5", e.ID)
 	}
@@ -181,6 +222,10 @@ func (c *checker) endpoint(f *File, e *Endpoint) {
 	used := map[string]bool{}
 	for _, m := range pathParam.FindAllStringSubmatch(e.Path, -1) {
 		name := m[1]
+		if used[name] {
+			c.r.add(e.At("path"), "endpoint %s: path parameter {%s} appears twice", e.ID, name)
+			continue
+		}
 		used[name] = true
 		p := FieldNamed(e.Request, name)
 		switch {
@@ -200,9 +245,12 @@ func (c *checker) endpoint(f *File, e *Endpoint) {
 			c.r.add(p.At("in"), "request field %s is in: path, so it must be required", p.Name)
 		case p.In == "body" && e.Method == "GET":
 			c.r.add(p.At("in"), "request field %s: a GET request has no body", p.Name)
+		case (p.In == "path" || p.In == "query") && (p.Type == KindObject || p.Type == KindArray || p.Ref != ""):
+			c.r.add(p.At("in"), "request field %s: a %s parameter is a string, integer or boolean", p.Name, p.In)
 		}
 	}
 	c.fields(e.Request, "request")
+	c.rules(e.Rules, e.Request, "request")
 	for _, p := range e.Response {
 		if p.In != "" {
 			c.r.add(p.At("in"), "response field %s: in applies to request parameters only", p.Name)
@@ -222,166 +270,32 @@ func (c *checker) endpoint(f *File, e *Endpoint) {
 	}
 }
 
-// fields checks a list of sibling fields and, recursively, their members.
-func (c *checker) fields(list []*Field, where string) {
-	names := map[string]*Field{}
-	idents := map[string]*Field{}
-	for _, f := range list {
-		for _, n := range append([]string{f.Name}, f.Aliases...) {
-			if prev, dup := names[n]; dup {
-				c.r.add(f.Pos, "%s: field name %q is already used at line %d", where, n, prev.Line)
-			} else {
-				names[n] = f
-			}
-		}
-		if prev, dup := idents[f.Ident()]; dup && prev != f {
-			c.r.add(f.Pos, "%s: field %s has the Go name %s, like %s at line %d", where, f.Name, f.Ident(), prev.Name, prev.Line)
-		} else {
-			idents[f.Ident()] = f
-		}
-		c.field(f, where)
-	}
-}
-
-func (c *checker) field(f *Field, where string) {
-	path := where + "." + f.Name
-	if f.GoName != "" && !naming.IsGoIdent(f.GoName) {
-		c.r.add(f.At("go_name"), "%s: go_name %q is not an exported Go identifier", path, f.GoName)
-	}
-	c.erratumRef(f.At("erratum"), f.Erratum)
-	isString := f.Type == "string"
-	if !isString {
-		if f.MinLength != nil || f.MaxLength != nil {
-			c.r.add(f.Pos, "%s: min_length/max_length apply to strings, not %s", path, f.Type)
-		}
-		if len(f.Enum) > 0 || f.Pattern != "" || f.Format != "" || f.Reject4ByteUTF8 {
-			c.r.add(f.Pos, "%s: enum, pattern, format and reject_4byte_utf8 apply to strings, not %s", path, f.Type)
-		}
-	}
-	if f.Type != "integer" && (f.Minimum != nil || f.Maximum != nil) {
-		c.r.add(f.Pos, "%s: minimum/maximum apply to integers, not %s", path, f.Type)
-	}
-	if f.Type == "object" {
-		if len(f.Fields) == 0 {
-			c.r.add(f.Pos, "%s: an object needs fields", path)
-		}
-		c.fields(f.Fields, path)
-	} else if len(f.Fields) > 0 {
-		c.r.add(f.Pos, "%s: only an object has fields", path)
-	}
-	if f.MinLength != nil && *f.MinLength < 0 {
-		c.r.add(f.At("min_length"), "%s: min_length %d is negative", path, *f.MinLength)
-	}
-	if f.MinLength != nil && f.MaxLength != nil && *f.MinLength > *f.MaxLength {
-		c.r.add(f.At("min_length"), "%s: min_length %d is greater than max_length %d", path, *f.MinLength, *f.MaxLength)
-	}
-	if f.MaxLength != nil && *f.MaxLength <= 0 {
-		c.r.add(f.At("max_length"), "%s: max_length %d must be positive", path, *f.MaxLength)
-	}
-	if f.Minimum != nil && f.Maximum != nil && *f.Minimum > *f.Maximum {
-		c.r.add(f.At("minimum"), "%s: minimum %d is greater than maximum %d", path, *f.Minimum, *f.Maximum)
-	}
-	var re *regexp.Regexp
-	if f.Pattern != "" {
-		var err error
-		re, err = regexp.Compile(f.Pattern)
-		switch {
-		case err != nil:
-			c.r.add(f.At("pattern"), "%s: pattern does not compile: %v", path, err)
-		case !strings.HasPrefix(f.Pattern, "^") || !strings.HasSuffix(f.Pattern, "$"):
-			c.r.add(f.At("pattern"), "%s: pattern %q must be anchored with ^ and $", path, f.Pattern)
-		}
-	}
-	seen := map[string]bool{}
-	idents := map[string]bool{}
-	for _, ev := range f.Enum {
-		if ev.Value == "" {
-			c.r.add(ev.Pos, "%s: empty enum value", path)
-		}
-		if seen[ev.Value] {
-			c.r.add(ev.Pos, "%s: enum value %q is listed twice", path, ev.Value)
-		}
-		if idents[ev.Ident()] {
-			c.r.add(ev.Pos, "%s: enum value %q has the same Go name as another (%s); set go_name", path, ev.Value, ev.Ident())
-		}
-		seen[ev.Value] = true
-		idents[ev.Ident()] = true
-		if reason := f.violation(ev.Value, re, false); reason != "" {
-			c.r.add(ev.Pos, "%s: enum value %q %s", path, ev.Value, reason)
-		}
-	}
-	if f.Const != "" {
-		if reason := f.violation(f.Const, re, false); reason != "" {
-			c.r.add(f.At("const"), "%s: const %q %s", path, f.Const, reason)
-		}
-	}
-	if f.Example != "" && f.Erratum == "" {
-		if reason := f.violation(f.Example, re, true); reason != "" {
-			c.r.add(f.At("example"), "%s: example %q %s; fix it or name the erratum that explains it", path, f.Example, reason)
-		}
-	}
-}
-
-// violation says how a value breaks the field's own constraints, or "".
-func (f *Field) violation(v string, re *regexp.Regexp, checkEnumConst bool) string {
-	switch f.Type {
-	case "integer":
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return "is not an integer"
-		}
-		if f.Minimum != nil && n < *f.Minimum {
-			return fmt.Sprintf("is below the minimum %d", *f.Minimum)
-		}
-		if f.Maximum != nil && n > *f.Maximum {
-			return fmt.Sprintf("is above the maximum %d", *f.Maximum)
-		}
-		return ""
-	case "boolean":
-		if v != "true" && v != "false" {
-			return "is not true or false"
-		}
-		return ""
-	case "object":
-		return ""
-	}
-	n := utf8.RuneCountInString(v)
-	if f.MinLength != nil && n < *f.MinLength {
-		return fmt.Sprintf("is %d characters, under min_length %d", n, *f.MinLength)
-	}
-	if f.MaxLength != nil && n > *f.MaxLength {
-		return fmt.Sprintf("is %d characters, over max_length %d", n, *f.MaxLength)
-	}
-	if re != nil && !re.MatchString(v) {
-		return fmt.Sprintf("does not match pattern %s", f.Pattern)
-	}
-	if checkEnumConst {
-		if len(f.Enum) > 0 && !f.hasEnum(v) {
-			return "is not one of the enum values"
-		}
-		if f.Const != "" && v != f.Const {
-			return fmt.Sprintf("differs from const %q", f.Const)
-		}
-	}
-	return ""
-}
-
-func (f *Field) hasEnum(v string) bool {
-	for _, ev := range f.Enum {
-		if ev.Value == v {
-			return true
-		}
-	}
-	return false
-}
-
 func (c *checker) callback(cb *Callback) {
 	if !naming.IsSnake(cb.ID) {
 		c.r.add(cb.At("id"), "callback id %q must be snake_case", cb.ID)
 	}
+	if cb.GoName != "" && !naming.IsGoIdent(cb.GoName) {
+		c.r.add(cb.At("go_name"), "callback %s: go_name %q is not an exported Go identifier", cb.ID, cb.GoName)
+	}
 	types := map[string]bool{}
 	idents := map[string]bool{}
 	for _, ev := range cb.Events {
+		switch {
+		case ev.GoName != "" && !naming.IsGoIdent(ev.GoName):
+			c.r.add(ev.At("go_name"), "callback %s: event %s: go_name %q is not an exported Go identifier", cb.ID, ev.Type, ev.GoName)
+		case ev.GoName == "" && !naming.Derivable(ev.Type):
+			c.r.add(ev.At("type"), "callback %s: event type %q does not make an exported Go name; set go_name", cb.ID, ev.Type)
+		}
+		where := "event " + ev.Type + " plaintext"
+		if ev.Plaintext != nil {
+			c.fields(ev.Plaintext, where)
+			c.rules(ev.Rules, ev.Plaintext, where)
+		} else {
+			if len(cb.Plaintext) == 0 {
+				c.r.add(ev.Pos, "callback %s: event %s has no plaintext, and neither has the callback", cb.ID, ev.Type)
+			}
+			c.rules(ev.Rules, cb.Plaintext, where)
+		}
 		if types[ev.Type] {
 			c.r.add(ev.Pos, "callback %s: event type %s is listed twice", cb.ID, ev.Type)
 		}
@@ -411,6 +325,10 @@ func (c *checker) callback(cb *Callback) {
 	}
 	c.fields(cb.Envelope, "envelope")
 	c.fields(cb.Plaintext, "plaintext")
+	c.rules(cb.Rules, cb.Plaintext, "plaintext")
+	if len(cb.Plaintext) == 0 && len(cb.Events) == 0 {
+		c.r.add(cb.Pos, "callback %s: needs a plaintext (or events with their own)", cb.ID)
+	}
 	for _, g := range cb.OneOf {
 		if len(g.Fields) < 2 {
 			c.r.add(g.Pos, "one_of %s: needs at least two fields", g.Name)
@@ -458,6 +376,9 @@ func (c *checker) duration(pos Pos, key, s string) {
 func (c *checker) jump(j *Jump) {
 	if !naming.IsSnake(j.ID) {
 		c.r.add(j.At("id"), "jump id %q must be snake_case", j.ID)
+	}
+	if j.GoName != "" && !naming.IsGoIdent(j.GoName) {
+		c.r.add(j.At("go_name"), "jump %s: go_name %q is not an exported Go identifier", j.ID, j.GoName)
 	}
 	switch j.Call {
 	case "wx.openBusinessView", "WXOpenBusinessView", "openBusinessView":
@@ -516,5 +437,61 @@ func (c *checker) jump(j *Jump) {
 	}
 	if rt := j.Returns; rt != nil {
 		c.fields(rt.Fields, "returns")
+	}
+}
+
+func (c *checker) typeDef(td *TypeDef) {
+	if td.GoName != "" && !naming.IsGoIdent(td.GoName) {
+		c.r.add(td.At("go_name"), "type %s: go_name %q is not an exported Go identifier", td.ID, td.GoName)
+	}
+	if len(td.Fields) == 0 {
+		c.r.add(td.Pos, "type %s needs fields", td.ID)
+	}
+	where := "type " + td.ID
+	c.fields(td.Fields, where)
+	c.rules(td.Rules, td.Fields, where)
+}
+
+// cycles reports named types that contain themselves: a Go struct cannot,
+// and no doc page describes one.
+func (c *checker) cycles(s *Spec) {
+	const (
+		unseen = iota
+		active
+		done
+	)
+	state := map[*TypeDef]int{}
+	var visit func(td *TypeDef, chain []string)
+	var walk func(list []*Field, chain []string)
+	walk = func(list []*Field, chain []string) {
+		for _, f := range list {
+			sc := &f.Schema
+			if sc.Items != nil {
+				sc = &sc.Items.Schema
+			}
+			if sc.RefType != nil {
+				if state[sc.RefType] == active {
+					c.r.add(sc.RefType.Pos, "type %s contains itself (%s -> %s); recursive types are not supported",
+						sc.RefType.ID, strings.Join(chain, " -> "), sc.RefType.ID)
+					continue
+				}
+				visit(sc.RefType, chain)
+				continue
+			}
+			walk(sc.Fields, chain)
+		}
+	}
+	visit = func(td *TypeDef, chain []string) {
+		if state[td] != unseen {
+			return
+		}
+		state[td] = active
+		walk(td.Fields, append(chain, td.ID))
+		state[td] = done
+	}
+	for _, f := range s.Files {
+		for _, td := range f.Types {
+			visit(td, nil)
+		}
 	}
 }

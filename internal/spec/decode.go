@@ -84,6 +84,9 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, ki keyInfo) {
 				return
 			}
 			d.decodeStruct(n, elem.Elem())
+			if d.stop {
+				return // cut short: leave it out rather than half-filled
+			}
 		} else {
 			if !d.decodeScalar(n, elem.Elem(), ki) {
 				return
@@ -95,11 +98,19 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, ki keyInfo) {
 			d.r.add(d.pos(n), "%s: expected a list, found %s", ki.Key, describe(n))
 			return
 		}
-		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		s := reflect.MakeSlice(v.Type(), 0, len(n.Content))
+		elem := reflect.New(v.Type().Elem()).Elem()
 		itemKey := ki
 		for i, item := range n.Content {
 			itemKey.Key = fmt.Sprintf("%s[%d]", ki.Key, i)
-			d.decodeValue(item, s.Index(i), itemKey)
+			elem.SetZero()
+			d.decodeValue(item, elem, itemKey)
+			// An item that failed to decode (reported, or cut off by the
+			// budget) is left out: later checks never see a nil entry.
+			if elem.Kind() == reflect.Pointer && elem.IsNil() {
+				continue
+			}
+			s = reflect.Append(s, elem)
 		}
 		v.Set(s)
 	default:
@@ -176,10 +187,11 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value) {
 		return
 	}
 	pos := d.pos(n)
-	pos.keys = make(map[string]Pos, len(n.Content)/2)
+	pos.keys = make([]keyPos, 0, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if k := n.Content[i]; k.Kind == yaml.ScalarNode {
-			pos.keys[k.Value] = d.pos(resolve(n.Content[i+1]))
+			v := resolve(n.Content[i+1])
+			pos.keys = append(pos.keys, keyPos{key: k.Value, line: int32(v.Line), col: int32(v.Column)})
 		}
 	}
 	if si.PosIdx >= 0 {
@@ -210,7 +222,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value) {
 		}
 		seen[kn.Value] = true
 		ki := si.Keys[idx]
-		d.decodeValue(vn, v.Field(ki.Index), ki)
+		d.decodeValue(vn, v.FieldByIndex(ki.Index), ki)
 	}
 	for _, ki := range si.Keys {
 		if ki.Required && !seen[ki.Key] {

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -10,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -27,43 +29,63 @@ func LoadDir(dir string) (*Spec, error) {
 // LoadFS loads and checks every *.yaml file of fsys; prefix is prepended to
 // file names in problems.
 func LoadFS(fsys fs.FS, prefix string) (*Spec, error) {
+	r := &reporter{}
+	display := func(name string) string {
+		if prefix != "" && prefix != "." {
+			return path.Join(prefix, name)
+		}
+		return name
+	}
 	var names []string
+	source := map[string]string{} // spec file -> the file to read (a symlink's target)
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+		isSpec := strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")
+		switch {
+		case d.IsDir():
+		case d.Type()&fs.ModeSymlink != 0:
+			target, msg := followLink(fsys, p)
+			switch {
+			case msg != "":
+				r.add(Pos{File: display(p), Line: 1, Col: 1}, "%s", msg)
+			case target != "" && isSpec:
+				names = append(names, p)
+				source[p] = target
+			}
+		case !d.Type().IsRegular():
+			if isSpec {
+				r.add(Pos{File: display(p), Line: 1, Col: 1}, "not a regular file (%s); a spec file is a regular file", d.Type())
+			}
+		case isSpec:
 			names = append(names, p)
+			source[p] = p
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if len(names) == 0 {
+	if len(names) == 0 && len(r.problems) == 0 {
 		return nil, errors.New("no *.yaml spec files in " + prefix)
 	}
 	sort.Strings(names)
 
-	r := &reporter{}
 	s := &Spec{}
 	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
+		data, err := fs.ReadFile(fsys, source[name])
 		if err != nil {
 			return nil, err
 		}
-		display := name
-		if prefix != "" && prefix != "." {
-			display = path.Join(prefix, name)
-		}
-		if f := parseFile(display, data, r); f != nil {
+		if f := parseFile(display(name), data, r); f != nil {
 			f.Path = name
 			s.Files = append(s.Files, f)
 		}
 	}
 	check(s, r)
 	if len(r.problems) > 0 {
-		r.problems.sort()
+		r.problems.Sort()
 		return s, r.problems
 	}
 	return s, nil
@@ -74,13 +96,76 @@ func LoadFS(fsys fs.FS, prefix string) (*Spec, error) {
 func Parse(name string, data []byte) (*File, Problems) {
 	r := &reporter{}
 	f := parseFile(name, data, r)
-	r.problems.sort()
+	r.problems.Sort()
 	return f, r.problems
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// maxLinks bounds a chain of symbolic links, as the kernel does.
+const maxLinks = 40
+
+// followLink resolves the symbolic link p of fsys hop by hop. It returns
+// the regular file to read, "" for a link to a directory (not followed),
+// or a message saying why the link cannot be used: it leaves the spec
+// directory, loops, or dangles. A file outside the spec directory is never
+// read.
+func followLink(fsys fs.FS, p string) (target, problem string) {
+	rl, ok := fsys.(fs.ReadLinkFS)
+	if !ok {
+		return "", "a symbolic link, which this file system cannot resolve; use a regular file"
+	}
+	cur := p
+	for range maxLinks {
+		link, err := rl.ReadLink(cur)
+		if err != nil {
+			return "", "symbolic link cannot be read: " + err.Error()
+		}
+		next := path.Clean(path.Join(path.Dir(cur), link))
+		if path.IsAbs(link) || next == ".." || strings.HasPrefix(next, "../") {
+			return "", fmt.Sprintf("symbolic link to %q, outside the spec directory; it is not read", link)
+		}
+		fi, err := fs.Lstat(fsys, next)
+		switch {
+		case err != nil:
+			return "", fmt.Sprintf("symbolic link to %q, which does not exist", link)
+		case fi.Mode()&fs.ModeSymlink != 0:
+			cur = next
+			continue
+		case fi.IsDir():
+			return "", ""
+		case !fi.Mode().IsRegular():
+			return "", fmt.Sprintf("symbolic link to %q, which is not a regular file", link)
+		}
+		return next, ""
+	}
+	return "", "symbolic link loop (more than 40 links); it is not read"
+}
+
+// invalidUTF8 returns the position of the first byte of data that is not
+// UTF-8, or ok false when all of it is.
+func invalidUTF8(data []byte) (line, col int, b byte, ok bool) {
+	line, col = 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return line, col, data[i], true
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return 0, 0, 0, false
+}
+
 func parseFile(name string, data []byte, r *reporter) *File {
+	if line, col, b, bad := invalidUTF8(data); bad {
+		r.add(Pos{File: name, Line: line, Col: col}, "invalid UTF-8 (byte 0x%02x); spec files are UTF-8 text", b)
+		return nil
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		pos := Pos{File: name, Line: 1, Col: 1}
@@ -109,6 +194,9 @@ func parseFile(name string, data []byte, r *reporter) *File {
 	}
 	f := &File{}
 	d.decodeStruct(root, reflectValue(f))
+	if d.stop {
+		return nil // cut short: its partial content would only add noise to the checks
+	}
 	return f
 }
 

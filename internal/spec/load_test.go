@@ -51,11 +51,7 @@ error_sets:
 
 func load(t *testing.T, files map[string]string) Problems {
 	t.Helper()
-	fsys := fstest.MapFS{}
-	for name, body := range files {
-		fsys[name] = &fstest.MapFile{Data: []byte(body)}
-	}
-	_, err := LoadFS(fsys, "spec")
+	_, err := LoadFS(mapFS(files), "spec")
 	if err == nil {
 		return nil
 	}
@@ -64,6 +60,14 @@ func load(t *testing.T, files map[string]string) Problems {
 		t.Fatalf("LoadFS: %v (not Problems)", err)
 	}
 	return ps
+}
+
+func mapFS(files map[string]string) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	for name, body := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(body)}
+	}
+	return fsys
 }
 
 func lines(ps Problems) []string {
@@ -302,9 +306,12 @@ func TestAliasBombIsBounded(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(good))
+	f.Add([]byte(orders))
 	f.Add([]byte("page: [1\n"))
 	f.Add([]byte("a: &x {b: *x}\n"))
 	f.Add([]byte("endpoints:\n  - request:\n      - fields: [{fields: [{}]}]\n"))
+	f.Add([]byte("errors: [&e {code: A}, *e, *e, ~]\ntypes: [{id: a, fields: [{name: x, ref: a}]}]\n"))
+	f.Add([]byte("package: x\npage: {title: t, updated: 2024.01.01, source: s}\ndescription: \xff\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, ps := Parse("fuzz.yaml", data)
 		if file == nil && len(ps) == 0 {
@@ -313,6 +320,18 @@ func FuzzParse(f *testing.F) {
 		for _, p := range ps {
 			if p.Pos.Line < 1 || p.Pos.File != "fuzz.yaml" {
 				t.Fatalf("bad position %+v", p)
+			}
+		}
+		// The checks across files run too, beside a valid file: no panic,
+		// every problem positioned in one of the files.
+		_, err := LoadFS(mapFS(map[string]string{"fuzz.yaml": string(data), "good.yaml": strings.Replace(good, "SYSTEM_ERROR", "OTHER_ERROR", -1)}), "spec")
+		var all Problems
+		if err != nil && !errors.As(err, &all) {
+			t.Fatalf("LoadFS: %v (not Problems)", err)
+		}
+		for _, p := range all {
+			if p.Pos.Line < 1 || (p.Pos.File != "spec/fuzz.yaml" && p.Pos.File != "spec/good.yaml") {
+				t.Fatalf("bad position %+v: %s", p.Pos, p.Message)
 			}
 		}
 	})

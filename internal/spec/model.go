@@ -15,14 +15,24 @@ type Pos struct {
 	File string
 	Line int
 	Col  int
-	keys map[string]Pos // value positions of a mapping's keys
+	keys []keyPos // value positions of a mapping's keys
+}
+
+// keyPos is where the value of one key of a mapping starts. A slice of
+// these instead of a map: a spec holds one per mapping, and maps made the
+// loaded spec several times the size of its YAML.
+type keyPos struct {
+	key       string
+	line, col int32
 }
 
 // At returns the position of the value of key in the mapping at p, or p
 // itself when the key is absent, so a problem points at the offending value.
 func (p Pos) At(key string) Pos {
-	if k, ok := p.keys[key]; ok {
-		return k
+	for i := len(p.keys) - 1; i >= 0; i-- { // the last of duplicate keys, as a map would keep
+		if k := p.keys[i]; k.key == key {
+			return Pos{File: p.File, Line: int(k.line), Col: int(k.col)}
+		}
 	}
 	return p
 }
@@ -42,6 +52,7 @@ type File struct {
 	Endpoints []*Endpoint  `yaml:"endpoints"`
 	Callbacks []*Callback  `yaml:"callbacks"`
 	Jumps     []*Jump      `yaml:"jumps"`
+	Types     []*TypeDef   `yaml:"types"`
 	Errors    []*ErrorCode `yaml:"errors"`
 	ErrorSets []*ErrorSet  `yaml:"error_sets"`
 	Errata    []*Erratum   `yaml:"errata"`
@@ -52,9 +63,12 @@ type Page struct {
 	Pos         `yaml:"-"`
 	Title       string   `yaml:"title" spec:"required"`
 	Updated     string   `yaml:"updated" spec:"required"` // as printed on the page, e.g. 2022.06.09
-	Seed        string   `yaml:"seed" spec:"required"`    // file name under shared/seeds
+	URL         string   `yaml:"url"`                     // the official doc URL
+	DocIDs      []string `yaml:"doc_ids"`                 // official doc ids
+	Seed        string   `yaml:"seed"`                    // file name under shared/seeds; a page without one names its source
 	SeedCopies  []string `yaml:"seed_copies"`             // other seeds holding the same page
 	Section     string   `yaml:"section"`                 // heading inside the seed, when a seed holds several pages
+	Source      string   `yaml:"source"`                  // where the page's facts come from when not a seed (reference/serviceorders.md §3 A4)
 	Description string   `yaml:"description"`
 }
 
@@ -67,32 +81,141 @@ type API struct {
 	VersionPrefix string `yaml:"version_prefix"`
 }
 
-// Field is a parameter, a response member, a callback member or a jump value.
+// Kind is the JSON type of a field.
+type Kind string
+
+// The kinds a field can have.
+const (
+	KindString  Kind = "string"
+	KindInteger Kind = "integer"
+	KindBoolean Kind = "boolean"
+	KindObject  Kind = "object"
+	KindArray   Kind = "array"
+)
+
+// Format refines a string (or, for fen, an integer).
+type Format string
+
+// The formats a field can have.
+const (
+	FormatRFC3339     Format = "rfc3339"
+	FormatDateTime    Format = "yyyyMMddHHmmss" // China time, to the second
+	FormatDate        Format = "yyyyMMdd"       // China date
+	FormatUnixSeconds Format = "unix_seconds"
+	FormatURL         Format = "url"
+	FormatJSON        Format = "json"
+	FormatBase64      Format = "base64"
+	FormatQueryString Format = "query_string"
+	FormatFen         Format = "fen" // an integer amount in fen (分): Go int64
+)
+
+// IsTime reports whether f is a time format a string can be listed with in formats.
+func (f Format) IsTime() bool {
+	return f == FormatRFC3339 || f == FormatDateTime || f == FormatDate
+}
+
+// Field is a parameter, a response member, a callback member or a jump value:
+// a name and a Schema.
 type Field struct {
-	Pos         `yaml:"-"`
-	Name        string       `yaml:"name" spec:"required"`
-	GoName      string       `yaml:"go_name"`
-	Title       string       `yaml:"title"` // the Chinese parameter name column
-	In          string       `yaml:"in" spec:"enum=path|query|body"`
-	Type        string       `yaml:"type" spec:"required,enum=string|integer|boolean|object"`
-	Format      string       `yaml:"format" spec:"enum=rfc3339|yyyyMMddHHmmss|unix_seconds|url|json|base64|query_string"`
+	Pos      `yaml:"-"`
+	Name     string   `yaml:"name" spec:"required"`
+	GoName   string   `yaml:"go_name"`
+	Title    string   `yaml:"title"` // the Chinese parameter name column
+	In       string   `yaml:"in" spec:"enum=path|query|body"`
+	Required bool     `yaml:"required"`
+	Aliases  []string `yaml:"aliases"`
+	// Borrowed says which of the field's facts come from another mode's page.
+	Borrowed string `yaml:"borrowed"`
+	// Source says where the field comes from when it is not the page itself.
+	Source string `yaml:"source"`
+	Schema `yaml:",inline"`
+}
+
+// Schema is what a value is: its kind and constraints. A Field has one, and
+// so does the items schema of an array.
+type Schema struct {
+	Type        Kind         `yaml:"type" spec:"enum=string|integer|boolean|object|array"` // object when ref is set
+	Format      Format       `yaml:"format" spec:"enum=rfc3339|yyyyMMddHHmmss|yyyyMMdd|unix_seconds|url|json|base64|query_string|fen"`
+	Formats     []Format     `yaml:"formats" spec:"enum=rfc3339|yyyyMMddHHmmss|yyyyMMdd"` // a string accepting any of these
+	Literals    []string     `yaml:"literals"`                                            // extra values a formatted string accepts (OnAccept)
 	MinLength   *int         `yaml:"min_length"`
 	MaxLength   *int         `yaml:"max_length"`
 	Minimum     *int64       `yaml:"minimum"`
 	Maximum     *int64       `yaml:"maximum"`
-	Required    bool         `yaml:"required"`
 	Enum        []*EnumValue `yaml:"enum"`
 	Const       string       `yaml:"const" spec:"scalar"` // a fixed value (固定配置)
 	Pattern     string       `yaml:"pattern"`             // RE2, anchored, allowed characters
 	PatternText string       `yaml:"pattern_text"`        // the doc's wording of the allowed characters
 	// Reject4ByteUTF8 marks fields where the API refuses 4-byte UTF-8 (emoji).
-	Reject4ByteUTF8 bool     `yaml:"reject_4byte_utf8"`
-	Secret          bool     `yaml:"secret"` // never echoed, even its length is all errors say
-	Aliases         []string `yaml:"aliases"`
-	Example         string   `yaml:"example" spec:"scalar"`
-	Description     string   `yaml:"description"`
-	Erratum         string   `yaml:"erratum"` // id of an erratum about this field
-	Fields          []*Field `yaml:"fields"`  // members of an object
+	Reject4ByteUTF8 bool   `yaml:"reject_4byte_utf8"`
+	Secret          bool   `yaml:"secret"` // never echoed, even its length is all errors say
+	Example         string `yaml:"example" spec:"scalar"`
+	Description     string `yaml:"description"`
+	Erratum         string `yaml:"erratum"` // id of an erratum about this field
+	// Members of an inline object, and the cross-field rules among them.
+	Fields []*Field `yaml:"fields"`
+	Rules  []*Rule  `yaml:"rules"`
+	// Ref names a type of the spec's types; Require lists members of it this use requires.
+	Ref     string   `yaml:"ref"`
+	Require []string `yaml:"require"`
+	// Items is the schema of an array's elements.
+	Items    *Items `yaml:"items"`
+	MinItems *int   `yaml:"min_items"`
+	MaxItems *int   `yaml:"max_items"`
+
+	// RefType is the type Ref names, set by the checks.
+	RefType *TypeDef `yaml:"-"`
+}
+
+// Items is the schema of an array's elements: a field without name, in,
+// required or title.
+type Items struct {
+	Pos    `yaml:"-"`
+	Schema `yaml:",inline"`
+}
+
+// TypeDef is a named object type that fields reuse with ref. Its id is
+// unique in the whole spec; its Go type is generated once, in the package of
+// the file that declares it.
+type TypeDef struct {
+	Pos         `yaml:"-"`
+	ID          string   `yaml:"id" spec:"required"`
+	GoName      string   `yaml:"go_name"`
+	Title       string   `yaml:"title" spec:"required"`
+	Description string   `yaml:"description"`
+	Source      string   `yaml:"source"`
+	Fields      []*Field `yaml:"fields" spec:"required"`
+	Rules       []*Rule  `yaml:"rules"`
+
+	File *File `yaml:"-"`
+}
+
+// Rule is a cross-field rule over the fields of one level (an endpoint's
+// request, a callback's plaintext, a type's or an object's members). Exactly
+// one of its kinds is set.
+type Rule struct {
+	Pos          `yaml:"-"`
+	ExactlyOneOf []string      `yaml:"exactly_one_of"`
+	AtMostOneOf  []string      `yaml:"at_most_one_of"`
+	RequiredWith *RequiredWith `yaml:"required_with"`
+	Sum          *Sum          `yaml:"sum"`
+	Description  string        `yaml:"description"` // the doc's words
+}
+
+// RequiredWith says Field is required when When has a value.
+type RequiredWith struct {
+	Pos   `yaml:"-"`
+	Field string `yaml:"field" spec:"required"`
+	When  string `yaml:"when" spec:"required"`
+}
+
+// Sum says Field equals the sum of Plus minus the sum of Minus. Plus and
+// Minus name an integer field at the same level or array.member.
+type Sum struct {
+	Pos   `yaml:"-"`
+	Field string `yaml:"field" spec:"required"`
+	Plus  string `yaml:"plus"`
+	Minus string `yaml:"minus"`
 }
 
 // EnumValue is one allowed value with the doc's meaning.
@@ -116,6 +239,7 @@ type Endpoint struct {
 	ContentType   string   `yaml:"content_type" spec:"enum=json|form"`
 	SuccessStatus int      `yaml:"success_status" spec:"required"`
 	Request       []*Field `yaml:"request"`
+	Rules         []*Rule  `yaml:"rules"` // cross-field rules over the request fields
 	Response      []*Field `yaml:"response"`
 	// Error sets (ids from error_sets) and codes of its own.
 	ErrorSets       []string `yaml:"error_sets"`
@@ -165,8 +289,9 @@ type Callback struct {
 	Headers    []*Header `yaml:"headers"`
 	Events     []*Event  `yaml:"events"`
 	Envelope   []*Field  `yaml:"envelope"`
-	Plaintext  []*Field  `yaml:"plaintext" spec:"required"`
-	OneOf      []*OneOf  `yaml:"one_of"`
+	Plaintext  []*Field  `yaml:"plaintext"` // the decrypted resource; events may carry their own
+	OneOf      []*OneOf  `yaml:"one_of"`    // exactly_one_of rules, in their older spelling
+	Rules      []*Rule   `yaml:"rules"`     // cross-field rules over the plaintext
 	Ack        *Ack      `yaml:"ack" spec:"required"`
 	Retry      *Retry    `yaml:"retry" spec:"required"`
 	Notes      []string  `yaml:"notes"`
@@ -188,6 +313,9 @@ type Event struct {
 	Type    string `yaml:"type" spec:"required"`
 	GoName  string `yaml:"go_name"`
 	Summary string `yaml:"summary" spec:"required"`
+	// Plaintext and Rules, when set, replace the callback's for this event.
+	Plaintext []*Field `yaml:"plaintext"`
+	Rules     []*Rule  `yaml:"rules"`
 }
 
 // OneOf is a group of plaintext fields of which exactly one is present.

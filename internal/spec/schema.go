@@ -61,7 +61,10 @@ func schemaOf(t reflect.Type, defs map[string]any) map[string]any {
 			default:
 				ps = schemaOf(k.Type, defs)
 			}
-			if len(k.Enum) > 0 {
+			switch {
+			case len(k.Enum) > 0 && k.Type.Kind() == reflect.Slice:
+				ps["items"] = map[string]any{"type": "string", "enum": k.Enum}
+			case len(k.Enum) > 0:
 				ps["enum"] = k.Enum
 			}
 			props[k.Key] = ps

@@ -9,7 +9,7 @@ import (
 // keyInfo is what the struct tags say about one YAML key.
 type keyInfo struct {
 	Key      string
-	Index    int
+	Index    []int // path to the struct field, through inline structs
 	Required bool
 	Scalar   bool // any scalar is accepted and kept as its source text
 	Enum     []string
@@ -32,17 +32,32 @@ func infoOf(t reflect.Type) *structInfo {
 		return v.(*structInfo)
 	}
 	si := &structInfo{ByKey: map[string]int{}, PosIdx: -1}
+	si.add(t, nil)
+	structInfos.Store(t, si)
+	return si
+}
+
+// add lists the keys of t, whose fields are at index path prefix in the
+// outer struct; a struct embedded with yaml:",inline" lends its keys.
+func (si *structInfo) add(t reflect.Type, prefix []int) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
+		index := append(append([]int(nil), prefix...), i)
 		if f.Type == posType && f.Anonymous {
-			si.PosIdx = i
+			if prefix == nil {
+				si.PosIdx = i
+			}
 			continue
 		}
 		key := f.Tag.Get("yaml")
+		if key == ",inline" && f.Anonymous && f.Type.Kind() == reflect.Struct {
+			si.add(f.Type, index)
+			continue
+		}
 		if key == "" || key == "-" {
 			continue
 		}
-		ki := keyInfo{Key: key, Index: i, Type: f.Type}
+		ki := keyInfo{Key: key, Index: index, Type: f.Type}
 		for _, opt := range strings.Split(f.Tag.Get("spec"), ",") {
 			switch {
 			case opt == "required":
@@ -56,8 +71,6 @@ func infoOf(t reflect.Type) *structInfo {
 		si.ByKey[key] = len(si.Keys)
 		si.Keys = append(si.Keys, ki)
 	}
-	structInfos.Store(t, si)
-	return si
 }
 
 func (si *structInfo) keyNames() []string {

@@ -2,7 +2,7 @@
 // validate, send through wechatpay-go's core.Client (which signs the request
 // and verifies the response signature), map error responses to typed errors,
 // and decode the body. Generated methods only name the operation and build
-// the URL.
+// the URL. Applications use the generated clients, not this package.
 package apiclient
 
 import (

@@ -10,17 +10,11 @@
 package jumpsign
 
 import (
-	"crypto/hmac"
-	"crypto/md5"
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
 	"fmt"
-	"hash"
 	"io"
 	"log/slog"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -67,6 +61,15 @@ const (
 // values only, signField left out, keys sorted in ASCII (byte) order, raw
 // k=v pairs joined with &.
 func Canonical(params map[string]string, signField string) string {
+	m := message(nil, params, signField)
+	if len(m) == header {
+		return ""
+	}
+	return string(m[header+1:])
+}
+
+// message is Begin and Append over the signed entries of params.
+func message(buf []byte, params map[string]string, signField string) []byte {
 	keys := make([]string, 0, len(params))
 	for k, v := range params {
 		if v != "" && k != signField {
@@ -74,49 +77,27 @@ func Canonical(params map[string]string, signField string) string {
 		}
 	}
 	slices.Sort(keys)
-	var b strings.Builder
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(k)
-		b.WriteByte('=')
-		b.WriteString(params[k])
+	m := Begin(buf)
+	for _, k := range keys {
+		m = Append(m, k, params[k])
 	}
-	return b.String()
+	return m
 }
 
 // HMACSHA256 returns the uppercase hex HMAC-SHA256, keyed with key, of
 // Canonical(params, "sign") + "&key=" + key.
 func HMACSHA256(params map[string]string, key Secret) string {
-	return digest(hmac.New(sha256.New, []byte(key)), params, key)
+	var buf [BufferSize]byte
+	sum := SumHMACSHA256(message(buf[:0], params, SignField), key)
+	return string(sum[:])
 }
 
 // MD5 returns the uppercase hex MD5 of Canonical(params, "sign") +
 // "&key=" + key.
 func MD5(params map[string]string, key Secret) string {
-	return digest(md5.New(), params, key)
-}
-
-func digest(h hash.Hash, params map[string]string, key Secret) string {
-	if c := Canonical(params, SignField); c != "" {
-		_, _ = io.WriteString(h, c)
-		_, _ = io.WriteString(h, "&")
-	}
-	// With no parameters WxJava signs "key=KEY"; so do we.
-	_, _ = io.WriteString(h, "key=")
-	_, _ = io.WriteString(h, string(key))
-	return upperHex(h.Sum(nil))
-}
-
-func upperHex(b []byte) string {
-	const digits = "0123456789ABCDEF"
-	out := make([]byte, 2*len(b))
-	for i, c := range b {
-		out[2*i] = digits[c>>4]
-		out[2*i+1] = digits[c&0x0f]
-	}
-	return string(out)
+	var buf [BufferSize]byte
+	sum := SumMD5(message(buf[:0], params, SignField), key)
+	return string(sum[:])
 }
 
 // Sign signs params with alg. The error only reports an unknown algorithm.
@@ -139,13 +120,7 @@ func Verify(alg Algorithm, params map[string]string, key Secret, sign string) bo
 	if err != nil {
 		return false
 	}
-	got := []byte(sign)
-	for i, c := range got {
-		if 'a' <= c && c <= 'z' {
-			got[i] = c - ('a' - 'A')
-		}
-	}
-	return subtle.ConstantTimeCompare(got, []byte(want)) == 1
+	return EqualHex([]byte(want), sign)
 }
 
 // Nonce returns a fresh nonce_str. Tests inject a fixed one.

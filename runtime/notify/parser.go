@@ -272,7 +272,7 @@ func (p *Parser) readBody(r *http.Request) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength) + 1) // +1 so ReadFrom sees EOF without growing
+		buf.Grow(int(r.ContentLength) + bytes.MinRead) // ReadFrom wants MinRead free before each read: then it never grows
 	}
 	// Read one byte past the limit to tell "exactly the limit" from "over".
 	_, err := buf.ReadFrom(io.LimitReader(r.Body, p.maxBody+1))

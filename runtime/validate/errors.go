@@ -28,6 +28,8 @@ func (e *FieldError) Unwrap() error { return e.Err }
 type Errors struct {
 	Type   string // Go type that was validated, e.g. "payscore.ApplyPermissionsRequest"
 	Fields []*FieldError
+
+	first [8]*FieldError // backs Fields while a Collector fills it: one allocation for both
 }
 
 // Error returns "Type: N invalid fields: path: msg; path: msg".
@@ -85,7 +87,8 @@ func (e *MaxLengthError) Error() string {
 }
 
 // EnumError reports a value that is not one of Allowed. Length is the
-// value's length in characters.
+// value's length in characters. Allowed is the rule's own list: read it,
+// do not modify its elements.
 type EnumError struct {
 	Allowed []string
 	Length  int
@@ -173,4 +176,56 @@ func (e *FormatError) Error() string {
 		msg += ", want e.g. " + ex
 	}
 	return msg + ")"
+}
+
+// FormatsError reports a string in none of Formats and not one of Literals.
+type FormatsError struct {
+	Formats  []string
+	Literals []string
+	Length   int
+}
+
+func (e *FormatsError) Error() string {
+	want := append(append([]string(nil), e.Formats...), e.Literals...)
+	return "not a valid " + strings.Join(want, " or ") + " value (got " + strconv.Itoa(e.Length) + " characters)"
+}
+
+// MinItemsError reports an array with fewer items than Min.
+type MinItemsError struct{ Min, Items int }
+
+func (e *MinItemsError) Error() string {
+	return "too few items: " + strconv.Itoa(e.Items) + ", minimum " + strconv.Itoa(e.Min)
+}
+
+// MaxItemsError reports an array with more items than Max.
+type MaxItemsError struct{ Max, Items int }
+
+func (e *MaxItemsError) Error() string {
+	return "too many items: " + strconv.Itoa(e.Items) + ", maximum " + strconv.Itoa(e.Max)
+}
+
+// AtMostOneOfError reports that more than one of Fields is present.
+type AtMostOneOfError struct {
+	Fields  []string
+	Present []string
+}
+
+func (e *AtMostOneOfError) Error() string {
+	return "at most one of " + strings.Join(e.Fields, ", ") + " may be set, got " +
+		strconv.Itoa(len(e.Present)) + ": " + strings.Join(e.Present, ", ")
+}
+
+// RequiredWithError reports a field that is required because When is set.
+type RequiredWithError struct{ When string }
+
+func (e *RequiredWithError) Error() string { return "required when " + e.When + " is set" }
+
+// SumError reports an amount that is not the sum of its terms.
+type SumError struct {
+	Terms       string
+	Value, Want int64
+}
+
+func (e *SumError) Error() string {
+	return "must equal " + e.Terms // amounts are values: not in the message
 }

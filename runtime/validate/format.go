@@ -13,8 +13,30 @@ func validFormat(format, s string) bool {
 		return isChinaTime(s)
 	case FormatUnixSeconds:
 		return isUnixSeconds(s)
+	case FormatChinaDate:
+		return isChinaDate(s)
 	}
 	panic("validate: unknown format " + format)
+}
+
+// anyFormat reports whether s is in one of formats or is one of literals.
+func anyFormat(formats, literals []string, s string) bool {
+	for _, l := range literals {
+		if s == l {
+			return true
+		}
+	}
+	for _, f := range formats {
+		if validFormat(f, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// isChinaDate accepts yyyyMMdd.
+func isChinaDate(s string) bool {
+	return len(s) == 8 && allDigits(s) && validDateTime(num(s[0:4]), num(s[4:6]), num(s[6:8]), 0, 0, 0)
 }
 
 // isChinaTime accepts yyyyMMddHHmmss.

@@ -19,8 +19,6 @@
 package validate
 
 import (
-	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -39,6 +37,9 @@ const (
 	// sign. Ten digits cover dates up to 2286 and reject millisecond
 	// timestamps (13 digits), a common mistake.
 	FormatUnixSeconds = "unix_seconds"
+	// FormatChinaDate is yyyyMMdd, exactly 8 digits forming a real calendar
+	// date, e.g. "20231218".
+	FormatChinaDate = "yyyyMMdd"
 )
 
 // KnownFormat reports whether name is a format [StringRule] understands.
@@ -46,7 +47,7 @@ const (
 // [Collector.String].
 func KnownFormat(name string) bool {
 	switch name {
-	case FormatRFC3339, FormatChinaTime, FormatUnixSeconds:
+	case FormatRFC3339, FormatChinaTime, FormatUnixSeconds, FormatChinaDate:
 		return true
 	}
 	return false
@@ -60,6 +61,8 @@ func formatExample(name string) string {
 		return "20180225112233"
 	case FormatUnixSeconds:
 		return "1414561699"
+	case FormatChinaDate:
+		return "20231218"
 	}
 	return ""
 }
@@ -77,18 +80,33 @@ type StringRule struct {
 	// Enum, when not empty, lists the only accepted values. A value outside
 	// it reports just an *EnumError: other checks would only add noise.
 	Enum []string
-	// Pattern, when set, must match the whole value (anchor it with ^ and $).
-	// PatternDescription explains it to humans, e.g. "digits, letters and
-	// _-|*"; when empty the pattern source is shown instead.
-	Pattern            *regexp.Regexp
+	// Pattern, when set, must match the whole value (anchor it with ^ and $):
+	// a [*Regexp] from [MustCompile], which checks the usual shapes with a
+	// byte loop, or a *regexp.Regexp. PatternDescription explains it to
+	// humans, e.g. "digits, letters and _-|*"; when empty the pattern source
+	// is shown instead.
+	Pattern            Pattern
 	PatternDescription string
 	// Reject4ByteUTF8 rejects characters that take 4 bytes in UTF-8 (emoji
 	// and other characters outside the BMP), which APIv3 refuses in many
 	// fields.
 	Reject4ByteUTF8 bool
 	// Format is "" (none) or one of FormatRFC3339, FormatChinaTime,
-	// FormatUnixSeconds. Any other name is a programming error and panics.
+	// FormatUnixSeconds, FormatChinaDate. Any other name is a programming
+	// error and panics.
 	Format string
+	// Formats, when not empty, accepts a value in any of these formats
+	// (yyyyMMddHHmmss or yyyyMMdd); Literals are further accepted values
+	// (OnAccept). A value in none is a *FormatsError.
+	Formats  []string
+	Literals []string
+}
+
+// ArrayRule constrains the length of an array field. A required array must
+// have at least one item; MinItems and MaxItems of 0 mean unbounded.
+type ArrayRule struct {
+	Required           bool
+	MinItems, MaxItems int
 }
 
 // IntRule constrains one integer field. Min applies only when HasMin is
@@ -104,7 +122,7 @@ type IntRule struct {
 // meant to live on the stack of a Validate method; it allocates only when a
 // violation is recorded.
 type Collector struct {
-	fields []*FieldError
+	errs *Errors // allocated with the first violation
 }
 
 // RuneCount returns the number of characters in s, counting each invalid
@@ -118,43 +136,59 @@ func RuneCount(s string) int { return utf8.RuneCountInString(s) }
 // alone), then length, 4-byte characters, pattern and format, each reported
 // independently.
 func (c *Collector) String(path, value string, rule *StringRule) {
+	c.stringAt(path, -1, value, rule)
+}
+
+// StringItem checks item i of the array at path, as String does; the
+// item's path (path[i]) is built only when there is a violation.
+func (c *Collector) StringItem(path string, i int, value string, rule *StringRule) {
+	c.stringAt(path, i, value, rule)
+}
+
+func (c *Collector) stringAt(path string, i int, value string, rule *StringRule) {
 	if rule == nil {
 		rule = &noRule
 	}
 	if value == "" {
 		if rule.Required {
-			c.add(path, &RequiredError{})
+			recordAt(c, path, i, RequiredError{})
 		}
 		return
 	}
 	n, first4, bad := scan(value)
 	if bad >= 0 {
-		c.add(path, &InvalidUTF8Error{ByteOffset: bad})
+		recordAt(c, path, i, InvalidUTF8Error{ByteOffset: bad})
 		return
 	}
 	if len(rule.Enum) > 0 && !contains(rule.Enum, value) {
-		// Clone: the error must not alias the shared rule.
-		c.add(path, &EnumError{Allowed: slices.Clone(rule.Enum), Length: n})
+		// Shared with the rule, not copied (a copy would be a second
+		// allocation); the full slice expression keeps appends off it.
+		recordAt(c, path, i, EnumError{Allowed: rule.Enum[:len(rule.Enum):len(rule.Enum)], Length: n})
 		return
 	}
 	if rule.MinLength > 0 && n < rule.MinLength {
-		c.add(path, &MinLengthError{Min: rule.MinLength, Length: n})
+		recordAt(c, path, i, MinLengthError{Min: rule.MinLength, Length: n})
 	}
 	if rule.MaxLength > 0 && n > rule.MaxLength {
-		c.add(path, &MaxLengthError{Max: rule.MaxLength, Length: n})
+		recordAt(c, path, i, MaxLengthError{Max: rule.MaxLength, Length: n})
 	}
 	if rule.Reject4ByteUTF8 && first4 >= 0 {
-		c.add(path, &FourByteUTF8Error{Index: first4})
+		recordAt(c, path, i, FourByteUTF8Error{Index: first4})
 	}
 	if rule.Pattern != nil && !rule.Pattern.MatchString(value) {
 		desc := rule.PatternDescription
 		if desc == "" {
 			desc = rule.Pattern.String()
 		}
-		c.add(path, &PatternError{Description: desc, Index: firstDisallowed(rule.Pattern, value)})
+		recordAt(c, path, i, PatternError{Description: desc, Index: disallowedIndex(rule.Pattern, value)})
 	}
 	if rule.Format != "" && !validFormat(rule.Format, value) {
-		c.add(path, &FormatError{Format: rule.Format, Length: n})
+		recordAt(c, path, i, FormatError{Format: rule.Format, Length: n})
+	}
+	if len(rule.Formats) > 0 && !anyFormat(rule.Formats, rule.Literals, value) {
+		// Shared with the rule, as Enum above.
+		recordAt(c, path, i, FormatsError{Formats: rule.Formats[:len(rule.Formats):len(rule.Formats)],
+			Literals: rule.Literals[:len(rule.Literals):len(rule.Literals)], Length: n})
 	}
 }
 
@@ -174,10 +208,105 @@ func (c *Collector) Int(path string, value int64, present bool, rule *IntRule) {
 		return
 	}
 	if rule.HasMin && value < rule.Min {
-		c.add(path, &MinimumError{Min: rule.Min, Value: value})
+		record(c, path, MinimumError{Min: rule.Min, Value: value})
 	}
 	if rule.HasMax && value > rule.Max {
-		c.add(path, &MaximumError{Max: rule.Max, Value: value})
+		record(c, path, MaximumError{Max: rule.Max, Value: value})
+	}
+}
+
+// IntItem checks item i of the integer array at path (always present).
+func (c *Collector) IntItem(path string, i int, value int64, rule *IntRule) {
+	if rule == nil {
+		return
+	}
+	if rule.HasMin && value < rule.Min {
+		recordAt(c, path, i, MinimumError{Min: rule.Min, Value: value})
+	}
+	if rule.HasMax && value > rule.Max {
+		recordAt(c, path, i, MaximumError{Max: rule.Max, Value: value})
+	}
+}
+
+// Array checks the number of items n of the array at path.
+func (c *Collector) Array(path string, n int, rule *ArrayRule) {
+	switch {
+	case n == 0 && rule.Required:
+		c.add(path, &RequiredError{})
+	case rule.MinItems > 0 && n < rule.MinItems && n > 0:
+		c.add(path, &MinItemsError{Min: rule.MinItems, Items: n})
+	case rule.MaxItems > 0 && n > rule.MaxItems:
+		c.add(path, &MaxItemsError{Max: rule.MaxItems, Items: n})
+	}
+}
+
+// Item records err (a nested value's Validate result) for item i of the
+// array at path: "post_payments" + 3 + "name" gives "post_payments[3].name".
+func (c *Collector) Item(path string, i int, err error) {
+	if err == nil {
+		return
+	}
+	c.Add(Index(path, i), err)
+}
+
+// Index is the path of item i of the array at path: path[i].
+func Index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+
+// Required records a *RequiredError at path unless present: for members a
+// use of a shared type requires (require: in the spec).
+func (c *Collector) Required(path string, present bool) {
+	if !present {
+		c.add(path, &RequiredError{})
+	}
+}
+
+// RequiredItem is Required for member of item i of the array at path
+// (post_payments[3].name); the path is built only on a violation.
+func (c *Collector) RequiredItem(path string, i int, member string, present bool) {
+	if !present {
+		c.add(Index(path, i)+"."+member, &RequiredError{})
+	}
+}
+
+// AtMostOneOf records a violation when more than one of the fields is
+// present (e.g. openid / sub_openid); paths and present are parallel.
+func (c *Collector) AtMostOneOf(paths []string, present []bool) {
+	if len(paths) != len(present) {
+		panic("validate: AtMostOneOf called with " + strconv.Itoa(len(paths)) + " paths and " +
+			strconv.Itoa(len(present)) + " presence flags")
+	}
+	count := 0
+	for _, p := range present {
+		if p {
+			count++
+		}
+	}
+	if count <= 1 {
+		return
+	}
+	e := &AtMostOneOfError{Fields: append([]string(nil), paths...)}
+	for i, p := range present {
+		if p {
+			e.Present = append(e.Present, paths[i])
+		}
+	}
+	c.add(strings.Join(paths, "|"), e)
+}
+
+// RequiredWith records a *RequiredWithError at path when the field is
+// absent but the field named when is present.
+func (c *Collector) RequiredWith(path string, present bool, when string, whenPresent bool) {
+	if whenPresent && !present {
+		c.add(path, &RequiredWithError{When: when})
+	}
+}
+
+// Sum records a *SumError at path unless value equals want, the sum the
+// rule (described by terms, e.g. "post_payments.amount - post_discounts.amount")
+// computes from the other fields.
+func (c *Collector) Sum(path string, value, want int64, terms string) {
+	if value != want {
+		c.add(path, &SumError{Terms: terms, Value: value, Want: want})
 	}
 }
 
@@ -230,14 +359,52 @@ func (c *Collector) Add(path string, err error) {
 // typeName (e.g. "payscore.ApplyPermissionsRequest") with every violation in
 // the order recorded.
 func (c *Collector) Err(typeName string) error {
-	if len(c.fields) == 0 {
+	if c.errs == nil {
 		return nil
 	}
-	return &Errors{Type: typeName, Fields: c.fields[:len(c.fields):len(c.fields)]}
+	e := c.errs
+	e.Type = typeName
+	e.Fields = e.Fields[:len(e.Fields):len(e.Fields)]
+	return e
 }
 
 func (c *Collector) add(path string, err error) {
-	c.fields = append(c.fields, &FieldError{Path: path, Err: err})
+	c.append(&FieldError{Path: path, Err: err})
+}
+
+// recordAt is record at path[i] when i >= 0.
+func recordAt[T any, PT interface {
+	*T
+	error
+}](c *Collector, path string, i int, leaf T) {
+	if i >= 0 {
+		path = Index(path, i)
+	}
+	record[T, PT](c, path, leaf)
+}
+
+// record adds the leaf error of one of this package's types at path in a
+// single allocation: the FieldError and its leaf share it.
+func record[T any, PT interface {
+	*T
+	error
+}](c *Collector, path string, leaf T) {
+	v := &struct {
+		f    FieldError
+		leaf T
+	}{leaf: leaf}
+	v.f = FieldError{Path: path, Err: PT(&v.leaf)}
+	c.append(&v.f)
+}
+
+// append keeps the first violations in the Errors value itself, so one
+// allocation holds up to len(Errors.first) of them.
+func (c *Collector) append(f *FieldError) {
+	if c.errs == nil {
+		c.errs = new(Errors)
+		c.errs.Fields = c.errs.first[:0]
+	}
+	c.errs.Fields = append(c.errs.Fields, f)
 }
 
 func joinPath(prefix, p string) string {
@@ -258,7 +425,14 @@ func joinPath(prefix, p string) string {
 // utf8.RuneCountInString.
 func scan(s string) (n, first4, bad int) {
 	first4, bad = -1, -1
-	for i := 0; i < len(s); n++ {
+	i := 0
+	// ASCII, the usual case, eight bytes at a time.
+	for ; i+8 <= len(s); i += 8 {
+		if load64(s[i:i+8])&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for n = i; i < len(s); n++ {
 		if s[i] < utf8.RuneSelf {
 			i++
 			continue
@@ -274,6 +448,13 @@ func scan(s string) (n, first4, bad int) {
 		i += size
 	}
 	return n, first4, bad
+}
+
+// load64 reads eight bytes as one little-endian word (one load once compiled).
+func load64(b string) uint64 {
+	_ = b[7]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
 func contains(list []string, v string) bool {

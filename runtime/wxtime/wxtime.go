@@ -122,10 +122,29 @@ func jsonString(b []byte, format string) (s string, isNull bool, err error) {
 	if len(b) == 0 || b[0] != '"' {
 		return "", false, errors.New("wxtime: " + format + " time must be a JSON string")
 	}
+	if plain, ok := plainJSONString(b); ok {
+		return plain, false, nil
+	}
 	if err := json.Unmarshal(b, &s); err != nil {
 		return "", false, errors.New("wxtime: " + format + " time must be a JSON string")
 	}
 	return s, false, nil
+}
+
+// plainJSONString reads a quoted JSON string of printable ASCII without
+// escapes, as every time WeChat sends is, without the cost of a JSON
+// decoder; anything else is left to json.Unmarshal.
+func plainJSONString(b []byte) (string, bool) {
+	if len(b) < 2 || b[len(b)-1] != '"' {
+		return "", false
+	}
+	inner := b[1 : len(b)-1]
+	for _, c := range inner {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	return string(inner), true
 }
 
 // formatError describes a bad value by its length only: inputs come from the

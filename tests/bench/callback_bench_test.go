@@ -16,49 +16,43 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
+	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
 	wxnotify "github.com/wechatpay-apiv3/wechatpay-go/core/notify"
 
-	"github.com/payscoregen/payscoregen/generated/payscore"
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
 	"github.com/payscoregen/payscoregen/runtime/notify"
 	"github.com/payscoregen/payscoregen/runtime/notify/notifytest"
+	"github.com/payscoregen/payscoregen/runtime/wxtime"
 )
 
 const benchPlaintext = `{"appid":"wxd678efh567hg6787","mchid":"1230000109","sub_appid":"wxd678efh567hg6787","sub_mchid":"1230000109","channel_id":"1230000109","service_id":"500001","sub_openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o","user_service_status":"USER_OPEN_SERVICE","openorclose_time":"20180225112233","authorization_code":"4534323JKHDFE1243252"}`
 
-// signedNotification is one delivery: body and Wechatpay-* headers.
-type signedNotification struct {
-	body   []byte
-	header http.Header
-}
+const benchSerial = "PUB_KEY_ID_BENCH"
 
-func (s signedNotification) request() *http.Request {
-	r := httptest.NewRequest(http.MethodPost, "/payscore/notify", bytes.NewReader(s.body))
-	for k, v := range s.header {
-		r.Header[k] = v
-	}
-	r.Header.Set("Content-Type", "application/json")
-	return r
-}
-
+// callbackFixture holds signed deliveries with distinct ids, so that duplicate
+// protection never short-cuts a delivery, and builds the handlers compared.
 type callbackFixture struct {
-	apiV3Key      string
-	notifications []signedNotification // distinct ids, so dedupe never short-cuts
+	apiV3Key string
+	requests []*http.Request // templates: each delivery gets a shallow copy with a fresh body
+	bodies   [][]byte
 }
 
-func newCallbackFixture(b *testing.B, n int) *callbackFixture {
+func newCallbackFixture(b testing.TB, n int) *callbackFixture {
 	_, plat := keys()
-	key := make([]byte, 32)
+	key := make([]byte, 16)
 	if _, err := rand.Read(key); err != nil {
 		b.Fatal(err)
 	}
-	f := &callbackFixture{apiV3Key: fmt.Sprintf("%x", key)[:32]}
-	signer := &notifytest.Signer{PrivateKey: plat, Serial: "PUB_KEY_ID_BENCH"}
+	f := &callbackFixture{apiV3Key: fmt.Sprintf("%x", key)}
+	signer := &notifytest.Signer{PrivateKey: plat, Serial: benchSerial}
 	for i := range n {
 		env := notify.Envelope{ID: fmt.Sprintf("EV-%08d", i), CreateTime: "2015-05-20T13:29:35+08:00",
 			EventType: "PAYSCORE.USER_OPEN_SERVICE", ResourceType: "encrypt-resource", Summary: "授权成功"}
@@ -70,13 +64,109 @@ func newCallbackFixture(b *testing.B, n int) *callbackFixture {
 		if err != nil {
 			b.Fatal(err)
 		}
-		f.notifications = append(f.notifications, signedNotification{body: body, header: h})
+		h.Set("Content-Type", "application/json")
+		r, err := http.NewRequest(http.MethodPost, "http://127.0.0.1/payscore/notify", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r.Header = h
+		r.ContentLength = int64(len(body))
+		f.requests = append(f.requests, r)
+		f.bodies = append(f.bodies, body)
 	}
 	return f
 }
 
-// rotatingStore hands the handler a fresh memory store for every pass over
-// the prepared notifications, so each delivery is a first delivery.
+// delivery is the request of delivery i, as a server hands it to a handler.
+// Both sides of a comparison pay this cost (two small allocations).
+func (f *callbackFixture) delivery(i int) *http.Request {
+	r := new(http.Request)
+	*r = *f.requests[i]
+	r.Body = io.NopCloser(bytes.NewReader(f.bodies[i]))
+	return r
+}
+
+// replyRecorder is the smallest http.ResponseWriter that keeps the status,
+// reused so the harness allocates nothing per reply.
+type replyRecorder struct {
+	header http.Header
+	code   int
+	n      int
+}
+
+func (w *replyRecorder) Header() http.Header         { return w.header }
+func (w *replyRecorder) WriteHeader(code int)        { w.code = code }
+func (w *replyRecorder) Write(p []byte) (int, error) { w.n += len(p); return len(p), nil }
+func (w *replyRecorder) reset() {
+	clear(w.header)
+	w.code, w.n = 0, 0
+}
+
+// deliverer runs deliveries through one handler. rotate replaces the
+// handler's duplicate store, so each pass over the fixture is new work.
+type deliverer struct {
+	f       *callbackFixture
+	h       http.Handler
+	rotate  func()
+	handled atomic.Int64 // callbacks run: the handlers' observable effect
+}
+
+// serve panics on a failed delivery: it runs on goroutines other than the
+// benchmark's, where b.Fatal is not allowed.
+func (d *deliverer) serve(i int, w *replyRecorder) {
+	w.reset()
+	d.h.ServeHTTP(w, d.f.delivery(i))
+	if w.code != http.StatusNoContent {
+		panic(fmt.Sprintf("delivery %d: status %d", i, w.code))
+	}
+}
+
+// serial delivers one notification per operation, walking the fixture and
+// starting a fresh store at every pass.
+func (d *deliverer) serial() side {
+	w := &replyRecorder{header: http.Header{}}
+	return serial(func(i int) {
+		j := i % len(d.f.requests)
+		if j == 0 {
+			d.rotate()
+		}
+		d.serve(j, w)
+	})
+}
+
+// concurrent runs conc deliveries per operation on conc goroutines that
+// share the work, so ns per operation / conc is the time per delivery at
+// that concurrency.
+func (d *deliverer) concurrent(conc int) side {
+	writers := make([]*replyRecorder, conc)
+	for g := range writers {
+		writers[g] = &replyRecorder{header: http.Header{}}
+	}
+	return func(n int) {
+		total := n * conc
+		for total > 0 {
+			chunk := min(total, len(d.f.requests))
+			total -= chunk
+			d.rotate()
+			var next atomic.Int64
+			var wg sync.WaitGroup
+			for g := range conc {
+				wg.Go(func() {
+					for {
+						j := int(next.Add(1) - 1)
+						if j >= chunk {
+							return
+						}
+						d.serve(j, writers[g])
+					}
+				})
+			}
+			wg.Wait()
+		}
+	}
+}
+
+// rotatingStore is a dedupe.MemoryStore replaced at every pass.
 type rotatingStore struct {
 	cur atomic.Pointer[dedupe.MemoryStore]
 }
@@ -92,58 +182,114 @@ func (r *rotatingStore) Release(ctx context.Context, c dedupe.Claim) error {
 	return r.cur.Load().Release(ctx, c)
 }
 
-// ours is the generated handler with duplicate protection, as users mount it.
-func (f *callbackFixture) ours(b *testing.B) func(i int) {
+func platformVerifier() *verifiers.SHA256WithRSAPubkeyVerifier {
 	_, plat := keys()
-	parser, err := notify.NewParser(notify.Config{APIv3Key: f.apiV3Key,
-		Verifier: verifiers.NewSHA256WithRSAPubkeyVerifier("PUB_KEY_ID_BENCH", plat.PublicKey)})
+	return verifiers.NewSHA256WithRSAPubkeyVerifier(benchSerial, plat.PublicKey)
+}
+
+// ours is the generated handler as users mount it: duplicate protection in
+// a memory store, logs discarded.
+func (f *callbackFixture) ours(b testing.TB) *deliverer {
+	parser, err := notify.NewParser(notify.Config{APIv3Key: f.apiV3Key, Verifier: platformVerifier()})
 	if err != nil {
 		b.Fatal(err)
 	}
 	store := &rotatingStore{}
 	store.reset()
-	var seen int
-	h, err := payscore.NewAuthorizationNotifyHandler(parser, store, payscore.AuthorizationNotifyHandlers{
-		OnUserOpenService: func(_ context.Context, ev *payscore.UserOpenServiceEvent) error {
-			seen += len(ev.Data.SubOpenID)
+	d := &deliverer{f: f, rotate: store.reset}
+	h, err := acquiringbank.NewAuthorizationNotifyHandler(parser, store, acquiringbank.AuthorizationNotifyHandlers{
+		OnUserOpenService: func(_ context.Context, ev *acquiringbank.UserOpenServiceEvent) error {
+			if ev.Data.SubOpenID == "" {
+				return errors.New("no sub_openid")
+			}
+			d.handled.Add(1)
 			return nil
 		},
 		Default:   func(context.Context, *notify.Notification) error { return nil },
 		OnInvalid: func(context.Context, *notify.Invalid) error { return errors.New("invalid") },
-	}, notify.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	}, notify.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		b.Fatal(err)
 	}
-	return func(i int) {
-		if i%len(f.notifications) == 0 {
-			store.reset()
-		}
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, f.notifications[i%len(f.notifications)].request())
-		if w.Code != http.StatusNoContent {
-			b.Fatalf("status %d: %s", w.Code, w.Body)
-		}
-	}
+	d.h = h
+	return d
 }
 
-// wechatpayGo is wechatpay-go's notify.Handler.ParseNotifyRequest into a struct.
-func (f *callbackFixture) wechatpayGo(b *testing.B) func(i int) {
-	_, plat := keys()
-	h, err := wxnotify.NewRSANotifyHandler(f.apiV3Key, verifiers.NewSHA256WithRSAPubkeyVerifier("PUB_KEY_ID_BENCH", plat.PublicKey))
-	if err != nil {
-		b.Fatal(err)
-	}
-	return func(i int) {
-		var content payscore.AuthorizationNotifyData
-		if _, err := h.ParseNotifyRequest(context.Background(), f.notifications[i%len(f.notifications)].request(), &content); err != nil {
-			b.Fatal(err)
-		}
-	}
+// floorData is the decrypted resource with the same JSON fields the
+// generated type decodes, aliases included.
+type floorData struct {
+	AppID             string `json:"appid"`
+	MchID             string `json:"mchid"`
+	SubAppID          string `json:"sub_appid"`
+	SubMchID          string `json:"sub_mchid"`
+	ChannelID         string `json:"channel_id"`
+	ServiceID         string `json:"service_id"`
+	OpenID            string `json:"openid"`
+	SubOpenID         string `json:"sub_openid"`
+	UserServiceStatus string `json:"user_service_status"`
+	OpenOrCloseTime   string `json:"openorclose_time"`
+	AuthorizationCode string `json:"authorization_code"`
+	MchIDAlias        string `json:"mch_id"`
+	SubMchIDAlias     string `json:"sub_mch_id"`
+
+	openOrClose time.Time
 }
 
-// floor is the least any correct handler does, written directly: read the
-// body, RSA-2048 verify, AES-256-GCM open, decode the envelope and the plaintext.
-func (f *callbackFixture) floor(b *testing.B) func(i int) {
+// check is the generated Validate's rules, written by hand: required
+// fields, lengths in characters, the enum, exactly one of openid and
+// sub_openid, and the aliases agreeing.
+func (d *floorData) check() bool {
+	if !mergeAlias(&d.MchID, d.MchIDAlias) || !mergeAlias(&d.SubMchID, d.SubMchIDAlias) {
+		return false
+	}
+	ok := lenIn(d.AppID, true, 32) && lenIn(d.MchID, true, 32) && lenIn(d.SubAppID, false, 32) &&
+		lenIn(d.SubMchID, true, 32) && lenIn(d.ChannelID, false, 32) && lenIn(d.ServiceID, true, 32) &&
+		lenIn(d.OpenID, false, 128) && lenIn(d.SubOpenID, false, 128) && lenIn(d.AuthorizationCode, true, 32) &&
+		(d.UserServiceStatus == "USER_OPEN_SERVICE" || d.UserServiceStatus == "USER_CLOSE_SERVICE") &&
+		(d.OpenID == "") != (d.SubOpenID == "")
+	if !ok || len(d.OpenOrCloseTime) != 14 {
+		return false
+	}
+	t, err := time.ParseInLocation(wxtime.ChinaTimeLayout, d.OpenOrCloseTime, wxtime.China)
+	d.openOrClose = t
+	return err == nil
+}
+
+func mergeAlias(v *string, alias string) bool {
+	if alias == "" {
+		return true
+	}
+	if *v == "" {
+		*v = alias
+		return true
+	}
+	return *v == alias
+}
+
+// lenIn: valid UTF-8 of 1 to max characters, or empty when not required.
+func lenIn(s string, required bool, max int) bool {
+	if s == "" {
+		return !required
+	}
+	return utf8.ValidString(s) && utf8.RuneCountInString(s) <= max
+}
+
+// floorHandler is the least a correct notification endpoint does, written
+// directly for this one notification: the same observable work as the
+// generated handler (headers and timestamp window checked, body read with a
+// limit, RSA-2048 signature verified, envelope decoded, AES-256-GCM opened,
+// the same fields decoded and validated, the id claimed and completed in a
+// duplicate store, the callback run, 204 written), none of its generality.
+type floorHandler struct {
+	pub      *rsa.PublicKey
+	gcm      cipher.AEAD
+	callback func(*floorData)
+
+	mu   sync.Mutex
+	seen map[string]bool // false: in progress, true: done
+}
+
+func (f *callbackFixture) floor(b testing.TB) *deliverer {
 	_, plat := keys()
 	block, err := aes.NewCipher([]byte(f.apiV3Key))
 	if err != nil {
@@ -153,72 +299,195 @@ func (f *callbackFixture) floor(b *testing.B) func(i int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return func(i int) {
-		r := f.notifications[i%len(f.notifications)].request()
-		body, err := io.ReadAll(r.Body)
+	d := &deliverer{f: f}
+	h := &floorHandler{pub: &plat.PublicKey, gcm: gcm, seen: map[string]bool{}}
+	h.callback = func(data *floorData) {
+		if data.SubOpenID == "" {
+			panic("no sub_openid")
+		}
+		d.handled.Add(1)
+	}
+	d.h = h
+	d.rotate = func() {
+		h.mu.Lock()
+		h.seen = map[string]bool{}
+		h.mu.Unlock()
+	}
+	return d
+}
+
+func (h *floorHandler) fail(w http.ResponseWriter, status int) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, `{"code":"FAIL","message":"rejected"}`)
+}
+
+func (h *floorHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		h.fail(w, http.StatusMethodNotAllowed)
+		return
+	}
+	ts, nonce := r.Header.Get(notify.HeaderTimestamp), r.Header.Get(notify.HeaderNonce)
+	sig, serial := r.Header.Get(notify.HeaderSignature), r.Header.Get(notify.HeaderSerial)
+	unix, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || nonce == "" || sig == "" || serial != benchSerial {
+		h.fail(w, http.StatusUnauthorized)
+		return
+	}
+	if d := time.Since(time.Unix(unix, 0)); d > notify.DefaultTimestampWindow || d < -notify.DefaultTimestampWindow {
+		h.fail(w, http.StatusUnauthorized)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, notify.DefaultMaxBodyBytes+1))
+	if err != nil || len(body) > notify.DefaultMaxBodyBytes {
+		h.fail(w, http.StatusRequestEntityTooLarge)
+		return
+	}
+	rawSig, err := base64.StdEncoding.DecodeString(sig)
+	if err != nil {
+		h.fail(w, http.StatusUnauthorized)
+		return
+	}
+	hash := sha256.New()
+	_, _ = io.WriteString(hash, ts)
+	_, _ = io.WriteString(hash, "\n")
+	_, _ = io.WriteString(hash, nonce)
+	_, _ = io.WriteString(hash, "\n")
+	_, _ = hash.Write(body)
+	_, _ = io.WriteString(hash, "\n")
+	if rsa.VerifyPKCS1v15(h.pub, crypto.SHA256, hash.Sum(nil), rawSig) != nil {
+		h.fail(w, http.StatusUnauthorized)
+		return
+	}
+	var env notify.Envelope
+	if json.Unmarshal(body, &env) != nil || env.ID == "" || env.Resource.Algorithm != notify.AlgorithmAES256GCM ||
+		len(env.Resource.Nonce) != h.gcm.NonceSize() {
+		h.fail(w, http.StatusBadRequest)
+		return
+	}
+	ct, err := base64.StdEncoding.DecodeString(env.Resource.Ciphertext)
+	if err != nil {
+		h.fail(w, http.StatusBadRequest)
+		return
+	}
+	plain, err := h.gcm.Open(ct[:0], []byte(env.Resource.Nonce), ct, []byte(env.Resource.AssociatedData))
+	if err != nil {
+		h.fail(w, http.StatusBadRequest)
+		return
+	}
+	h.mu.Lock()
+	if done, ok := h.seen[env.ID]; ok {
+		h.mu.Unlock()
+		if done {
+			w.WriteHeader(http.StatusNoContent)
+		} else {
+			h.fail(w, http.StatusServiceUnavailable)
+		}
+		return
+	}
+	h.seen[env.ID] = false
+	h.mu.Unlock()
+	var data floorData
+	if env.EventType != "PAYSCORE.USER_OPEN_SERVICE" || json.Unmarshal(plain, &data) != nil || !data.check() {
+		h.mu.Lock()
+		delete(h.seen, env.ID)
+		h.mu.Unlock()
+		h.fail(w, http.StatusInternalServerError)
+		return
+	}
+	h.callback(&data)
+	h.mu.Lock()
+	h.seen[env.ID] = true
+	h.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// wechatpayGo is the handler a wechatpay-go user writes today around
+// notify.Handler.ParseNotifyRequest, doing the same work as the floor after
+// parsing (same fields, validation, duplicate store and reply).
+func (f *callbackFixture) wechatpayGo(b testing.TB) *deliverer {
+	_, plat := keys()
+	wx, err := wxnotify.NewRSANotifyHandler(f.apiV3Key, verifiers.NewSHA256WithRSAPubkeyVerifier(benchSerial, plat.PublicKey))
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := f.floor(b)
+	fl := d.h.(*floorHandler)
+	d.h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var data floorData
+		req, err := wx.ParseNotifyRequest(r.Context(), r, &data)
 		if err != nil {
-			b.Fatal(err)
+			fl.fail(w, http.StatusUnauthorized)
+			return
 		}
-		sig, err := base64.StdEncoding.DecodeString(r.Header.Get("Wechatpay-Signature"))
-		if err != nil {
-			b.Fatal(err)
+		fl.mu.Lock()
+		if _, ok := fl.seen[req.ID]; ok {
+			fl.mu.Unlock()
+			w.WriteHeader(http.StatusNoContent)
+			return
 		}
-		digest := sha256.Sum256([]byte(r.Header.Get("Wechatpay-Timestamp") + "\n" + r.Header.Get("Wechatpay-Nonce") + "\n" + string(body) + "\n"))
-		if err := rsa.VerifyPKCS1v15(&plat.PublicKey, crypto.SHA256, digest[:], sig); err != nil {
-			b.Fatal(err)
+		fl.seen[req.ID] = false
+		fl.mu.Unlock()
+		if req.EventType != "PAYSCORE.USER_OPEN_SERVICE" || !data.check() {
+			fl.mu.Lock()
+			delete(fl.seen, req.ID)
+			fl.mu.Unlock()
+			fl.fail(w, http.StatusInternalServerError)
+			return
 		}
-		var env notify.Envelope
-		if err := json.Unmarshal(body, &env); err != nil {
-			b.Fatal(err)
+		fl.callback(&data)
+		fl.mu.Lock()
+		fl.seen[req.ID] = true
+		fl.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	return d
+}
+
+// TestCallbackSidesAgree makes sure the floor is not cheaper for a wrong
+// reason: every side accepts the fixture's deliveries and runs the callback
+// once per id, and the floor rejects what the generated handler rejects.
+func TestCallbackSidesAgree(t *testing.T) {
+	f := newCallbackFixture(t, 4)
+	for name, d := range map[string]*deliverer{"ours": f.ours(t), "floor": f.floor(t), "wechatpay-go": f.wechatpayGo(t)} {
+		w := &replyRecorder{header: http.Header{}}
+		for i := range f.requests {
+			w.reset()
+			d.h.ServeHTTP(w, f.delivery(i))
+			if w.code != http.StatusNoContent {
+				t.Fatalf("%s: delivery %d: status %d", name, i, w.code)
+			}
 		}
-		ct, err := base64.StdEncoding.DecodeString(env.Resource.Ciphertext)
-		if err != nil {
-			b.Fatal(err)
+		w.reset()
+		d.h.ServeHTTP(w, f.delivery(0)) // a duplicate: acknowledged, not run again
+		if w.code != http.StatusNoContent || d.handled.Load() != int64(len(f.requests)) {
+			t.Errorf("%s: duplicate: status %d, callbacks %d", name, w.code, d.handled.Load())
 		}
-		plain, err := gcm.Open(nil, []byte(env.Resource.Nonce), ct, []byte(env.Resource.AssociatedData))
-		if err != nil {
-			b.Fatal(err)
+		if name == "wechatpay-go" {
+			continue
 		}
-		var data struct {
-			AppID, MchID, SubAppID, SubMchID, ChannelID, ServiceID, OpenID, SubOpenID string
-			UserServiceStatus                                                         string `json:"user_service_status"`
-			OpenOrCloseTime                                                           string `json:"openorclose_time"`
-			AuthorizationCode                                                         string `json:"authorization_code"`
-		}
-		if err := json.Unmarshal(plain, &data); err != nil {
-			b.Fatal(err)
+		bad := f.delivery(1)
+		bad.Header = bad.Header.Clone()
+		bad.Header.Set(notify.HeaderNonce, "other")
+		w.reset()
+		d.h.ServeHTTP(w, bad)
+		if w.code != http.StatusUnauthorized {
+			t.Errorf("%s: tampered nonce: status %d, want 401", name, w.code)
 		}
 	}
 }
 
-func BenchmarkCallback(b *testing.B) {
-	f := newCallbackFixture(b, 256)
-	for _, v := range []struct {
-		name string
-		fn   func(*testing.B) func(int)
-	}{{"generated_handler", f.ours}, {"wechatpay_go", f.wechatpayGo}, {"floor", f.floor}} {
-		b.Run(v.name, func(b *testing.B) {
-			run := v.fn(b)
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
-				run(i)
-				i++
-			}
+func BenchmarkPairCallback(b *testing.B) {
+	f := newCallbackFixture(b, 512)
+	b.Run("floor", func(b *testing.B) {
+		comparePair(b, f.ours(b).serial(), f.floor(b).serial())
+	})
+	b.Run("wechatpay_go", func(b *testing.B) {
+		comparePair(b, f.ours(b).serial(), f.wechatpayGo(b).serial())
+	})
+	for _, conc := range []int{1, 8, 64} {
+		b.Run(fmt.Sprintf("throughput_%d", conc), func(b *testing.B) {
+			comparePair(b, f.ours(b).concurrent(conc), f.floor(b).concurrent(conc))
 		})
 	}
-}
-
-func BenchmarkPairCallbackFloor(b *testing.B) {
-	f := newCallbackFixture(b, 256)
-	ours, floor := f.ours(b), f.floor(b)
-	i := 0
-	pair(b, func() { ours(i); i++ }, func() { floor(i) })
-}
-
-func BenchmarkPairCallbackWechatpayGo(b *testing.B) {
-	f := newCallbackFixture(b, 256)
-	ours, wx := f.ours(b), f.wechatpayGo(b)
-	i := 0
-	pair(b, func() { ours(i); i++ }, func() { wx(i) })
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/core"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/option"
 
-	"github.com/payscoregen/payscoregen/generated/payscore"
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/sim"
 )
 
@@ -31,12 +31,12 @@ func BenchmarkSimulator(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	client := payscore.NewClient(c, payscore.WithBaseURL(s.URL()))
+	client := acquiringbank.NewClient(c, acquiringbank.WithBaseURL(s.URL()))
 	b.Run("apply_permissions", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
-			_, _, err := client.ApplyPermissions(context.Background(), &payscore.ApplyPermissionsRequest{
+			_, _, err := client.ApplyPermissions(context.Background(), &acquiringbank.ApplyPermissionsRequest{
 				ServiceID: "500001", ChannelID: "1230000109", AppID: "wxd678efh567hg6787", SubAppID: "wxd678efh567hg6787",
 				SubMchID: "1230000109", AuthorizationCode: fmt.Sprintf("BENCH%010d", i), NotifyURL: "https://127.0.0.1:1/notify",
 			})
@@ -49,7 +49,7 @@ func BenchmarkSimulator(b *testing.B) {
 	b.Run("query_authorization", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, _, err := client.QueryAuthorization(context.Background(), &payscore.QueryAuthorizationRequest{
+			if _, _, err := client.QueryAuthorization(context.Background(), &acquiringbank.QueryAuthorizationRequest{
 				AuthorizationCode: "BENCH0000000000", ServiceID: "500001", ChannelID: "1230000109", SubMchID: "1230000109",
 			}); err != nil {
 				b.Fatal(err)

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/payscoregen/payscoregen/generated/payscore"
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 )
 
 // Many goroutines deliver a mix of the same and different notifications to
@@ -27,9 +27,9 @@ func TestConcurrentSameAndDifferentNotifications(t *testing.T) {
 	f := newFixture(t, publicKeyMode)
 	bodies := make([][]byte, distinct)
 	for i := range bodies {
-		eventType, plain := payscore.UserOpenServiceEventType, f.openPlaintext()
+		eventType, plain := acquiringbank.UserOpenServiceEventType, f.openPlaintext()
 		if i%2 == 1 {
-			eventType, plain = payscore.UserCloseServiceEventType, f.closePlaintext()
+			eventType, plain = acquiringbank.UserCloseServiceEventType, f.closePlaintext()
 		}
 		bodies[i] = f.seal(t, envelope(fmt.Sprintf("EV-CONC-%03d", i), eventType), plain)
 	}
@@ -53,11 +53,11 @@ func TestConcurrentSameAndDifferentNotifications(t *testing.T) {
 		runs[id]++
 		return nil
 	}
-	h := f.handler(payscore.AuthorizationNotifyHandlers{
-		OnUserOpenService: func(_ context.Context, ev *payscore.UserOpenServiceEvent) error {
+	h := f.handler(acquiringbank.AuthorizationNotifyHandlers{
+		OnUserOpenService: func(_ context.Context, ev *acquiringbank.UserOpenServiceEvent) error {
 			return record(ev.Envelope.ID)
 		},
-		OnUserCloseService: func(_ context.Context, ev *payscore.UserCloseServiceEvent) error {
+		OnUserCloseService: func(_ context.Context, ev *acquiringbank.UserCloseServiceEvent) error {
 			return record(ev.Envelope.ID)
 		},
 	})

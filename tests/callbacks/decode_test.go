@@ -8,7 +8,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/payscoregen/payscoregen/generated/payscore"
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/runtime/notify"
 	"github.com/payscoregen/payscoregen/runtime/validate"
 )
@@ -48,7 +48,7 @@ const secretOpenID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
 
 func TestDecodeTheDocExamples(t *testing.T) {
 	for name, in := range map[string]string{"open": docOpenExample, "close": docCloseExample, "table": tableExample} {
-		d, err := payscore.DecodeAuthorizationNotifyData([]byte(in))
+		d, err := acquiringbank.DecodeAuthorizationNotifyData([]byte(in))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -63,11 +63,11 @@ func TestDecodeTheDocExamples(t *testing.T) {
 
 // Plain encoding/json goes through the generated UnmarshalJSON too.
 func TestUnmarshalJSONAcceptsAliases(t *testing.T) {
-	var d payscore.AuthorizationNotifyData
+	var d acquiringbank.AuthorizationNotifyData
 	if err := json.Unmarshal([]byte(docCloseExample), &d); err != nil {
 		t.Fatal(err)
 	}
-	if d.MchID != "1230000109" || d.SubMchID != "1230000109" || d.UserServiceStatus != payscore.UserServiceStatusUserCloseService {
+	if d.MchID != "1230000109" || d.SubMchID != "1230000109" || d.UserServiceStatus != acquiringbank.UserServiceStatusUserCloseService {
 		t.Fatalf("%+v", d)
 	}
 	// Encoding writes the field table's spelling.
@@ -90,10 +90,10 @@ func TestDecodeRejects(t *testing.T) {
 		leaf           any // pointer to the leaf error type errors.As must reach
 	}{
 		{"openid and sub_openid", mod(`"openid"`, `"sub_openid":"`+secretOpenID+`x","openid"`),
-			"notify: invalid decrypted resource: payscore.AuthorizationNotifyData: 1 invalid field: openid|sub_openid: " +
+			"notify: invalid decrypted resource: acquiringbank.AuthorizationNotifyData: 1 invalid field: openid|sub_openid: " +
 				"exactly one of openid, sub_openid must be set, got 2: openid, sub_openid", new(*validate.OneOfError)},
 		{"neither", mod(`"openid":"`+secretOpenID+`",`, ``),
-			"notify: invalid decrypted resource: payscore.AuthorizationNotifyData: 1 invalid field: openid|sub_openid: " +
+			"notify: invalid decrypted resource: acquiringbank.AuthorizationNotifyData: 1 invalid field: openid|sub_openid: " +
 				"exactly one of openid, sub_openid must be set, got none", new(*validate.OneOfError)},
 		{"mchid and mch_id differ", mod(`"mchid":"1230000109"`, `"mchid":"1230000109","mch_id":"1230000119"`),
 			`notify: invalid decrypted resource: fields "mchid" and "mch_id" are two spellings of one field and must not differ`,
@@ -102,16 +102,16 @@ func TestDecodeRejects(t *testing.T) {
 			`notify: invalid decrypted resource: fields "sub_mchid" and "sub_mch_id" are two spellings of one field and must not differ`,
 			new(*notify.AliasConflictError)},
 		{"openid too long", mod(secretOpenID, strings.Repeat("用", 129)),
-			"notify: invalid decrypted resource: payscore.AuthorizationNotifyData: 1 invalid field: openid: too long: 129 characters, maximum 128",
+			"notify: invalid decrypted resource: acquiringbank.AuthorizationNotifyData: 1 invalid field: openid: too long: 129 characters, maximum 128",
 			new(*validate.MaxLengthError)},
 		{"unknown status", mod("USER_OPEN_SERVICE", "USER_OPENED"),
-			"notify: invalid decrypted resource: payscore.AuthorizationNotifyData: 1 invalid field: user_service_status: " +
+			"notify: invalid decrypted resource: acquiringbank.AuthorizationNotifyData: 1 invalid field: user_service_status: " +
 				"not one of the allowed values [USER_OPEN_SERVICE, USER_CLOSE_SERVICE] (got 11 characters)",
 			new(*validate.EnumError)},
 		{"time format", mod("20180225112233", "2018-02-25T11:22:33+08:00"),
 			"notify: invalid decrypted resource: wxtime: not a valid yyyyMMddHHmmss time (25 bytes)", nil},
 		{"required fields", `{"openid":"` + secretOpenID + `"}`,
-			"notify: invalid decrypted resource: payscore.AuthorizationNotifyData: 7 invalid fields: appid: required; mchid: required; " +
+			"notify: invalid decrypted resource: acquiringbank.AuthorizationNotifyData: 7 invalid fields: appid: required; mchid: required; " +
 				"sub_mchid: required; service_id: required; user_service_status: required; openorclose_time: required; " +
 				"authorization_code: required", nil},
 		{"number", mod(`"`+secretOpenID+`"`, `1e999`),
@@ -123,7 +123,7 @@ func TestDecodeRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := payscore.DecodeAuthorizationNotifyData([]byte(tt.in))
+			d, err := acquiringbank.DecodeAuthorizationNotifyData([]byte(tt.in))
 			if err == nil || d != nil {
 				t.Fatalf("accepted: %+v", d)
 			}
@@ -155,7 +155,7 @@ func FuzzDecodeAuthorizationNotifyData(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		d, err := payscore.DecodeAuthorizationNotifyData(in)
+		d, err := acquiringbank.DecodeAuthorizationNotifyData(in)
 		if err != nil {
 			if d != nil {
 				t.Fatal("data returned with an error")
@@ -177,7 +177,7 @@ func FuzzDecodeAuthorizationNotifyData(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		again, err := payscore.DecodeAuthorizationNotifyData(out)
+		again, err := acquiringbank.DecodeAuthorizationNotifyData(out)
 		if err != nil {
 			t.Fatalf("re-decoding %s: %v", out, err)
 		}

@@ -25,7 +25,7 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
 	"github.com/wechatpay-apiv3/wechatpay-go/utils"
 
-	"github.com/payscoregen/payscoregen/generated/payscore"
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
 	"github.com/payscoregen/payscoregen/runtime/notify"
 	"github.com/payscoregen/payscoregen/runtime/notify/notifytest"
@@ -137,7 +137,7 @@ func (f *fixture) closePlaintext() []byte {
 
 func envelope(id, eventType string) notify.Envelope {
 	summary := "授权成功"
-	if eventType == payscore.UserCloseServiceEventType {
+	if eventType == acquiringbank.UserCloseServiceEventType {
 		summary = "解除授权成功"
 	}
 	return notify.Envelope{
@@ -202,20 +202,20 @@ func assertNoSecrets(tb testing.TB, where, text string, secrets []string) {
 type recorder struct {
 	open, close atomic.Int32
 	mu          sync.Mutex
-	opens       []*payscore.UserOpenServiceEvent
-	closes      []*payscore.UserCloseServiceEvent
+	opens       []*acquiringbank.UserOpenServiceEvent
+	closes      []*acquiringbank.UserCloseServiceEvent
 }
 
-func (rec *recorder) handlers() payscore.AuthorizationNotifyHandlers {
-	return payscore.AuthorizationNotifyHandlers{
-		OnUserOpenService: func(_ context.Context, ev *payscore.UserOpenServiceEvent) error {
+func (rec *recorder) handlers() acquiringbank.AuthorizationNotifyHandlers {
+	return acquiringbank.AuthorizationNotifyHandlers{
+		OnUserOpenService: func(_ context.Context, ev *acquiringbank.UserOpenServiceEvent) error {
 			rec.open.Add(1)
 			rec.mu.Lock()
 			defer rec.mu.Unlock()
 			rec.opens = append(rec.opens, ev)
 			return nil
 		},
-		OnUserCloseService: func(_ context.Context, ev *payscore.UserCloseServiceEvent) error {
+		OnUserCloseService: func(_ context.Context, ev *acquiringbank.UserCloseServiceEvent) error {
 			rec.close.Add(1)
 			rec.mu.Lock()
 			defer rec.mu.Unlock()
@@ -238,7 +238,7 @@ func (e refused) PublicMessage() string { return "invalid notification data" }
 // fixture's log capture. Where h leaves a callback nil (and Default) or
 // OnInvalid nil, a stand-in refuses the notification (500), so tests about
 // one callback need not set the others.
-func (f *fixture) handler(h payscore.AuthorizationNotifyHandlers, opts ...notify.HandlerOption) http.Handler {
+func (f *fixture) handler(h acquiringbank.AuthorizationNotifyHandlers, opts ...notify.HandlerOption) http.Handler {
 	f.tb.Helper()
 	if h.Default == nil && (h.OnUserOpenService == nil || h.OnUserCloseService == nil) {
 		h.Default = func(context.Context, *notify.Notification) error { return refused{"callback for this event type"} }
@@ -247,7 +247,7 @@ func (f *fixture) handler(h payscore.AuthorizationNotifyHandlers, opts ...notify
 		h.OnInvalid = func(context.Context, *notify.Invalid) error { return refused{"OnInvalid"} }
 	}
 	opts = append([]notify.HandlerOption{notify.WithLogger(f.logger)}, opts...)
-	hh, err := payscore.NewAuthorizationNotifyHandler(f.parser, dedupe.NewMemoryStore(), h, opts...)
+	hh, err := acquiringbank.NewAuthorizationNotifyHandler(f.parser, dedupe.NewMemoryStore(), h, opts...)
 	if err != nil {
 		f.tb.Fatal(err)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/core"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/option"
 
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/generated/payscore"
 	"github.com/payscoregen/payscoregen/runtime/apiauth"
 	"github.com/payscoregen/payscoregen/runtime/apiclient"
@@ -120,18 +121,18 @@ func (f *fakeWeChat) seen() exchange {
 	return f.last
 }
 
-func newClient(t testing.TB, f *fakeWeChat) *payscore.Client {
+func newClient(t testing.TB, f *fakeWeChat) *acquiringbank.Client {
 	merchant, plat := keys(t)
 	c, err := core.NewClient(context.Background(),
 		option.WithWechatPayPublicKeyAuthCipher(mchID, certSerial, merchant, pubKeyID, &plat.PublicKey))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return payscore.NewClient(c, payscore.WithBaseURL(f.srv.URL))
+	return acquiringbank.NewClient(c, acquiringbank.WithBaseURL(f.srv.URL))
 }
 
-func validApply() *payscore.ApplyPermissionsRequest {
-	return &payscore.ApplyPermissionsRequest{
+func validApply() *acquiringbank.ApplyPermissionsRequest {
+	return &acquiringbank.ApplyPermissionsRequest{
 		ServiceID:         "500001",
 		ChannelID:         "1230000109",
 		AppID:             "wxd678efh567hg6787",
@@ -180,7 +181,7 @@ func TestQueryAuthorizationEscapesAndDecodes(t *testing.T) {
 		"channel_id":"1230000109","mchid":"1230000109","notify_url":"https://www.weixin.com",
 		"openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o","service_id":"500001","sub_appid":"wxd678efh567hg6787",
 		"sub_mchid":"1230000109","sub_openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o","user_label":"A"}`)
-	resp, _, err := newClient(t, f).QueryAuthorization(context.Background(), &payscore.QueryAuthorizationRequest{
+	resp, _, err := newClient(t, f).QueryAuthorization(context.Background(), &acquiringbank.QueryAuthorizationRequest{
 		AuthorizationCode: "AB|CD*12_-", ServiceID: "500001", ChannelID: "1230000109", SubMchID: "1230000109",
 	})
 	if err != nil {
@@ -200,10 +201,10 @@ func TestQueryAuthorizationEscapesAndDecodes(t *testing.T) {
 	if len(got.Body) != 0 {
 		t.Errorf("GET sent a body: %s", got.Body)
 	}
-	if resp.AuthorizationState != payscore.AuthorizationStateAvailable || !resp.AuthorizationState.Valid() {
+	if resp.AuthorizationState != acquiringbank.AuthorizationStateAvailable || !resp.AuthorizationState.Valid() {
 		t.Errorf("state = %q", resp.AuthorizationState)
 	}
-	if resp.UserLabel != payscore.UserLabelA {
+	if resp.UserLabel != acquiringbank.UserLabelA {
 		t.Errorf("user_label = %q", resp.UserLabel)
 	}
 	if resp.AuthorizationSuccessTime.Unix() != 1432099775 || !resp.CancelAuthorizationTime.IsZero() {
@@ -217,7 +218,7 @@ func TestQueryAuthorizationEscapesAndDecodes(t *testing.T) {
 func TestTerminateAuthorization204(t *testing.T) {
 	f := newFake(t)
 	f.answer(http.StatusNoContent, "")
-	result, err := newClient(t, f).TerminateAuthorization(context.Background(), &payscore.TerminateAuthorizationRequest{
+	result, err := newClient(t, f).TerminateAuthorization(context.Background(), &acquiringbank.TerminateAuthorizationRequest{
 		AuthorizationCode: "1234323JKHDFE1243252", ServiceID: "500001", ChannelID: "1230000109",
 		SubMchID: "1230000109", Reason: "撤销原因",
 	})
@@ -277,7 +278,7 @@ func TestEveryDocumentedErrorCode(t *testing.T) {
 			if !errors.As(wrapped, &apiErr) {
 				t.Fatal("errors.As *apierror.Error failed")
 			}
-			if apiErr.Operation != "payscore ApplyPermissions" || apiErr.StatusCode != tc.sentinel.Status ||
+			if apiErr.Operation != "acquiringbank ApplyPermissions" || apiErr.StatusCode != tc.sentinel.Status ||
 				apiErr.Message != "simulated" || apiErr.RequestID != "08F78BB5AF0610D3" || string(apiErr.Detail) != `{"field":"service_id"}` {
 				t.Errorf("error = %+v", apiErr)
 			}
@@ -291,7 +292,7 @@ func TestEveryDocumentedErrorCode(t *testing.T) {
 			if !errors.As(wrapped, &raw) || raw.Code != tc.sentinel.Code {
 				t.Errorf("wechatpay-go's *core.APIError is not reachable: %v", raw)
 			}
-			if !strings.Contains(err.Error(), "payscore ApplyPermissions") || !strings.Contains(err.Error(), tc.sentinel.Code) {
+			if !strings.Contains(err.Error(), "acquiringbank ApplyPermissions") || !strings.Contains(err.Error(), tc.sentinel.Code) {
 				t.Errorf("message does not name operation and code: %q", err)
 			}
 		})
@@ -322,13 +323,13 @@ func TestInvalidRequestNeverLeavesTheProcess(t *testing.T) {
 		t.Errorf("max length leaf = %+v", tooLong)
 	}
 	var opErr *apierror.OperationError
-	if !errors.As(err, &opErr) || opErr.Operation != "payscore ApplyPermissions" {
+	if !errors.As(err, &opErr) || opErr.Operation != "acquiringbank ApplyPermissions" {
 		t.Errorf("operation error = %v", opErr)
 	}
 	if _, err := client.TerminateAuthorization(context.Background(), nil); err == nil {
 		t.Error("nil request accepted")
 	}
-	if _, _, err := client.QueryAuthorization(context.Background(), &payscore.QueryAuthorizationRequest{
+	if _, _, err := client.QueryAuthorization(context.Background(), &acquiringbank.QueryAuthorizationRequest{
 		AuthorizationCode: "has space", ServiceID: "1", ChannelID: "1", SubMchID: "1"}); err == nil {
 		t.Error("authorization_code outside _-|* and alphanumerics accepted")
 	}
@@ -342,13 +343,13 @@ func TestTamperedResponseIsRefused(t *testing.T) {
 	f := newFake(t)
 	f.answer(200, `{"authorization_state":"AVAILABLE","authorization_code":"1"}`)
 	f.tamper = true
-	resp, _, err := newClient(t, f).QueryAuthorization(context.Background(), &payscore.QueryAuthorizationRequest{
+	resp, _, err := newClient(t, f).QueryAuthorization(context.Background(), &acquiringbank.QueryAuthorizationRequest{
 		AuthorizationCode: "1", ServiceID: "1", ChannelID: "1", SubMchID: "1"})
 	if err == nil || resp != nil {
 		t.Fatalf("tampered response accepted: %+v", resp)
 	}
 	f.tamper, f.noSign = false, true
-	if _, _, err := newClient(t, f).QueryAuthorization(context.Background(), &payscore.QueryAuthorizationRequest{
+	if _, _, err := newClient(t, f).QueryAuthorization(context.Background(), &acquiringbank.QueryAuthorizationRequest{
 		AuthorizationCode: "1", ServiceID: "1", ChannelID: "1", SubMchID: "1"}); err == nil {
 		t.Fatal("unsigned response accepted")
 	}
@@ -357,7 +358,7 @@ func TestTamperedResponseIsRefused(t *testing.T) {
 func TestUnexpectedSuccessStatus(t *testing.T) {
 	f := newFake(t)
 	f.answer(200, `{}`)
-	_, err := newClient(t, f).TerminateAuthorization(context.Background(), &payscore.TerminateAuthorizationRequest{
+	_, err := newClient(t, f).TerminateAuthorization(context.Background(), &acquiringbank.TerminateAuthorizationRequest{
 		AuthorizationCode: "1", ServiceID: "1", ChannelID: "1", SubMchID: "1", Reason: "r"})
 	var unexpected *apiclient.UnexpectedStatusError
 	if !errors.As(err, &unexpected) || unexpected.Got != 200 || unexpected.Want != 204 {
@@ -368,7 +369,7 @@ func TestUnexpectedSuccessStatus(t *testing.T) {
 // Lengths count characters: a 50-character Chinese reason fits, 51 does
 // not, and an emoji is refused wherever the API refuses 4-byte UTF-8.
 func TestTerminateReasonLimits(t *testing.T) {
-	base := payscore.TerminateAuthorizationRequest{AuthorizationCode: "1", ServiceID: "1", ChannelID: "1", SubMchID: "1"}
+	base := acquiringbank.TerminateAuthorizationRequest{AuthorizationCode: "1", ServiceID: "1", ChannelID: "1", SubMchID: "1"}
 	cases := []struct {
 		name   string
 		reason string
@@ -419,29 +420,29 @@ func TestValidateAllocatesNothing(t *testing.T) {
 // returned an empty token and a nil error, and authorization_state "WEIRD"
 // was accepted.
 func TestInvalidSuccessResponseIsAnError(t *testing.T) {
-	query := &payscore.QueryAuthorizationRequest{AuthorizationCode: "AC1", ServiceID: "500001", ChannelID: "1230000109", SubMchID: "1230000109"}
+	query := &acquiringbank.QueryAuthorizationRequest{AuthorizationCode: "AC1", ServiceID: "500001", ChannelID: "1230000109", SubMchID: "1230000109"}
 	cases := []struct {
 		name, body, op, field string
-		call                  func(c *payscore.Client) (any, error)
+		call                  func(c *acquiringbank.Client) (any, error)
 	}{
-		{"empty ApplyPermissions answer", `{}`, "payscore ApplyPermissions", "apply_permissions_token",
-			func(c *payscore.Client) (any, error) {
+		{"empty ApplyPermissions answer", `{}`, "acquiringbank ApplyPermissions", "apply_permissions_token",
+			func(c *acquiringbank.Client) (any, error) {
 				r, _, err := c.ApplyPermissions(context.Background(), validApply())
 				return r, err
 			}},
 		{"undocumented authorization_state", `{"authorization_code":"AC1","authorization_state":"WEIRD"}`,
-			"payscore QueryAuthorization", "authorization_state",
-			func(c *payscore.Client) (any, error) {
+			"acquiringbank QueryAuthorization", "authorization_state",
+			func(c *acquiringbank.Client) (any, error) {
 				r, _, err := c.QueryAuthorization(context.Background(), query)
 				return r, err
 			}},
-		{"no authorization_code", `{"authorization_state":"AVAILABLE"}`, "payscore QueryAuthorization", "authorization_code",
-			func(c *payscore.Client) (any, error) {
+		{"no authorization_code", `{"authorization_state":"AVAILABLE"}`, "acquiringbank QueryAuthorization", "authorization_code",
+			func(c *acquiringbank.Client) (any, error) {
 				r, _, err := c.QueryAuthorization(context.Background(), query)
 				return r, err
 			}},
-		{"not JSON", `{"authorization_code":`, "payscore QueryAuthorization", "",
-			func(c *payscore.Client) (any, error) {
+		{"not JSON", `{"authorization_code":`, "acquiringbank QueryAuthorization", "",
+			func(c *acquiringbank.Client) (any, error) {
 				r, _, err := c.QueryAuthorization(context.Background(), query)
 				return r, err
 			}},

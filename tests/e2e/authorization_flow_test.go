@@ -23,6 +23,7 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/option"
 
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/generated/payscore"
 	"github.com/payscoregen/payscoregen/runtime/apierror"
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
@@ -54,8 +55,8 @@ type merchantApp struct {
 	srv      *httptest.Server
 	requests atomic.Int32
 	mu       sync.Mutex
-	opened   []*payscore.UserOpenServiceEvent
-	closed   []*payscore.UserCloseServiceEvent
+	opened   []*acquiringbank.UserOpenServiceEvent
+	closed   []*acquiringbank.UserCloseServiceEvent
 }
 
 func newMerchantApp(t *testing.T) *merchantApp {
@@ -69,14 +70,14 @@ func newMerchantApp(t *testing.T) *merchantApp {
 		t.Fatal(err)
 	}
 	m := &merchantApp{}
-	h, err := payscore.NewAuthorizationNotifyHandler(parser, dedupe.NewMemoryStore(), payscore.AuthorizationNotifyHandlers{
-		OnUserOpenService: func(_ context.Context, ev *payscore.UserOpenServiceEvent) error {
+	h, err := acquiringbank.NewAuthorizationNotifyHandler(parser, dedupe.NewMemoryStore(), acquiringbank.AuthorizationNotifyHandlers{
+		OnUserOpenService: func(_ context.Context, ev *acquiringbank.UserOpenServiceEvent) error {
 			m.mu.Lock()
 			defer m.mu.Unlock()
 			m.opened = append(m.opened, ev)
 			return nil
 		},
-		OnUserCloseService: func(_ context.Context, ev *payscore.UserCloseServiceEvent) error {
+		OnUserCloseService: func(_ context.Context, ev *acquiringbank.UserCloseServiceEvent) error {
 			m.mu.Lock()
 			defer m.mu.Unlock()
 			m.closed = append(m.closed, ev)
@@ -101,7 +102,7 @@ func newMerchantApp(t *testing.T) *merchantApp {
 	return m
 }
 
-func (m *merchantApp) events() (opened []*payscore.UserOpenServiceEvent, closed []*payscore.UserCloseServiceEvent) {
+func (m *merchantApp) events() (opened []*acquiringbank.UserOpenServiceEvent, closed []*acquiringbank.UserCloseServiceEvent) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return append(opened, m.opened...), append(closed, m.closed...)
@@ -129,14 +130,14 @@ func newSimulator(t *testing.T, clock *sim.Clock, callbacks *http.Client) *sim.S
 
 // newClient is the generated client on wechatpay-go in public-key mode: it
 // signs with signingKey and verifies responses with platformPub.
-func newClient(t *testing.T, s *sim.Simulator, signingKey *rsa.PrivateKey, platformPub *rsa.PublicKey) *payscore.Client {
+func newClient(t *testing.T, s *sim.Simulator, signingKey *rsa.PrivateKey, platformPub *rsa.PublicKey) *acquiringbank.Client {
 	t.Helper()
 	c, err := core.NewClient(context.Background(),
 		option.WithWechatPayPublicKeyAuthCipher(mchID, serial, signingKey, publicKeyID, platformPub))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return payscore.NewClient(c, payscore.WithBaseURL(s.URL()))
+	return acquiringbank.NewClient(c, acquiringbank.WithBaseURL(s.URL()))
 }
 
 func TestAuthorizationFlow(t *testing.T) {
@@ -150,7 +151,7 @@ func TestAuthorizationFlow(t *testing.T) {
 	notifyURL := merchant.srv.URL + "/payscore/notify"
 
 	// 1. Apply for permissions.
-	applied, _, err := client.ApplyPermissions(ctx, &payscore.ApplyPermissionsRequest{
+	applied, _, err := client.ApplyPermissions(ctx, &acquiringbank.ApplyPermissionsRequest{
 		ServiceID: ids.service, ChannelID: ids.channel, AppID: "wxd678efh567hg6787", SubAppID: "wxd678efh567hg6786",
 		SubMchID: ids.subMch, AuthorizationCode: ids.code, NotifyURL: notifyURL,
 	})
@@ -171,9 +172,9 @@ func TestAuthorizationFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	query := func(want payscore.AuthorizationState) *payscore.QueryAuthorizationResponse {
+	query := func(want acquiringbank.AuthorizationState) *acquiringbank.QueryAuthorizationResponse {
 		t.Helper()
-		resp, _, err := client.QueryAuthorization(ctx, &payscore.QueryAuthorizationRequest{
+		resp, _, err := client.QueryAuthorization(ctx, &acquiringbank.QueryAuthorizationRequest{
 			ServiceID: ids.service, ChannelID: ids.channel, SubMchID: ids.subMch, AuthorizationCode: ids.code,
 		})
 		if err != nil {
@@ -184,7 +185,7 @@ func TestAuthorizationFlow(t *testing.T) {
 		}
 		return resp
 	}
-	query(payscore.AuthorizationState(sim.StateUnbindUser))
+	query(acquiringbank.AuthorizationState(sim.StateUnbindUser))
 
 	// 3. The user agrees, in the Pay Score mini program that wx.openBusinessView
 	// opened with these parameters.
@@ -235,7 +236,7 @@ func TestAuthorizationFlow(t *testing.T) {
 	}
 
 	// 4. The merchant sees the authorization.
-	got := query(payscore.AuthorizationState(sim.StateAvailable))
+	got := query(acquiringbank.AuthorizationState(sim.StateAvailable))
 	if got.SubOpenID != openID || !got.AuthorizationSuccessTime.Equal(authorizedAt) || got.UserLabel != "A" ||
 		got.NotifyURL != notifyURL || !got.CancelAuthorizationTime.IsZero() {
 		t.Fatalf("query after authorization: %+v", got)
@@ -244,7 +245,7 @@ func TestAuthorizationFlow(t *testing.T) {
 	// 5. The merchant terminates it: 204, then USER_CLOSE_SERVICE.
 	clock.Advance(time.Hour)
 	terminatedAt := clock.Now()
-	if _, err := client.TerminateAuthorization(ctx, &payscore.TerminateAuthorizationRequest{
+	if _, err := client.TerminateAuthorization(ctx, &acquiringbank.TerminateAuthorizationRequest{
 		AuthorizationCode: ids.code, ServiceID: ids.service, ChannelID: ids.channel, SubMchID: ids.subMch, Reason: "用户要求解除",
 	}); err != nil {
 		t.Fatalf("TerminateAuthorization: %v", err)
@@ -261,13 +262,13 @@ func TestAuthorizationFlow(t *testing.T) {
 	if c := closed[0].Data; c.UserServiceStatus != "USER_CLOSE_SERVICE" || c.AuthorizationCode != ids.code || !c.OpenorcloseTime.Equal(terminatedAt) {
 		t.Fatalf("USER_CLOSE_SERVICE data: %+v", c)
 	}
-	got = query(payscore.AuthorizationState(sim.StateUnavailable))
+	got = query(acquiringbank.AuthorizationState(sim.StateUnavailable))
 	if !got.CancelAuthorizationTime.Equal(terminatedAt) {
 		t.Fatalf("cancel_authorization_time %v, want %v", got.CancelAuthorizationTime, terminatedAt)
 	}
 
 	// Terminating again does not fit the state.
-	_, err = client.TerminateAuthorization(ctx, &payscore.TerminateAuthorizationRequest{
+	_, err = client.TerminateAuthorization(ctx, &acquiringbank.TerminateAuthorizationRequest{
 		AuthorizationCode: ids.code, ServiceID: ids.service, ChannelID: ids.channel, SubMchID: ids.subMch, Reason: "again",
 	})
 	if !errors.Is(err, payscore.ErrInvalidOrderState) || apierror.Retryable(err) {
@@ -278,7 +279,7 @@ func TestAuthorizationFlow(t *testing.T) {
 func TestWronglySignedRequestRefused(t *testing.T) {
 	s := newSimulator(t, sim.NewClock(time.Now()), http.DefaultClient)
 	client := newClient(t, s, strange, &platformKey.PublicKey) // signs with a key the simulator does not know
-	_, _, err := client.ApplyPermissions(context.Background(), &payscore.ApplyPermissionsRequest{
+	_, _, err := client.ApplyPermissions(context.Background(), &acquiringbank.ApplyPermissionsRequest{
 		ServiceID: "500001", ChannelID: "1230000109", AppID: "wxd678efh567hg6787", SubAppID: "wxd678efh567hg6786",
 		SubMchID: "1900000110", AuthorizationCode: "AUTH-1", NotifyURL: "https://127.0.0.1/notify",
 	})
@@ -299,7 +300,7 @@ func TestResponsesAreVerifiedForReal(t *testing.T) {
 	// The client expects another platform key: the simulator's signature on
 	// a 200 must fail wechatpay-go's verification.
 	client := newClient(t, s, merchantKey, &strange.PublicKey)
-	_, _, err := client.ApplyPermissions(context.Background(), &payscore.ApplyPermissionsRequest{
+	_, _, err := client.ApplyPermissions(context.Background(), &acquiringbank.ApplyPermissionsRequest{
 		ServiceID: "500001", ChannelID: "1230000109", AppID: "wxd678efh567hg6787", SubAppID: "wxd678efh567hg6786",
 		SubMchID: "1900000110", AuthorizationCode: "AUTH-1", NotifyURL: "https://127.0.0.1/notify",
 	})
@@ -313,7 +314,7 @@ func TestInjectedFaultsAreTypedErrors(t *testing.T) {
 	ctx := context.Background()
 	s := newSimulator(t, sim.NewClock(time.Now()), http.DefaultClient)
 	client := newClient(t, s, merchantKey, &platformKey.PublicKey)
-	req := &payscore.QueryAuthorizationRequest{ServiceID: "500001", ChannelID: "1230000109", SubMchID: "1900000110", AuthorizationCode: "AUTH-1"}
+	req := &acquiringbank.QueryAuthorizationRequest{ServiceID: "500001", ChannelID: "1230000109", SubMchID: "1900000110", AuthorizationCode: "AUTH-1"}
 
 	for _, f := range []struct {
 		code     string
@@ -344,7 +345,7 @@ func TestExpiredTokenRefused(t *testing.T) {
 	clock := sim.NewClock(time.Now())
 	s := newSimulator(t, clock, http.DefaultClient)
 	client := newClient(t, s, merchantKey, &platformKey.PublicKey)
-	applied, _, err := client.ApplyPermissions(context.Background(), &payscore.ApplyPermissionsRequest{
+	applied, _, err := client.ApplyPermissions(context.Background(), &acquiringbank.ApplyPermissionsRequest{
 		ServiceID: "500001", ChannelID: "1230000109", AppID: "wxd678efh567hg6787", SubAppID: "wxd678efh567hg6786",
 		SubMchID: "1900000110", AuthorizationCode: "AUTH-1", NotifyURL: "https://127.0.0.1/notify",
 	})

@@ -28,7 +28,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
 
-	"github.com/payscoregen/payscoregen/generated/payscore"
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/internal/testkit"
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
 	"github.com/payscoregen/payscoregen/runtime/dedupe/pgstore"
@@ -237,11 +237,11 @@ func (w *world) start(name string, parser *notify.Parser) *instance {
 	t := w.t
 	store, kill := w.b.newStore(t, name)
 	one := func(ctx context.Context, id string) error { return w.callback(ctx, name, id) }
-	h, err := payscore.NewAuthorizationNotifyHandler(parser, store, payscore.AuthorizationNotifyHandlers{
-		OnUserOpenService: func(ctx context.Context, ev *payscore.UserOpenServiceEvent) error {
+	h, err := acquiringbank.NewAuthorizationNotifyHandler(parser, store, acquiringbank.AuthorizationNotifyHandlers{
+		OnUserOpenService: func(ctx context.Context, ev *acquiringbank.UserOpenServiceEvent) error {
 			return one(ctx, ev.Envelope.ID)
 		},
-		OnUserCloseService: func(ctx context.Context, ev *payscore.UserCloseServiceEvent) error {
+		OnUserCloseService: func(ctx context.Context, ev *acquiringbank.UserCloseServiceEvent) error {
 			return one(ctx, ev.Envelope.ID)
 		},
 		OnInvalid: func(_ context.Context, inv *notify.Invalid) error {
@@ -298,9 +298,9 @@ func run(t *testing.T, b backend) {
 	bodies := map[string][]byte{}
 	for i := range ids {
 		ids[i] = fmt.Sprintf("EV-%s-%03d", run, i)
-		event, status := payscore.UserOpenServiceEventType, "USER_OPEN_SERVICE"
+		event, status := acquiringbank.UserOpenServiceEventType, "USER_OPEN_SERVICE"
 		if i%3 == 2 {
-			event, status = payscore.UserCloseServiceEventType, "USER_CLOSE_SERVICE"
+			event, status = acquiringbank.UserCloseServiceEventType, "USER_CLOSE_SERVICE"
 		}
 		plaintext := `{"appid":"wxd678efh567hg6787","mchid":"1230000109","sub_mchid":"1900000109","service_id":"500001",` +
 			`"openid":"oUpF8u` + notifytest.RandomString(22) + `","user_service_status":"` + status + `",` +

@@ -24,6 +24,7 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/option"
 
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/generated/payscore"
 	"github.com/payscoregen/payscoregen/generated/xiaoweijufu"
 	"github.com/payscoregen/payscoregen/runtime/apiauth"
@@ -123,18 +124,18 @@ func TestClientErrorPathsCarryNoKeyMaterial(t *testing.T) {
 		_, _ = w.Write([]byte(body))
 	}))
 	defer srv.Close()
-	newClient := func(base string) *payscore.Client {
+	newClient := func(base string) *acquiringbank.Client {
 		c, err := core.NewClient(context.Background(), option.WithWechatPayPublicKeyAuthCipher(
 			"1230000109", "SERIAL", merchant, "PUB_KEY_ID_AUDIT", &platform.PublicKey))
 		if err != nil {
 			t.Fatal(err)
 		}
-		return payscore.NewClient(c, payscore.WithBaseURL(base))
+		return acquiringbank.NewClient(c, acquiringbank.WithBaseURL(base))
 	}
-	valid := &payscore.ApplyPermissionsRequest{ServiceID: "500001", ChannelID: "1", AppID: "wx1", SubAppID: "wx2",
+	valid := &acquiringbank.ApplyPermissionsRequest{ServiceID: "500001", ChannelID: "1", AppID: "wx1", SubAppID: "wx2",
 		SubMchID: "1", AuthorizationCode: "AC1", NotifyURL: "https://m.example.com/n"}
 
-	_, _, err = newClient(srv.URL).ApplyPermissions(context.Background(), &payscore.ApplyPermissionsRequest{})
+	_, _, err = newClient(srv.URL).ApplyPermissions(context.Background(), &acquiringbank.ApplyPermissionsRequest{})
 	audit(t, "validation error", err, secrets)
 
 	for _, code := range []string{"SYSTEM_ERROR", "PARAM_ERROR", "NO_AUTH", "SIGN_ERROR"} {

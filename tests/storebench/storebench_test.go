@@ -34,7 +34,7 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
 
-	"github.com/payscoregen/payscoregen/generated/payscore"
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
 	"github.com/payscoregen/payscoregen/internal/testkit"
 	"github.com/payscoregen/payscoregen/runtime/dedupe"
 	"github.com/payscoregen/payscoregen/runtime/dedupe/pgstore"
@@ -87,7 +87,7 @@ func getFixture(b *testing.B) *fixture {
 				`"sub_openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o","user_service_status":"USER_OPEN_SERVICE",` +
 				`"openorclose_time":"20180225112233","authorization_code":"4534323JKHDFE1243252"}`
 			body, err := notifytest.SealEnvelope(f.apiV3Key, notify.Envelope{ID: fmt.Sprintf("EV-BENCH-%06d", i),
-				CreateTime: "2015-05-20T13:29:35+08:00", EventType: payscore.UserOpenServiceEventType,
+				CreateTime: "2015-05-20T13:29:35+08:00", EventType: acquiringbank.UserOpenServiceEventType,
 				ResourceType: "encrypt-resource", Summary: "授权成功"}, []byte(plaintext))
 			if err != nil {
 				panic(err)
@@ -125,7 +125,7 @@ func (f *fixture) floor() http.Handler {
 		if err != nil {
 			panic(err)
 		}
-		var d payscore.AuthorizationNotifyData
+		var d acquiringbank.AuthorizationNotifyData
 		if err := json.Unmarshal(pt, &d); err != nil {
 			panic(err)
 		}
@@ -257,9 +257,9 @@ func BenchmarkNotifyStores(b *testing.B) {
 		for _, c := range []int{1, 8, 64} {
 			b.Run(fmt.Sprintf("%s/c=%d", st.name, c), func(b *testing.B) {
 				s, reset := st.newStore(b)
-				h, err := payscore.NewAuthorizationNotifyHandler(f.parser, s, payscore.AuthorizationNotifyHandlers{
-					OnUserOpenService:  func(context.Context, *payscore.UserOpenServiceEvent) error { return nil },
-					OnUserCloseService: func(context.Context, *payscore.UserCloseServiceEvent) error { return nil },
+				h, err := acquiringbank.NewAuthorizationNotifyHandler(f.parser, s, acquiringbank.AuthorizationNotifyHandlers{
+					OnUserOpenService:  func(context.Context, *acquiringbank.UserOpenServiceEvent) error { return nil },
+					OnUserCloseService: func(context.Context, *acquiringbank.UserCloseServiceEvent) error { return nil },
 					OnInvalid:          func(context.Context, *notify.Invalid) error { panic("invalid") },
 				}, notify.WithLogger(slog.New(slog.DiscardHandler)))
 				if err != nil {
