@@ -161,7 +161,12 @@ func (s *Simulator) View() View {
 		}
 		v.Callbacks = append(v.Callbacks, cv)
 	}
+	seen := map[string]bool{} // modes share operation ids (query_authorization), faults are by id
 	for _, op := range v.Operations {
+		if seen[op.ID] {
+			continue
+		}
+		seen[op.ID] = true
 		for i, f := range s.faults[op.ID] {
 			v.Faults = append(v.Faults, FaultView{Fault: *f, Index: i})
 		}

@@ -84,7 +84,7 @@ func (r *CompleteServiceOrderRequest) Validate() error {
 		c.RequiredItem("post_discounts", i, "description", r.PostDiscounts[i].Description != "")
 		c.RequiredItem("post_discounts", i, "amount", r.PostDiscounts[i].Amount != 0)
 	}
-	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntRequiredMin0)
+	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
 	if r.TimeRange != nil {
 		c.Add("time_range", r.TimeRange.Validate())
 		c.Required("time_range.start_time", r.TimeRange.StartTime != "")
@@ -317,7 +317,7 @@ func (r *ModifyServiceOrderRequest) Validate() error {
 		c.RequiredItem("post_discounts", i, "description", r.PostDiscounts[i].Description != "")
 		c.RequiredItem("post_discounts", i, "amount", r.PostDiscounts[i].Amount != 0)
 	}
-	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntRequiredMin0)
+	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
 	c.String("reason", r.Reason, ruleStringRequiredLen1To50)
 	return c.Err("acquiringbank.ModifyServiceOrderRequest")
 }
@@ -623,7 +623,7 @@ func (r *MchPrepayData) Validate() error {
 	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
 	c.String("openid", r.OpenID, ruleStringLen1To128)
 	c.String("sub_openid", r.SubOpenID, ruleStringLen1To128)
-	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntRequiredMin0)
+	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
 	c.Add("prepay_req_body", r.PrepayReqBody.Validate())
 	c.String("prepay_req_header_base64", r.PrepayReqHeaderBase64, ruleStringLen1ToAny)
 	c.String("prepay_req_body_base64", r.PrepayReqBodyBase64, ruleStringLen1ToAny)

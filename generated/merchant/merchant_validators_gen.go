@@ -143,7 +143,7 @@ func (r *CompleteServiceOrderRequest) Validate() error {
 		c.RequiredItem("post_discounts", i, "description", r.PostDiscounts[i].Description != "")
 		c.RequiredItem("post_discounts", i, "amount", r.PostDiscounts[i].Amount != 0)
 	}
-	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntRequiredMin0)
+	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
 	if r.TimeRange != nil {
 		c.Add("time_range", r.TimeRange.Validate())
 	}
@@ -181,7 +181,7 @@ func (r *CompleteServiceOrderResponse) Validate() error {
 	c.String("service_introduction", r.ServiceIntroduction, ruleStringLen1To20)
 	c.String("state", string(r.State), ruleState)
 	c.String("state_description", string(r.StateDescription), ruleStateDescription)
-	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntRequiredMin0)
+	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayMax100)
 	for i := range r.PostPayments {
 		c.Item("post_payments", i, r.PostPayments[i].Validate())
@@ -377,7 +377,7 @@ func (r *ModifyServiceOrderRequest) Validate() error {
 	for i := range r.PostDiscounts {
 		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
 	}
-	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntRequiredMin0)
+	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
 	c.String("reason", r.Reason, ruleStringRequiredLen1To50)
 	if r.Device != nil {
 		c.Add("device", r.Device.Validate())
@@ -575,7 +575,7 @@ func (r *SendPendingMessageRequest) Validate() error {
 	for i := range r.PostDiscounts {
 		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
 	}
-	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntRequiredMin0)
+	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
 	c.String("prepaid_time", r.PrepaidTime, ruleStringRequiredLen8To8ChinaDate)
 	return c.Err("merchant.SendPendingMessageRequest")
 }
@@ -598,7 +598,7 @@ func (r *SendPrepaidMessageRequest) Validate() error {
 	for i := range r.PostDiscounts {
 		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
 	}
-	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntRequiredMin0)
+	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
 	c.String("prepaid_time", r.PrepaidTime, ruleStringRequiredLen8To8ChinaDate)
 	return c.Err("merchant.SendPrepaidMessageRequest")
 }

@@ -113,7 +113,7 @@ func (r *CompleteServiceOrderRequest) Validate() error {
 		c.RequiredItem("post_discounts", i, "description", r.PostDiscounts[i].Description != "")
 		c.RequiredItem("post_discounts", i, "amount", r.PostDiscounts[i].Amount != 0)
 	}
-	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntRequiredMin0)
+	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
 	if r.TimeRange != nil {
 		c.Add("time_range", r.TimeRange.Validate())
 	}
@@ -320,7 +320,7 @@ func (r *ModifyServiceOrderRequest) Validate() error {
 	for i := range r.PostDiscounts {
 		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
 	}
-	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntRequiredMin0)
+	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
 	c.String("reason", r.Reason, ruleStringRequiredLen1To50)
 	if r.Device != nil {
 		c.Add("device", r.Device.Validate())
@@ -488,7 +488,7 @@ func (r *SendPendingMessageRequest) Validate() error {
 	for i := range r.PostDiscounts {
 		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
 	}
-	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntRequiredMin0)
+	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
 	c.String("prepaid_time", r.PrepaidTime, ruleStringRequiredLen8To8ChinaDate)
 	return c.Err("partner.SendPendingMessageRequest")
 }
@@ -512,7 +512,7 @@ func (r *SendPrepaidMessageRequest) Validate() error {
 	for i := range r.PostDiscounts {
 		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
 	}
-	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntRequiredMin0)
+	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
 	c.String("prepaid_time", r.PrepaidTime, ruleStringRequiredLen8To8ChinaDate)
 	return c.Err("partner.SendPrepaidMessageRequest")
 }

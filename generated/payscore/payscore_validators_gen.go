@@ -85,7 +85,7 @@ func (r *RiskFund) Validate() error {
 	}
 	var c validate.Collector
 	c.String("name", string(r.Name), ruleName)
-	c.Int("amount", r.Amount, r.Amount != 0, ruleIntRequiredMin1)
+	c.Int("amount", r.Amount, true, ruleIntRequiredMin1)
 	c.String("description", r.Description, ruleStringLen1To30)
 	return c.Err("payscore.RiskFund")
 }
@@ -142,7 +142,7 @@ func (r *PromotionDetail) Validate() error {
 	c.String("name", r.Name, ruleStringLen1To64)
 	c.String("scope", string(r.Scope), ruleScope)
 	c.String("type", string(r.Type), ruleType)
-	c.Int("amount", r.Amount, r.Amount != 0, ruleIntRequiredMin0)
+	c.Int("amount", r.Amount, true, ruleIntRequiredMin0)
 	c.String("stock_id", r.StockID, ruleStringLen1To32)
 	c.Int("wechatpay_contribute", r.WechatpayContribute, r.WechatpayContribute != 0, ruleIntMin0)
 	c.Int("merchant_contribute", r.MerchantContribute, r.MerchantContribute != 0, ruleIntMin0)
@@ -162,7 +162,7 @@ func (r *CollectionDetail) Validate() error {
 	}
 	var c validate.Collector
 	c.Int("seq", r.Seq, r.Seq != 0, ruleIntMin1)
-	c.Int("amount", r.Amount, r.Amount != 0, ruleIntRequiredMin0)
+	c.Int("amount", r.Amount, true, ruleIntRequiredMin0)
 	c.String("paid_type", string(r.PaidType), rulePaidType)
 	c.Required("paid_time", !r.PaidTime.IsZero())
 	c.String("transaction_id", r.TransactionID, ruleStringLen1To32)

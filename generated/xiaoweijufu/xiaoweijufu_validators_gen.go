@@ -66,7 +66,7 @@ func (r *NotifyData) Validate() error {
 	}
 	var c validate.Collector
 	c.String("status", r.Status, ruleStringRequired)
-	c.Int("total_fee", r.TotalFee, r.TotalFee != 0, ruleIntRequiredMin1)
+	c.Int("total_fee", r.TotalFee, true, ruleIntRequiredMin1)
 	c.String("out_trade_no", r.OutTradeNo, ruleStringRequiredLen0To32)
 	c.String("order_no", r.OrderNo, ruleStringRequired)
 	c.String("transaction_id", r.TransactionID, ruleString)
@@ -86,7 +86,7 @@ func (r *PayData) Validate() error {
 	}
 	var c validate.Collector
 	c.String("mchid", r.MchID, ruleStringRequiredLen1To16)
-	c.Int("total_fee", r.TotalFee, r.TotalFee != 0, ruleIntRequiredMin1)
+	c.Int("total_fee", r.TotalFee, true, ruleIntRequiredMin1)
 	c.String("out_trade_no", r.OutTradeNo, ruleStringRequiredLen1To32)
 	c.String("body", r.Body, ruleStringLen0To32)
 	c.String("attach", r.Attach, ruleStringLen0To128)

@@ -166,7 +166,13 @@ func checkField(f *ir.Field) []jen.Code {
 		}
 		out = append(out, collector.Clone().Dot("String").Call(jen.Lit(f.Wire), val, jen.Id(ck.String.Name)))
 	case ck.Int != nil:
-		out = append(out, collector.Clone().Dot("Int").Call(jen.Lit(f.Wire), v(), v().Op("!=").Lit(0), jen.Id(ck.Int.Name)))
+		// A required JSON integer has no omitempty, so 0 is sent and is a value
+		// (total_amount 0 after discounts), not an absence.
+		isSet := v().Op("!=").Lit(0)
+		if f.Required() && f.InJSON {
+			isSet = jen.True()
+		}
+		out = append(out, collector.Clone().Dot("Int").Call(jen.Lit(f.Wire), v(), isSet, jen.Id(ck.Int.Name)))
 	case ck.Nested:
 		checks := []jen.Code{collector.Clone().Dot("Add").Call(jen.Lit(f.Wire), v().Dot("Validate").Call())}
 		for _, m := range ck.Require {

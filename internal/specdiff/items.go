@@ -70,16 +70,16 @@ func (d *differ) endpoints() {
 		}); i >= 0 {
 			n := d.new.endpoints[added[i]]
 			added = slices.Delete(added, i, i+1)
-			d.add(Breaking, n.At("id"), "endpoint "+id, "renamed to %s: the Go method %s becomes %s", n.ID, o.Ident(), n.Ident())
+			d.add(Breaking, n.At("id"), "endpoint "+o.ID, "renamed to %s: the Go method %s becomes %s", n.ID, o.Ident(), n.Ident())
 			d.endpoint(o, n)
 			continue
 		}
-		d.removed(Breaking, d.new.holder(d.old.fileOf[o], "endpoints"), o.Pos, "endpoint "+id,
+		d.removed(Breaking, d.new.holder(d.old.fileOf[o], "endpoints"), o.Pos, "endpoint "+o.ID,
 			"endpoint removed (%s %s): callers of %s no longer compile", o.Method, o.Path, o.Ident())
 	}
 	for _, id := range added {
 		n := d.new.endpoints[id]
-		d.add(Info, n.Pos, "endpoint "+id, "new endpoint %s %s", n.Method, n.Path)
+		d.add(Info, n.Pos, "endpoint "+n.ID, "new endpoint %s %s", n.Method, n.Path)
 	}
 	for _, id := range sortedKeys(d.new.endpoints) {
 		if o := d.old.endpoints[id]; o != nil {
@@ -139,11 +139,11 @@ func (d *differ) callbacks() {
 	gone, added := diffKeys(d.old.callbacks, d.new.callbacks)
 	for _, id := range gone {
 		o := d.old.callbacks[id]
-		d.removed(Breaking, d.new.holder(d.old.fileOf[o], "callbacks"), o.Pos, "callback "+id,
+		d.removed(Breaking, d.new.holder(d.old.fileOf[o], "callbacks"), o.Pos, "callback "+o.ID,
 			"callback removed: its handler and event types no longer exist")
 	}
 	for _, id := range added {
-		d.add(Info, d.new.callbacks[id].Pos, "callback "+id, "new callback")
+		d.add(Info, d.new.callbacks[id].Pos, "callback "+d.new.callbacks[id].ID, "new callback")
 	}
 	for _, id := range sortedKeys(d.new.callbacks) {
 		if o := d.old.callbacks[id]; o != nil {
@@ -251,11 +251,11 @@ func (d *differ) jumps() {
 	gone, added := diffKeys(d.old.jumps, d.new.jumps)
 	for _, id := range gone {
 		o := d.old.jumps[id]
-		d.removed(Breaking, d.new.holder(d.old.fileOf[o], "jumps"), o.Pos, "jump "+id,
+		d.removed(Breaking, d.new.holder(d.old.fileOf[o], "jumps"), o.Pos, "jump "+o.ID,
 			"jump removed: New%s and its types no longer exist", o.Ident())
 	}
 	for _, id := range added {
-		d.add(Info, d.new.jumps[id].Pos, "jump "+id, "new jump")
+		d.add(Info, d.new.jumps[id].Pos, "jump "+d.new.jumps[id].ID, "new jump")
 	}
 	for _, id := range sortedKeys(d.new.jumps) {
 		if o := d.old.jumps[id]; o != nil {

@@ -148,16 +148,18 @@ func index(s *spec.Spec) *specIndex {
 		codes: map[string]*spec.ErrorCode{}, sets: map[string]*spec.ErrorSet{},
 		errata: map[string]*spec.Erratum{}, fileOf: map[any]*spec.File{},
 	}
+	// Endpoint, callback and jump ids are unique within a Go package (each mode
+	// has its own query_authorization), so they are keyed package.id.
 	for _, f := range s.Files {
 		x.files[f.Path] = f
 		for _, e := range f.Endpoints {
-			x.endpoints[e.ID], x.fileOf[e] = e, f
+			x.endpoints[f.Package+"."+e.ID], x.fileOf[e] = e, f
 		}
 		for _, c := range f.Callbacks {
-			x.callbacks[c.ID], x.fileOf[c] = c, f
+			x.callbacks[f.Package+"."+c.ID], x.fileOf[c] = c, f
 		}
 		for _, j := range f.Jumps {
-			x.jumps[j.ID], x.fileOf[j] = j, f
+			x.jumps[f.Package+"."+j.ID], x.fileOf[j] = j, f
 		}
 		for _, c := range f.Errors {
 			x.codes[c.Code], x.fileOf[c] = c, f

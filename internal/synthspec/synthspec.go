@@ -82,6 +82,7 @@ func Build(fsys fs.FS, n int) (*Spec, error) {
 	if perCopy == 0 {
 		return nil, fmt.Errorf("synthspec: the spec has no endpoints to copy")
 	}
+	pages = roundRobin(pages)
 	for k := 1; out.Endpoints < n; k++ {
 		out.Copies = k
 		for _, name := range pages {
@@ -159,4 +160,29 @@ func encode(doc *yaml.Node) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), enc.Close()
+}
+
+// roundRobin orders pages one folder at a time (the first page of every
+// folder, then the second, ...), so that a small n still copies a page of
+// every folder: every kind of generated file (the 小微聚付 form client lives
+// in the last folder) appears well before the whole spec is copied once.
+func roundRobin(pages []string) []string {
+	var dirs []string
+	byDir := map[string][]string{}
+	for _, name := range pages {
+		d := path.Dir(name)
+		if _, ok := byDir[d]; !ok {
+			dirs = append(dirs, d)
+		}
+		byDir[d] = append(byDir[d], name)
+	}
+	out := make([]string, 0, len(pages))
+	for i := 0; len(out) < len(pages); i++ {
+		for _, d := range dirs {
+			if i < len(byDir[d]) {
+				out = append(out, byDir[d][i])
+			}
+		}
+	}
+	return out
 }

@@ -469,7 +469,8 @@ func (f *fixture) createOrder(t *testing.T, no string) string {
 	}
 	res, err := c.Post(context.Background(), f.base+"/v3/payscore/acquiringbank/serviceorder", map[string]any{
 		"service_id": "500001", "appid": "wxd678efh567hg6787", "sub_mchid": "1900000110", "channel_id": "1230000109",
-		"out_order_no": no, "service_introduction": "充电宝", "risk_fund": map[string]any{"name": "DEPOSIT", "amount": 9900},
+		"out_order_no": no, "service_introduction": "充电宝",
+		"post_payments": []map[string]any{{"name": "充电宝租借", "amount": 400, "count": 1}}, "risk_fund": map[string]any{"name": "DEPOSIT", "amount": 9900},
 		"time_range": map[string]any{"start_time": "OnAccept"}, "notify_url": f.notify,
 	})
 	if err != nil {

@@ -163,6 +163,7 @@ func TestMerchantModeFlow(t *testing.T) {
 	if _, _, err := c.CollectServiceOrder(ctx, &merchant.CollectServiceOrderRequest{OutOrderNo: "MFLOW1", AppID: modeAppID, ServiceID: modeServiceID}); err != nil {
 		t.Fatal(err)
 	}
+	flush(t, s) // USER_PAID lands before the authorization's notifications are caused
 	q, _, err := c.QueryServiceOrder(ctx, &merchant.QueryServiceOrderRequest{OutOrderNo: "MFLOW1", ServiceID: modeServiceID, AppID: modeAppID})
 	if err != nil {
 		t.Fatal(err)
@@ -264,6 +265,7 @@ func TestPartnerModeFlow(t *testing.T) {
 	if _, err := c.CollectServiceOrder(ctx, &partner.CollectServiceOrderRequest{OutOrderNo: "PFLOW1", SubMchID: modeSubMchID}); err != nil {
 		t.Fatal(err)
 	}
+	flush(t, s) // USER_PAID lands before the authorization's notifications are caused
 	q, _, err := c.QueryServiceOrder(ctx, &partner.QueryServiceOrderRequest{SubMchID: modeSubMchID, OutOrderNo: "PFLOW1"})
 	if err != nil {
 		t.Fatal(err)

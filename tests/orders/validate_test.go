@@ -206,6 +206,9 @@ func TestCompleteValidation(t *testing.T) {
 		{"sum: total above Σpayments − Σdiscounts", func(r *acquiringbank.CompleteServiceOrderRequest) { r.TotalAmount = 4500 }, []string{"total_amount"}},
 		{"sum: total below", func(r *acquiringbank.CompleteServiceOrderRequest) { r.TotalAmount = 4300 }, []string{"total_amount"}},
 		{"sum without discounts", func(r *acquiringbank.CompleteServiceOrderRequest) { r.PostDiscounts, r.TotalAmount = nil, 4500 }, nil},
+		{"total 0 when discounts cover the payments (0 is a value, sent as 0)", func(r *acquiringbank.CompleteServiceOrderRequest) {
+			r.PostDiscounts[0].Amount, r.TotalAmount = 4500, 0
+		}, nil},
 		{"post_payments required", func(r *acquiringbank.CompleteServiceOrderRequest) {
 			r.PostPayments = nil
 			r.PostDiscounts = nil

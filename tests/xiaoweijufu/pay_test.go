@@ -118,7 +118,7 @@ func TestPayValidation(t *testing.T) {
 		{"notify_url 255", func(d *xiaoweijufu.PayData) { d.NotifyURL = "https://e.com/" + strings.Repeat("n", 241) }, "", ""},
 		{"notify_url 256", func(d *xiaoweijufu.PayData) { d.NotifyURL = "https://e.com/" + strings.Repeat("n", 242) }, "extraData.notify_url", "max"},
 		{"total_fee 1 fen", func(d *xiaoweijufu.PayData) { d.TotalFee = 1 }, "", ""},
-		{"total_fee 0", func(d *xiaoweijufu.PayData) { d.TotalFee = 0 }, "extraData.total_fee", "required"},
+		{"total_fee 0", func(d *xiaoweijufu.PayData) { d.TotalFee = 0 }, "extraData.total_fee", "minimum"},
 		{"total_fee negative", func(d *xiaoweijufu.PayData) { d.TotalFee = -100 }, "extraData.total_fee", "minimum"},
 	}
 	for _, tt := range tests {
