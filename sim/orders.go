@@ -404,9 +404,9 @@ func (b *OrderBook) ByPackage(pkg string) (Order, bool) {
 func (b *OrderBook) Confirm(mchID, outOrderNo, openid string, now time.Time) (Order, *OrderError) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	r := b.orders[orderKey{mchID, outOrderNo}]
-	if r == nil {
-		return Order{}, orderErr(codeOrderNotExist, "订单不存在: no order %q", outOrderNo)
+	r, oerr := b.lookup(mchID, outOrderNo)
+	if oerr != nil {
+		return Order{}, oerr
 	}
 	if r.State != OrderCreated {
 		return Order{}, wrongState(r, "confirming")
@@ -514,9 +514,9 @@ func (b *OrderBook) Modify(ref OrderRef, req OrderModify, now time.Time) (Order,
 func (b *OrderBook) Pay(mchID, outOrderNo, transactionID string, now time.Time) (Order, *OrderError) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	r := b.orders[orderKey{mchID, outOrderNo}]
-	if r == nil {
-		return Order{}, orderErr(codeOrderNotExist, "订单不存在: no order %q", outOrderNo)
+	r, oerr := b.lookup(mchID, outOrderNo)
+	if oerr != nil {
+		return Order{}, oerr
 	}
 	if !r.collecting() {
 		return Order{}, wrongState(r, "payment")
@@ -618,9 +618,9 @@ func (b *OrderBook) Deduction(ref OrderRef) (Order, *OrderError) {
 func (b *OrderBook) Expire(mchID, outOrderNo string, now time.Time) (Order, *OrderError) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	r := b.orders[orderKey{mchID, outOrderNo}]
-	if r == nil {
-		return Order{}, orderErr(codeOrderNotExist, "订单不存在: no order %q", outOrderNo)
+	r, oerr := b.lookup(mchID, outOrderNo)
+	if oerr != nil {
+		return Order{}, oerr
 	}
 	if r.State != OrderCreated {
 		return Order{}, wrongState(r, "expiry")
@@ -700,4 +700,14 @@ func (r *orderRec) copy() Order {
 		o.Collection = &c
 	}
 	return o
+}
+
+// lookup finds an order by merchant and out_order_no, or answers
+// ORDER_NOT_EXIST. The caller holds b.mu.
+func (b *OrderBook) lookup(mchID, outOrderNo string) (*orderRec, *OrderError) {
+	r := b.orders[orderKey{mchID, outOrderNo}]
+	if r == nil {
+		return nil, orderErr(codeOrderNotExist, "订单不存在: no order %q", outOrderNo)
+	}
+	return r, nil
 }
