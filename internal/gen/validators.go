@@ -166,10 +166,8 @@ func checkField(f *ir.Field) []jen.Code {
 		}
 		out = append(out, collector.Clone().Dot("String").Call(jen.Lit(f.Wire), val, jen.Id(ck.String.Name)))
 	case ck.Int != nil:
-		// A required JSON integer has no omitempty, so 0 is sent and is a value
-		// (total_amount 0 after discounts), not an absence.
 		isSet := v().Op("!=").Lit(0)
-		if f.Required() && f.InJSON {
+		if f.ZeroIsSent() {
 			isSet = jen.True()
 		}
 		out = append(out, collector.Clone().Dot("Int").Call(jen.Lit(f.Wire), v(), isSet, jen.Id(ck.Int.Name)))

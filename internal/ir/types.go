@@ -265,9 +265,21 @@ func tagOf(f *Field) string {
 			opt = ",omitzero"
 		}
 	case Int, Bool, Slice:
-		if f.Required() {
+		if f.ZeroIsSent() {
 			opt = ""
 		}
 	}
 	return f.Wire + opt
+}
+
+// ZeroIsSent reports whether the zero value of f goes on the wire: a required
+// JSON integer, boolean or array has no omitempty, so its 0, false or [] is a
+// value (total_amount 0 after discounts), not an absence. Validators rely on
+// it as much as the json tag does.
+func (f *Field) ZeroIsSent() bool {
+	switch f.Type.Kind {
+	case Int, Bool, Slice:
+		return f.InJSON && f.Required()
+	}
+	return false
 }
