@@ -46,7 +46,7 @@ func DecodePlaintext(plaintext []byte, v interface{ Validate() error }) error {
 	// The same strictness as the envelope: the MAC covers bytes, and a
 	// repeated or case-variant member would be read one way here and
 	// maybe another elsewhere.
-	if err := checkStrictJSON(plaintext); err != nil {
+	if err := CheckStrictJSON(plaintext); err != nil {
 		return &PlaintextError{Err: err}
 	}
 	var err error

@@ -244,12 +244,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		WriteFail(w, status, msg)
 		return
 	}
-	attrs := []slog.Attr{
-		slog.String("event_id", n.Envelope.ID),
-		slog.String("event_type", n.Envelope.EventType),
-	}
 	if h.store == nil {
-		o := h.process(ctx, n, attrs)
+		o := h.process(ctx, n)
 		h.reply(w, o)
 		return
 	}
@@ -259,53 +255,50 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		err = fmt.Errorf("dedupe store returned invalid state %v", claim.State)
 	}
 	if err != nil {
-		h.log.LogAttrs(ctx, slog.LevelError, "notify: dedupe store failed",
-			append(attrs, slog.String("error", err.Error()))...)
+		h.logEvent(ctx, slog.LevelError, "notify: dedupe store failed", n, slog.String("error", err.Error()))
 		WriteFail(w, http.StatusInternalServerError, "internal error")
 		return
 	}
 	switch claim.State {
 	case dedupe.Done:
-		h.log.LogAttrs(ctx, slog.LevelInfo, "notify: duplicate of a processed notification", attrs...)
+		h.logEvent(ctx, slog.LevelInfo, "notify: duplicate of a processed notification", n)
 		w.WriteHeader(h.success)
 		return
 	case dedupe.InProgress:
-		h.log.LogAttrs(ctx, slog.LevelInfo, "notify: notification already in progress", attrs...)
+		h.logEvent(ctx, slog.LevelInfo, "notify: notification already in progress", n)
 		WriteFail(w, http.StatusServiceUnavailable, "in progress")
 		return
 	}
 
 	// The callback keeps running if WeChat hangs up, until the claim's
 	// deadline: finishing is better than leaving work for the retry.
-	bg := context.WithoutCancel(ctx)
-	dctx, cancel := context.WithDeadline(bg, claim.Deadline)
-	defer cancel()
+	dctx := newClaimContext(ctx, claim.Deadline)
+	defer dctx.cancel()
+	bg := dctx.Context
 	var o outcome
 	if ts, ok := h.store.(dedupe.TxStore); ok {
 		err := ts.RunInTx(dctx, claim, func(ctx context.Context) error {
-			o = h.process(ctx, n, attrs)
+			o = h.process(ctx, n)
 			return o.err
 		})
 		switch {
 		case err == nil:
 		case o.err != nil: // the callback failed: rolled back
-			h.release(bg, claim, attrs)
+			h.release(bg, claim, n)
 		case errors.Is(err, dedupe.ErrClaimLost):
-			h.log.LogAttrs(ctx, slog.LevelWarn, "notify: the claim lapsed before the callback finished; its transaction was rolled back, another delivery took over",
-				append(attrs, slog.Time("deadline", claim.Deadline))...)
+			h.logEvent(ctx, slog.LevelWarn, "notify: the claim lapsed before the callback finished; its transaction was rolled back, another delivery took over", n, slog.Time("deadline", claim.Deadline))
 			o = outcome{err: err, status: http.StatusServiceUnavailable, message: "in progress"}
 		default: // the store's transaction failed
-			h.log.LogAttrs(ctx, slog.LevelError, "notify: dedupe transaction failed",
-				append(attrs, slog.String("error", err.Error()))...)
-			h.release(bg, claim, attrs)
+			h.logEvent(ctx, slog.LevelError, "notify: dedupe transaction failed", n, slog.String("error", err.Error()))
+			h.release(bg, claim, n)
 			o = outcome{err: err, status: http.StatusInternalServerError, message: "internal error"}
 		}
 	} else {
-		o = h.process(dctx, n, attrs)
+		o = h.process(dctx, n)
 		if o.err == nil {
-			h.complete(bg, claim, attrs)
+			h.complete(bg, claim, n)
 		} else {
-			h.release(bg, claim, attrs)
+			h.release(bg, claim, n)
 		}
 	}
 	h.reply(w, o)
@@ -324,8 +317,8 @@ func (h *handler) reply(w http.ResponseWriter, o outcome) {
 
 // process runs dispatch and routes what it cannot handle to the default
 // handler or the OnInvalid hook.
-func (h *handler) process(ctx context.Context, n *Notification, attrs []slog.Attr) outcome {
-	o := h.call(ctx, "dispatch", attrs, func() error { return h.dispatch(ctx, n) })
+func (h *handler) process(ctx context.Context, n *Notification) outcome {
+	o := h.call(ctx, "dispatch", n, func() error { return h.dispatch(ctx, n) })
 	if o.err == nil || o.panicked != nil {
 		return o
 	}
@@ -333,41 +326,37 @@ func (h *handler) process(ctx context.Context, n *Notification, attrs []slog.Att
 	var unknown *UnknownEventError
 	switch {
 	case errors.Is(err, ErrUnknownEventType) && h.deflt != nil:
-		h.log.LogAttrs(ctx, slog.LevelInfo, "notify: no callback for the event type, running the default handler", attrs...)
-		return h.call(ctx, "default handler", attrs, func() error { return h.deflt(ctx, n) })
+		h.logEvent(ctx, slog.LevelInfo, "notify: no callback for the event type, running the default handler", n)
+		return h.call(ctx, "default handler", n, func() error { return h.deflt(ctx, n) })
 	case errors.As(err, &unknown) && !unknown.NoCallback && h.onInvalid != nil,
 		errors.Is(err, ErrInvalidPlaintext) && h.onInvalid != nil:
 		inv := &Invalid{Notification: n, Reasons: reasons(err), Err: err}
-		h.log.LogAttrs(ctx, slog.LevelWarn, "notify: verified notification breaks the doc, handing it to OnInvalid",
-			append(attrs, slog.Any("reasons", inv.Reasons))...)
-		return h.call(ctx, "OnInvalid", attrs, func() error { return h.onInvalid(ctx, inv) })
+		h.logEvent(ctx, slog.LevelWarn, "notify: verified notification breaks the doc, handing it to OnInvalid", n, slog.Any("reasons", inv.Reasons))
+		return h.call(ctx, "OnInvalid", n, func() error { return h.onInvalid(ctx, inv) })
 	case errors.Is(err, ErrUnknownEventType):
 		level := slog.LevelError
 		if h.unknown < 300 {
 			level = slog.LevelWarn
 		}
-		h.log.LogAttrs(ctx, level, "notify: unknown event type and no default handler",
-			append(attrs, slog.Int("status", h.unknown), slog.String("error", err.Error()))...)
+		h.logEvent(ctx, level, "notify: unknown event type and no default handler", n, slog.Int("status", h.unknown), slog.String("error", err.Error()))
 		if h.unknown < 300 {
 			return outcome{}
 		}
 		return outcome{err: err, status: h.unknown, message: "unknown event type"}
 	}
-	h.log.LogAttrs(ctx, slog.LevelError, "notify: dispatch failed",
-		append(attrs, slog.String("error", err.Error()))...)
+	h.logEvent(ctx, slog.LevelError, "notify: dispatch failed", n, slog.String("error", err.Error()))
 	return o
 }
 
 // call runs fn, turning an error or a panic into a failure outcome. Only a
 // panic's type and the stack are logged: the value may quote user data.
-func (h *handler) call(ctx context.Context, what string, attrs []slog.Attr, fn func() error) (o outcome) {
+func (h *handler) call(ctx context.Context, what string, n *Notification, fn func() error) (o outcome) {
 	defer func() {
 		if v := recover(); v != nil {
 			o = outcome{err: errPanicked, panicked: v, status: http.StatusInternalServerError, message: "internal error"}
 			if v != http.ErrAbortHandler {
-				h.log.LogAttrs(ctx, slog.LevelError, "notify: "+what+" panicked",
-					append(attrs, slog.String("panic_type", fmt.Sprintf("%T", v)),
-						slog.String("stack", string(debug.Stack())))...)
+				h.logEvent(ctx, slog.LevelError, "notify: "+what+" panicked", n, slog.String("panic_type", fmt.Sprintf("%T", v)),
+					slog.String("stack", string(debug.Stack())))
 			}
 		}
 	}()
@@ -378,8 +367,7 @@ func (h *handler) call(ctx context.Context, what string, attrs []slog.Attr, fn f
 			msg = pm.PublicMessage()
 		}
 		if what != "dispatch" {
-			h.log.LogAttrs(ctx, slog.LevelError, "notify: "+what+" failed",
-				append(attrs, slog.String("error", err.Error()))...)
+			h.logEvent(ctx, slog.LevelError, "notify: "+what+" failed", n, slog.String("error", err.Error()))
 		}
 		return outcome{err: err, status: http.StatusInternalServerError, message: msg}
 	}
@@ -403,25 +391,34 @@ func reasons(err error) []string {
 	return []string{err.Error()}
 }
 
-func (h *handler) complete(ctx context.Context, c dedupe.Claim, attrs []slog.Attr) {
+// logEvent logs msg with the notification's id and event type and extra,
+// building the attributes only when the level is enabled: the success path
+// logs nothing and should not pay for them.
+func (h *handler) logEvent(ctx context.Context, level slog.Level, msg string, n *Notification, extra ...slog.Attr) {
+	if !h.log.Enabled(ctx, level) {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 2+len(extra))
+	attrs = append(attrs, slog.String("event_id", n.Envelope.ID), slog.String("event_type", n.Envelope.EventType))
+	h.log.LogAttrs(ctx, level, msg, append(attrs, extra...)...)
+}
+
+func (h *handler) complete(ctx context.Context, c dedupe.Claim, n *Notification) {
 	// The work is done: acknowledge even if recording it fails, or WeChat
 	// would redeliver it.
 	err := h.store.Complete(ctx, c)
 	switch {
 	case err == nil:
 	case errors.Is(err, dedupe.ErrClaimLost):
-		h.log.LogAttrs(ctx, slog.LevelWarn, "notify: the claim lapsed before the callback finished; another delivery may have run it too (use a dedupe.TxStore, or a callback that finishes before the claim timeout)",
-			append(attrs, slog.Time("deadline", c.Deadline))...)
+		h.logEvent(ctx, slog.LevelWarn, "notify: the claim lapsed before the callback finished; another delivery may have run it too (use a dedupe.TxStore, or a callback that finishes before the claim timeout)", n, slog.Time("deadline", c.Deadline))
 	default:
-		h.log.LogAttrs(ctx, slog.LevelError, "notify: dedupe complete failed",
-			append(attrs, slog.String("error", err.Error()))...)
+		h.logEvent(ctx, slog.LevelError, "notify: dedupe complete failed", n, slog.String("error", err.Error()))
 	}
 }
 
-func (h *handler) release(ctx context.Context, c dedupe.Claim, attrs []slog.Attr) {
+func (h *handler) release(ctx context.Context, c dedupe.Claim, n *Notification) {
 	if err := h.store.Release(ctx, c); err != nil {
-		h.log.LogAttrs(ctx, slog.LevelError, "notify: dedupe release failed",
-			append(attrs, slog.String("error", err.Error()))...)
+		h.logEvent(ctx, slog.LevelError, "notify: dedupe release failed", n, slog.String("error", err.Error()))
 	}
 }
 

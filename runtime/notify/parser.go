@@ -1,7 +1,6 @@
 package notify
 
 import (
-	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"encoding/base64"
@@ -196,7 +195,7 @@ func (p *Parser) Parse(r *http.Request) (*Notification, error) {
 		return nil, &SignatureError{Serial: h.serial, Cause: err}
 	}
 
-	if err := checkStrictJSON(body); err != nil {
+	if err := CheckStrictJSON(body); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	n := &Notification{Serial: h.serial, Timestamp: ts, Nonce: h.nonce, Body: body}
@@ -270,23 +269,39 @@ func (p *Parser) readBody(r *http.Request) ([]byte, error) {
 	if r.Body == nil {
 		return nil, nil
 	}
-	var buf bytes.Buffer
+	// One buffer, sized by Content-Length when the sender gives it (one
+	// byte more, to see EOF without growing), and reads capped at one byte
+	// past the limit to tell "exactly the limit" from "over".
+	limit := int(p.maxBody) + 1
+	size := 512
 	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength) + bytes.MinRead) // ReadFrom wants MinRead free before each read: then it never grows
+		size = int(r.ContentLength) + 1
 	}
-	// Read one byte past the limit to tell "exactly the limit" from "over".
-	_, err := buf.ReadFrom(io.LimitReader(r.Body, p.maxBody+1))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
+	buf := make([]byte, 0, min(size, limit))
+	for {
+		if len(buf) >= limit {
 			return nil, tooLarge()
 		}
-		return nil, fmt.Errorf("%w: %v", ErrReadBody, err)
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, min(cap(buf), limit-len(buf)))
+		}
+		n, err := r.Body.Read(buf[len(buf):min(cap(buf), limit)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return nil, tooLarge()
+			}
+			return nil, fmt.Errorf("%w: %v", ErrReadBody, err)
+		}
 	}
-	if int64(buf.Len()) > p.maxBody {
+	if len(buf) > int(p.maxBody) {
 		return nil, tooLarge()
 	}
-	return buf.Bytes(), nil
+	return buf, nil
 }
 
 // decodeEnvelope builds its own error messages: encoding/json's may quote

@@ -8,13 +8,16 @@ import (
 	"unicode/utf8"
 )
 
-// maxJSONDepth bounds nesting in checkStrictJSON. WeChat's bodies nest two
+// maxJSONDepth bounds nesting in CheckStrictJSON. WeChat's bodies nest two
 // levels deep.
 const maxJSONDepth = 1000
 
-// checkStrictJSON rejects JSON that encoding/json would read in a way the
+// CheckStrictJSON rejects JSON that encoding/json would read in a way the
 // sender may not have meant, since a signature or a MAC covers the bytes,
-// not one reading of them:
+// not one reading of them. Parser.Parse runs it on every verified body and
+// DecodePlaintext on every plaintext; it is exported for code that decodes
+// other signed JSON (and for the benchmarks' floors, which must do the same
+// work):
 //
 //   - invalid UTF-8, and \u escapes of unpaired surrogates: encoding/json
 //     turns both into U+FFFD, so two different ids decode equal;
@@ -24,7 +27,7 @@ const maxJSONDepth = 1000
 //
 // Syntax errors are left to encoding/json, which runs next. Errors name a
 // byte offset and member names, never values.
-func checkStrictJSON(data []byte) error {
+func CheckStrictJSON(data []byte) error {
 	if !utf8.Valid(data) {
 		off := 0
 		for off < len(data) {

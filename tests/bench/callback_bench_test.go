@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -41,6 +42,7 @@ const benchSerial = "PUB_KEY_ID_BENCH"
 // protection never short-cuts a delivery, and builds the handlers compared.
 type callbackFixture struct {
 	apiV3Key string
+	signer   *notifytest.Signer
 	requests []*http.Request // templates: each delivery gets a shallow copy with a fresh body
 	bodies   [][]byte
 }
@@ -51,30 +53,44 @@ func newCallbackFixture(b testing.TB, n int) *callbackFixture {
 	if _, err := rand.Read(key); err != nil {
 		b.Fatal(err)
 	}
-	f := &callbackFixture{apiV3Key: fmt.Sprintf("%x", key)}
-	signer := &notifytest.Signer{PrivateKey: plat, Serial: benchSerial}
+	f := &callbackFixture{apiV3Key: fmt.Sprintf("%x", key), signer: &notifytest.Signer{PrivateKey: plat, Serial: benchSerial}}
 	for i := range n {
-		env := notify.Envelope{ID: fmt.Sprintf("EV-%08d", i), CreateTime: "2015-05-20T13:29:35+08:00",
-			EventType: "PAYSCORE.USER_OPEN_SERVICE", ResourceType: "encrypt-resource", Summary: "授权成功"}
-		body, err := notifytest.SealEnvelope(f.apiV3Key, env, []byte(benchPlaintext))
-		if err != nil {
-			b.Fatal(err)
-		}
-		h, err := signer.Headers(body)
-		if err != nil {
-			b.Fatal(err)
-		}
-		h.Set("Content-Type", "application/json")
-		r, err := http.NewRequest(http.MethodPost, "http://127.0.0.1/payscore/notify", nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		r.Header = h
-		r.ContentLength = int64(len(body))
-		f.requests = append(f.requests, r)
-		f.bodies = append(f.bodies, body)
+		f.add(b, f.seal(b, benchEnvelope(i), benchPlaintext))
 	}
 	return f
+}
+
+func benchEnvelope(i int) notify.Envelope {
+	return notify.Envelope{ID: fmt.Sprintf("EV-%08d", i), CreateTime: "2015-05-20T13:29:35+08:00",
+		EventType: "PAYSCORE.USER_OPEN_SERVICE", ResourceType: "encrypt-resource", Summary: "授权成功"}
+}
+
+// seal encrypts plaintext into env with the fixture's APIv3 key.
+func (f *callbackFixture) seal(b testing.TB, env notify.Envelope, plaintext string) []byte {
+	body, err := notifytest.SealEnvelope(f.apiV3Key, env, []byte(plaintext))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return body
+}
+
+// add signs body as the platform does and appends it as a delivery; it
+// returns the delivery's index.
+func (f *callbackFixture) add(b testing.TB, body []byte) int {
+	h, err := f.signer.Headers(body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h.Set("Content-Type", "application/json")
+	r, err := http.NewRequest(http.MethodPost, "http://127.0.0.1/payscore/notify", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r.Header = h
+	r.ContentLength = int64(len(body))
+	f.requests = append(f.requests, r)
+	f.bodies = append(f.bodies, body)
+	return len(f.requests) - 1
 }
 
 // delivery is the request of delivery i, as a server hands it to a handler.
@@ -277,16 +293,69 @@ func lenIn(s string, required bool, max int) bool {
 // floorHandler is the least a correct notification endpoint does, written
 // directly for this one notification: the same observable work as the
 // generated handler (headers and timestamp window checked, body read with a
-// limit, RSA-2048 signature verified, envelope decoded, AES-256-GCM opened,
-// the same fields decoded and validated, the id claimed and completed in a
-// duplicate store, the callback run, 204 written), none of its generality.
+// limit, RSA-2048 signature verified, body checked as strict JSON, envelope
+// decoded and held to its documented limits, AES-256-GCM opened, the
+// plaintext checked as strict JSON, the same fields decoded and validated,
+// the id claimed for a limited time and completed in a duplicate store, the
+// callback run, 204 written), none of its generality. No standard-library
+// call refuses repeated member names, so the floor runs the same
+// notify.CheckStrictJSON as ours: that cost is equal on both sides.
 type floorHandler struct {
 	pub      *rsa.PublicKey
 	gcm      cipher.AEAD
 	callback func(*floorData)
 
 	mu   sync.Mutex
-	seen map[string]bool // false: in progress, true: done
+	seen map[string]floorEntry
+}
+
+// floorEntry is a claim (done false) or a done mark, each valid until
+// its deadline, as the duplicate stores keep them.
+type floorEntry struct {
+	done  bool
+	until int64 // unix nanoseconds
+}
+
+// claim takes id for dedupe.DefaultClaimTimeout unless a live claim or
+// done mark holds it; it returns the live entry when there is one.
+func (h *floorHandler) claim(id string) (floorEntry, bool) {
+	now := time.Now().UnixNano()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if e, ok := h.seen[id]; ok && now < e.until {
+		return e, false
+	}
+	h.seen[id] = floorEntry{until: now + int64(dedupe.DefaultClaimTimeout)}
+	return floorEntry{}, true
+}
+
+func (h *floorHandler) settle(id string, done bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if done {
+		h.seen[id] = floorEntry{done: true, until: time.Now().Add(dedupe.DefaultRetention).UnixNano()}
+	} else {
+		delete(h.seen, id)
+	}
+}
+
+// envelopeOK is notify.CheckEnvelope's limits written out for the floor.
+func envelopeOK(env *notify.Envelope) bool {
+	if !lenIn(env.CreateTime, true, notify.MaxCreateTimeLength) || !envelopeLimitsOK(env) {
+		return false
+	}
+	_, err := time.Parse(time.RFC3339, env.CreateTime)
+	return err == nil
+}
+
+// envelopeLimitsOK is envelopeOK without create_time, which wechatpay-go
+// hands back parsed.
+func envelopeLimitsOK(env *notify.Envelope) bool {
+	return lenIn(env.ID, true, notify.MaxIDLength) && lenIn(env.EventType, true, notify.MaxEventTypeLength) &&
+		lenIn(env.ResourceType, true, notify.MaxResourceTypeLength) && lenIn(env.Summary, false, notify.MaxSummaryLength) &&
+		env.Resource.Ciphertext != "" && lenIn(env.Resource.Nonce, true, notify.MaxNonceLength) &&
+		lenIn(env.Resource.AssociatedData, false, notify.MaxAssociatedDataLength) &&
+		lenIn(env.Resource.OriginalType, false, notify.MaxOriginalTypeLength)
 }
 
 func (f *callbackFixture) floor(b testing.TB) *deliverer {
@@ -300,7 +369,7 @@ func (f *callbackFixture) floor(b testing.TB) *deliverer {
 		b.Fatal(err)
 	}
 	d := &deliverer{f: f}
-	h := &floorHandler{pub: &plat.PublicKey, gcm: gcm, seen: map[string]bool{}}
+	h := &floorHandler{pub: &plat.PublicKey, gcm: gcm, seen: map[string]floorEntry{}}
 	h.callback = func(data *floorData) {
 		if data.SubOpenID == "" {
 			panic("no sub_openid")
@@ -310,7 +379,7 @@ func (f *callbackFixture) floor(b testing.TB) *deliverer {
 	d.h = h
 	d.rotate = func() {
 		h.mu.Lock()
-		h.seen = map[string]bool{}
+		h.seen = map[string]floorEntry{}
 		h.mu.Unlock()
 	}
 	return d
@@ -360,8 +429,8 @@ func (h *floorHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var env notify.Envelope
-	if json.Unmarshal(body, &env) != nil || env.ID == "" || env.Resource.Algorithm != notify.AlgorithmAES256GCM ||
-		len(env.Resource.Nonce) != h.gcm.NonceSize() {
+	if notify.CheckStrictJSON(body) != nil || json.Unmarshal(body, &env) != nil || !envelopeOK(&env) ||
+		env.Resource.Algorithm != notify.AlgorithmAES256GCM || len(env.Resource.Nonce) != h.gcm.NonceSize() {
 		h.fail(w, http.StatusBadRequest)
 		return
 	}
@@ -375,36 +444,39 @@ func (h *floorHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, http.StatusBadRequest)
 		return
 	}
-	h.mu.Lock()
-	if done, ok := h.seen[env.ID]; ok {
-		h.mu.Unlock()
-		if done {
+	h.dispatch(w, env.ID, func(data *floorData) bool {
+		return env.EventType == "PAYSCORE.USER_OPEN_SERVICE" && notify.CheckStrictJSON(plain) == nil &&
+			json.Unmarshal(plain, data) == nil && data.check()
+	})
+}
+
+// dispatch runs the callback once per id: a duplicate of a done delivery
+// is acknowledged, one still in progress is refused for a retry. decode
+// fills and checks the data after the claim, as the generated handler does.
+func (h *floorHandler) dispatch(w http.ResponseWriter, id string, decode func(*floorData) bool) {
+	if e, ok := h.claim(id); !ok {
+		if e.done {
 			w.WriteHeader(http.StatusNoContent)
 		} else {
 			h.fail(w, http.StatusServiceUnavailable)
 		}
 		return
 	}
-	h.seen[env.ID] = false
-	h.mu.Unlock()
 	var data floorData
-	if env.EventType != "PAYSCORE.USER_OPEN_SERVICE" || json.Unmarshal(plain, &data) != nil || !data.check() {
-		h.mu.Lock()
-		delete(h.seen, env.ID)
-		h.mu.Unlock()
+	if !decode(&data) {
+		h.settle(id, false)
 		h.fail(w, http.StatusInternalServerError)
 		return
 	}
 	h.callback(&data)
-	h.mu.Lock()
-	h.seen[env.ID] = true
-	h.mu.Unlock()
+	h.settle(id, true)
 	w.WriteHeader(http.StatusNoContent)
 }
 
 // wechatpayGo is the handler a wechatpay-go user writes today around
-// notify.Handler.ParseNotifyRequest, doing the same work as the floor after
-// parsing (same fields, validation, duplicate store and reply).
+// notify.Handler.ParseNotifyRequest, with the floor's checks on what that
+// API hands back (it decodes the plaintext itself, and leaves the body in
+// r.Body for the strict check) and the floor's duplicate store and reply.
 func (f *callbackFixture) wechatpayGo(b testing.TB) *deliverer {
 	_, plat := keys()
 	wx, err := wxnotify.NewRSANotifyHandler(f.apiV3Key, verifiers.NewSHA256WithRSAPubkeyVerifier(benchSerial, plat.PublicKey))
@@ -420,26 +492,19 @@ func (f *callbackFixture) wechatpayGo(b testing.TB) *deliverer {
 			fl.fail(w, http.StatusUnauthorized)
 			return
 		}
-		fl.mu.Lock()
-		if _, ok := fl.seen[req.ID]; ok {
-			fl.mu.Unlock()
-			w.WriteHeader(http.StatusNoContent)
+		body, err := io.ReadAll(r.Body)
+		env := notify.Envelope{ID: req.ID, EventType: req.EventType, ResourceType: req.ResourceType, Summary: req.Summary,
+			Resource: notify.Resource{Ciphertext: req.Resource.Ciphertext, Nonce: req.Resource.Nonce,
+				AssociatedData: req.Resource.AssociatedData, OriginalType: req.Resource.OriginalType}}
+		if err != nil || req.CreateTime == nil || notify.CheckStrictJSON(body) != nil || !envelopeLimitsOK(&env) {
+			fl.fail(w, http.StatusBadRequest)
 			return
 		}
-		fl.seen[req.ID] = false
-		fl.mu.Unlock()
-		if req.EventType != "PAYSCORE.USER_OPEN_SERVICE" || !data.check() {
-			fl.mu.Lock()
-			delete(fl.seen, req.ID)
-			fl.mu.Unlock()
-			fl.fail(w, http.StatusInternalServerError)
-			return
-		}
-		fl.callback(&data)
-		fl.mu.Lock()
-		fl.seen[req.ID] = true
-		fl.mu.Unlock()
-		w.WriteHeader(http.StatusNoContent)
+		fl.dispatch(w, req.ID, func(data2 *floorData) bool {
+			*data2 = data
+			return req.EventType == "PAYSCORE.USER_OPEN_SERVICE" &&
+				notify.CheckStrictJSON([]byte(req.Resource.Plaintext)) == nil && data2.check()
+		})
 	})
 	return d
 }
@@ -473,6 +538,41 @@ func TestCallbackSidesAgree(t *testing.T) {
 		d.h.ServeHTTP(w, bad)
 		if w.code != http.StatusUnauthorized {
 			t.Errorf("%s: tampered nonce: status %d, want 401", name, w.code)
+		}
+	}
+}
+
+// TestCallbackSidesRejectAlike: signed deliveries that break the strict
+// JSON or the documented limits are refused by every side, and no callback
+// runs, so the floors do the generated handler's checks, not fewer.
+func TestCallbackSidesRejectAlike(t *testing.T) {
+	f := newCallbackFixture(t, 0)
+	cases := map[string]int{}
+	envelope := func(i int) notify.Envelope { return benchEnvelope(1000 + i) }
+	body := f.seal(t, envelope(0), benchPlaintext)
+	cases["envelope member repeated up to case"] = f.add(t, append([]byte(`{"ID":"EV-other",`), body[1:]...))
+	long := envelope(1)
+	long.ID = strings.Repeat("E", notify.MaxIDLength+1)
+	cases["id over 36 characters"] = f.add(t, f.seal(t, long, benchPlaintext))
+	cases["summary over 64 characters"] = f.add(t, f.seal(t, func() notify.Envelope {
+		e := envelope(2)
+		e.Summary = strings.Repeat("摘", notify.MaxSummaryLength+1)
+		return e
+	}(), benchPlaintext))
+	cases["plaintext member repeated up to case"] = f.add(t, f.seal(t, envelope(3), `{"SUB_OPENID":"x",`+benchPlaintext[1:]))
+	cases["plaintext invalid UTF-8"] = f.add(t, f.seal(t, envelope(4), strings.Replace(benchPlaintext, "500001", "5000\xff", 1)))
+	cases["plaintext breaks a limit"] = f.add(t, f.seal(t, envelope(5), strings.Replace(benchPlaintext, "500001", strings.Repeat("5", 33), 1)))
+	for name, d := range map[string]*deliverer{"ours": f.ours(t), "floor": f.floor(t), "wechatpay-go": f.wechatpayGo(t)} {
+		w := &replyRecorder{header: http.Header{}}
+		for what, i := range cases {
+			w.reset()
+			d.h.ServeHTTP(w, f.delivery(i))
+			if w.code < 400 {
+				t.Errorf("%s: %s: status %d, want a refusal", name, what, w.code)
+			}
+		}
+		if n := d.handled.Load(); n != 0 {
+			t.Errorf("%s: %d callbacks ran on refused deliveries", name, n)
 		}
 	}
 }
