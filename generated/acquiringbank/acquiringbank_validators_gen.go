@@ -49,48 +49,71 @@ var (
 // Validate checks every documented limit of CancelServiceOrderRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *CancelServiceOrderRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.CancelServiceOrderRequest")
+}
+
+// ValidateInto records every violation of CancelServiceOrderRequest in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a CancelServiceOrderRequest.
+func (r *CancelServiceOrderRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(CancelServiceOrderRequest)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleCancelServiceOrderRequestOutOrderNoRequired)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("channel_id", r.ChannelID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
 	c.String("reason", r.Reason, ruleStringRequiredLen1To50)
-	return c.Err("acquiringbank.CancelServiceOrderRequest")
 }
 
 // Validate checks every documented limit of CompleteServiceOrderRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *CompleteServiceOrderRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.CompleteServiceOrderRequest")
+}
+
+// ValidateInto records every violation of CompleteServiceOrderRequest in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a CompleteServiceOrderRequest.
+func (r *CompleteServiceOrderRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(CompleteServiceOrderRequest)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleCancelServiceOrderRequestOutOrderNoRequired)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("channel_id", r.ChannelID, ruleStringLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayRequiredMin1Max100)
 	for i := range r.PostPayments {
-		c.Item("post_payments", i, r.PostPayments[i].Validate())
+		c.EnterItem("post_payments", i)
+		r.PostPayments[i].ValidateInto(c)
+		c.Leave()
 		c.RequiredItem("post_payments", i, "name", r.PostPayments[i].Name != "")
 	}
 	c.Array("post_discounts", len(r.PostDiscounts), ruleArrayMax30)
 	for i := range r.PostDiscounts {
-		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
+		c.EnterItem("post_discounts", i)
+		r.PostDiscounts[i].ValidateInto(c)
+		c.Leave()
 		c.RequiredItem("post_discounts", i, "name", r.PostDiscounts[i].Name != "")
 		c.RequiredItem("post_discounts", i, "description", r.PostDiscounts[i].Description != "")
 		c.RequiredItem("post_discounts", i, "amount", r.PostDiscounts[i].Amount != 0)
 	}
 	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
 	if r.TimeRange != nil {
-		c.Add("time_range", r.TimeRange.Validate())
+		c.Enter("time_range")
+		r.TimeRange.ValidateInto(c)
+		c.Leave()
 		c.Required("time_range.start_time", r.TimeRange.StartTime != "")
 	}
 	if r.Location != nil {
-		c.Add("location", r.Location.Validate())
+		c.Enter("location")
+		r.Location.ValidateInto(c)
+		c.Leave()
 	}
 	c.String("goods_tag", r.GoodsTag, ruleStringLen1To32)
 	{
@@ -103,16 +126,23 @@ func (r *CompleteServiceOrderRequest) Validate() error {
 		}
 		c.Sum("total_amount", r.TotalAmount, sumTotalAmount, "post_payments.amount - post_discounts.amount")
 	}
-	return c.Err("acquiringbank.CompleteServiceOrderRequest")
 }
 
 // Validate checks every documented limit of CreatePayOnDeliveryOrderRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *CreatePayOnDeliveryOrderRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.CreatePayOnDeliveryOrderRequest")
+}
+
+// ValidateInto records every violation of CreatePayOnDeliveryOrderRequest in c, under the path c is
+// in (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type
+// holding a CreatePayOnDeliveryOrderRequest.
+func (r *CreatePayOnDeliveryOrderRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(CreatePayOnDeliveryOrderRequest)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleCancelServiceOrderRequestOutOrderNoRequired)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
 	c.String("mchid", r.MchID, ruleStringLen1To32)
@@ -123,37 +153,56 @@ func (r *CreatePayOnDeliveryOrderRequest) Validate() error {
 	c.String("service_introduction", r.ServiceIntroduction, ruleStringRequiredLen1To20)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayMax100)
 	for i := range r.PostPayments {
-		c.Item("post_payments", i, r.PostPayments[i].Validate())
+		c.EnterItem("post_payments", i)
+		r.PostPayments[i].ValidateInto(c)
+		c.Leave()
 	}
 	c.Array("post_discounts", len(r.PostDiscounts), ruleArrayMax30)
 	for i := range r.PostDiscounts {
-		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
+		c.EnterItem("post_discounts", i)
+		r.PostDiscounts[i].ValidateInto(c)
+		c.Leave()
 	}
 	if r.RiskFund != nil {
-		c.Add("risk_fund", r.RiskFund.Validate())
+		c.Enter("risk_fund")
+		r.RiskFund.ValidateInto(c)
+		c.Leave()
 		c.Required("risk_fund.name", r.RiskFund.Name != "")
 	}
-	c.Add("time_range", r.TimeRange.Validate())
+	c.Enter("time_range")
+	r.TimeRange.ValidateInto(c)
+	c.Leave()
 	if r.Location != nil {
-		c.Add("location", r.Location.Validate())
+		c.Enter("location")
+		r.Location.ValidateInto(c)
+		c.Leave()
 	}
 	c.String("attach", r.Attach, ruleStringLen1To256)
 	c.String("notify_url", r.NotifyURL, ruleStringLen1To255)
 	c.String("openid", r.OpenID, ruleStringLen1To128)
 	c.String("sub_openid", r.SubOpenID, ruleStringLen1To128)
 	if r.ShoppingInfo != nil {
-		c.Add("shopping_info", r.ShoppingInfo.Validate())
+		c.Enter("shopping_info")
+		r.ShoppingInfo.ValidateInto(c)
+		c.Leave()
 	}
-	return c.Err("acquiringbank.CreatePayOnDeliveryOrderRequest")
 }
 
 // Validate checks every documented limit of CreatePayOnDeliveryOrderResponse and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *CreatePayOnDeliveryOrderResponse) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.CreatePayOnDeliveryOrderResponse")
+}
+
+// ValidateInto records every violation of CreatePayOnDeliveryOrderResponse in c, under the path c
+// is in (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type
+// holding a CreatePayOnDeliveryOrderResponse.
+func (r *CreatePayOnDeliveryOrderResponse) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(CreatePayOnDeliveryOrderResponse)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
@@ -165,60 +214,90 @@ func (r *CreatePayOnDeliveryOrderResponse) Validate() error {
 	c.String("state_description", string(r.StateDescription), ruleStateDescription)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayMax100)
 	for i := range r.PostPayments {
-		c.Item("post_payments", i, r.PostPayments[i].Validate())
+		c.EnterItem("post_payments", i)
+		r.PostPayments[i].ValidateInto(c)
+		c.Leave()
 	}
 	c.Array("post_discounts", len(r.PostDiscounts), ruleArrayMax30)
 	for i := range r.PostDiscounts {
-		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
+		c.EnterItem("post_discounts", i)
+		r.PostDiscounts[i].ValidateInto(c)
+		c.Leave()
 	}
 	if r.RiskFund != nil {
-		c.Add("risk_fund", r.RiskFund.Validate())
+		c.Enter("risk_fund")
+		r.RiskFund.ValidateInto(c)
+		c.Leave()
 	}
 	if r.TimeRange != nil {
-		c.Add("time_range", r.TimeRange.Validate())
+		c.Enter("time_range")
+		r.TimeRange.ValidateInto(c)
+		c.Leave()
 	}
 	if r.Location != nil {
-		c.Add("location", r.Location.Validate())
+		c.Enter("location")
+		r.Location.ValidateInto(c)
+		c.Leave()
 	}
 	c.String("attach", r.Attach, ruleStringLen1To256)
 	c.String("notify_url", r.NotifyURL, ruleStringLen1To255)
 	c.String("order_id", r.OrderID, ruleStringLen1To64)
 	c.String("package", r.Package, ruleStringLen1To300)
 	if r.ShoppingInfo != nil {
-		c.Add("shopping_info", r.ShoppingInfo.Validate())
+		c.Enter("shopping_info")
+		r.ShoppingInfo.ValidateInto(c)
+		c.Leave()
 	}
-	return c.Err("acquiringbank.CreatePayOnDeliveryOrderResponse")
 }
 
 // Validate checks every documented limit of CreatePayOnDeliveryOrderResponseShoppingInfo and
 // returns a *validate.Errors listing each violation with its field path, or nil. It makes no
 // network call.
 func (r *CreatePayOnDeliveryOrderResponseShoppingInfo) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.CreatePayOnDeliveryOrderResponseShoppingInfo")
+}
+
+// ValidateInto records every violation of CreatePayOnDeliveryOrderResponseShoppingInfo in c, under
+// the path c is in (see validate.Collector.Enter): Validate uses it, and so does the Validate of
+// every type holding a CreatePayOnDeliveryOrderResponseShoppingInfo.
+func (r *CreatePayOnDeliveryOrderResponseShoppingInfo) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(CreatePayOnDeliveryOrderResponseShoppingInfo)
 	}
-	var c validate.Collector
 	c.String("real_merchant_appid", r.RealMerchantAppID, ruleStringLen1To32)
-	c.Add("jump_link", r.JumpLink.Validate())
+	c.Enter("jump_link")
+	r.JumpLink.ValidateInto(c)
+	c.Leave()
 	c.Array("goods", len(r.Goods), ruleArrayRequired)
 	for i := range r.Goods {
-		c.Item("goods", i, r.Goods[i].Validate())
+		c.EnterItem("goods", i)
+		r.Goods[i].ValidateInto(c)
+		c.Leave()
 		c.RequiredItem("goods", i, "name", r.Goods[i].Name != "")
 		c.RequiredItem("goods", i, "picture", r.Goods[i].Picture != "")
 		c.RequiredItem("goods", i, "amount", r.Goods[i].Amount != 0)
 		c.RequiredItem("goods", i, "count", r.Goods[i].Count != 0)
 		c.RequiredItem("goods", i, "category_id", len(r.Goods[i].CategoryID) > 0)
 	}
-	return c.Err("acquiringbank.CreatePayOnDeliveryOrderResponseShoppingInfo")
 }
 
 // Validate checks every documented limit of CreateServiceOrderRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *CreateServiceOrderRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.CreateServiceOrderRequest")
+}
+
+// ValidateInto records every violation of CreateServiceOrderRequest in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a CreateServiceOrderRequest.
+func (r *CreateServiceOrderRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(CreateServiceOrderRequest)
 	}
-	var c validate.Collector
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
@@ -228,36 +307,53 @@ func (r *CreateServiceOrderRequest) Validate() error {
 	c.String("service_introduction", r.ServiceIntroduction, ruleStringRequiredLen1To20)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayMax100)
 	for i := range r.PostPayments {
-		c.Item("post_payments", i, r.PostPayments[i].Validate())
+		c.EnterItem("post_payments", i)
+		r.PostPayments[i].ValidateInto(c)
+		c.Leave()
 		c.RequiredItem("post_payments", i, "name", r.PostPayments[i].Name != "")
 	}
 	c.Array("post_discounts", len(r.PostDiscounts), ruleArrayMax30)
 	for i := range r.PostDiscounts {
-		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
+		c.EnterItem("post_discounts", i)
+		r.PostDiscounts[i].ValidateInto(c)
+		c.Leave()
 		c.RequiredItem("post_discounts", i, "name", r.PostDiscounts[i].Name != "")
 		c.RequiredItem("post_discounts", i, "description", r.PostDiscounts[i].Description != "")
 	}
-	c.Add("risk_fund", r.RiskFund.Validate())
+	c.Enter("risk_fund")
+	r.RiskFund.ValidateInto(c)
+	c.Leave()
 	c.Required("risk_fund.name", r.RiskFund.Name != "")
-	c.Add("time_range", r.TimeRange.Validate())
+	c.Enter("time_range")
+	r.TimeRange.ValidateInto(c)
+	c.Leave()
 	c.Required("time_range.start_time", r.TimeRange.StartTime != "")
 	if r.Location != nil {
-		c.Add("location", r.Location.Validate())
+		c.Enter("location")
+		r.Location.ValidateInto(c)
+		c.Leave()
 	}
 	c.String("openid", r.OpenID, ruleStringLen1To128)
 	c.String("sub_openid", r.SubOpenID, ruleStringLen1To128)
 	c.String("notify_url", r.NotifyURL, ruleStringRequiredLen1To255)
 	c.String("attach", r.Attach, ruleStringLen1To256)
-	return c.Err("acquiringbank.CreateServiceOrderRequest")
 }
 
 // Validate checks every documented limit of CreateServiceOrderResponse and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *CreateServiceOrderResponse) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.CreateServiceOrderResponse")
+}
+
+// ValidateInto records every violation of CreateServiceOrderResponse in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a CreateServiceOrderResponse.
+func (r *CreateServiceOrderResponse) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(CreateServiceOrderResponse)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
@@ -270,65 +366,93 @@ func (r *CreateServiceOrderResponse) Validate() error {
 	c.String("state_description", string(r.StateDescription), ruleStateDescription)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayMax100)
 	for i := range r.PostPayments {
-		c.Item("post_payments", i, r.PostPayments[i].Validate())
+		c.EnterItem("post_payments", i)
+		r.PostPayments[i].ValidateInto(c)
+		c.Leave()
 	}
 	c.Array("post_discounts", len(r.PostDiscounts), ruleArrayMax30)
 	for i := range r.PostDiscounts {
-		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
+		c.EnterItem("post_discounts", i)
+		r.PostDiscounts[i].ValidateInto(c)
+		c.Leave()
 	}
 	if r.RiskFund != nil {
-		c.Add("risk_fund", r.RiskFund.Validate())
+		c.Enter("risk_fund")
+		r.RiskFund.ValidateInto(c)
+		c.Leave()
 		c.Required("risk_fund.name", r.RiskFund.Name != "")
 	}
 	if r.TimeRange != nil {
-		c.Add("time_range", r.TimeRange.Validate())
+		c.Enter("time_range")
+		r.TimeRange.ValidateInto(c)
+		c.Leave()
 	}
 	if r.Location != nil {
-		c.Add("location", r.Location.Validate())
+		c.Enter("location")
+		r.Location.ValidateInto(c)
+		c.Leave()
 		c.Required("location.end_location", r.Location.EndLocation != "")
 	}
 	c.String("attach", r.Attach, ruleStringLen1To256)
 	c.String("notify_url", r.NotifyURL, ruleStringLen1To255)
 	c.String("order_id", r.OrderID, ruleStringRequiredLen1To64)
 	c.String("package", r.Package, ruleStringLen1To300)
-	return c.Err("acquiringbank.CreateServiceOrderResponse")
 }
 
 // Validate checks every documented limit of ModifyServiceOrderRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *ModifyServiceOrderRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.ModifyServiceOrderRequest")
+}
+
+// ValidateInto records every violation of ModifyServiceOrderRequest in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a ModifyServiceOrderRequest.
+func (r *ModifyServiceOrderRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(ModifyServiceOrderRequest)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleCancelServiceOrderRequestOutOrderNoRequired)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
 	c.String("channel_id", r.ChannelID, ruleStringLen1To32)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayMax100)
 	for i := range r.PostPayments {
-		c.Item("post_payments", i, r.PostPayments[i].Validate())
+		c.EnterItem("post_payments", i)
+		r.PostPayments[i].ValidateInto(c)
+		c.Leave()
 		c.RequiredItem("post_payments", i, "name", r.PostPayments[i].Name != "")
 	}
 	c.Array("post_discounts", len(r.PostDiscounts), ruleArrayMax30)
 	for i := range r.PostDiscounts {
-		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
+		c.EnterItem("post_discounts", i)
+		r.PostDiscounts[i].ValidateInto(c)
+		c.Leave()
 		c.RequiredItem("post_discounts", i, "name", r.PostDiscounts[i].Name != "")
 		c.RequiredItem("post_discounts", i, "description", r.PostDiscounts[i].Description != "")
 		c.RequiredItem("post_discounts", i, "amount", r.PostDiscounts[i].Amount != 0)
 	}
 	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
 	c.String("reason", r.Reason, ruleStringRequiredLen1To50)
-	return c.Err("acquiringbank.ModifyServiceOrderRequest")
 }
 
 // Validate checks every documented limit of ApplyPermissionsRequest and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *ApplyPermissionsRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.ApplyPermissionsRequest")
+}
+
+// ValidateInto records every violation of ApplyPermissionsRequest in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// ApplyPermissionsRequest.
+func (r *ApplyPermissionsRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(ApplyPermissionsRequest)
 	}
-	var c validate.Collector
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("channel_id", r.ChannelID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
@@ -336,41 +460,62 @@ func (r *ApplyPermissionsRequest) Validate() error {
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
 	c.String("authorization_code", r.AuthorizationCode, ruleStringRequiredLen1To32)
 	c.String("notify_url", r.NotifyURL, ruleApplyPermissionsRequestNotifyURLRequired)
-	return c.Err("acquiringbank.ApplyPermissionsRequest")
 }
 
 // Validate checks every documented limit of ApplyPermissionsResponse and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *ApplyPermissionsResponse) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.ApplyPermissionsResponse")
+}
+
+// ValidateInto records every violation of ApplyPermissionsResponse in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a ApplyPermissionsResponse.
+func (r *ApplyPermissionsResponse) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(ApplyPermissionsResponse)
 	}
-	var c validate.Collector
 	c.String("apply_permissions_token", r.ApplyPermissionsToken, ruleStringRequiredLen1To2048)
-	return c.Err("acquiringbank.ApplyPermissionsResponse")
 }
 
 // Validate checks every documented limit of QueryAuthorizationRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *QueryAuthorizationRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.QueryAuthorizationRequest")
+}
+
+// ValidateInto records every violation of QueryAuthorizationRequest in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a QueryAuthorizationRequest.
+func (r *QueryAuthorizationRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(QueryAuthorizationRequest)
 	}
-	var c validate.Collector
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("authorization_code", r.AuthorizationCode, ruleQueryAuthorizationRequestAuthorizationCodeRequired)
 	c.String("channel_id", r.ChannelID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
-	return c.Err("acquiringbank.QueryAuthorizationRequest")
 }
 
 // Validate checks every documented limit of QueryAuthorizationResponse and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *QueryAuthorizationResponse) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.QueryAuthorizationResponse")
+}
+
+// ValidateInto records every violation of QueryAuthorizationResponse in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a QueryAuthorizationResponse.
+func (r *QueryAuthorizationResponse) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(QueryAuthorizationResponse)
 	}
-	var c validate.Collector
 	c.String("service_id", r.ServiceID, ruleStringLen1To32)
 	c.String("appid", r.AppID, ruleStringLen1To32)
 	c.String("mchid", r.MchID, ruleStringLen1To32)
@@ -383,60 +528,88 @@ func (r *QueryAuthorizationResponse) Validate() error {
 	c.String("sub_openid", r.SubOpenID, ruleStringLen1To128)
 	c.String("user_label", string(r.UserLabel), ruleUserLabel)
 	c.String("channel_id", r.ChannelID, ruleStringLen1To32)
-	return c.Err("acquiringbank.QueryAuthorizationResponse")
 }
 
 // Validate checks every documented limit of QueryDeductionRequest and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *QueryDeductionRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.QueryDeductionRequest")
+}
+
+// ValidateInto records every violation of QueryDeductionRequest in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// QueryDeductionRequest.
+func (r *QueryDeductionRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(QueryDeductionRequest)
 	}
-	var c validate.Collector
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
 	c.String("sub_appid", r.SubAppID, ruleStringLen1To32)
 	c.String("channel_id", r.ChannelID, ruleStringRequiredLen1To32)
 	c.String("out_order_no", r.OutOrderNo, ruleQueryDeductionRequestOutOrderNo)
-	return c.Err("acquiringbank.QueryDeductionRequest")
 }
 
 // Validate checks every documented limit of QueryDeductionResponse and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *QueryDeductionResponse) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.QueryDeductionResponse")
+}
+
+// ValidateInto records every violation of QueryDeductionResponse in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// QueryDeductionResponse.
+func (r *QueryDeductionResponse) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(QueryDeductionResponse)
 	}
-	var c validate.Collector
 	c.String("description", r.Description, ruleStringRequiredLen1ToAny)
 	c.String("out_trade_no", r.OutTradeNo, ruleStringRequiredLen1To32)
-	return c.Err("acquiringbank.QueryDeductionResponse")
 }
 
 // Validate checks every documented limit of QueryServiceOrderRequest and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *QueryServiceOrderRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.QueryServiceOrderRequest")
+}
+
+// ValidateInto records every violation of QueryServiceOrderRequest in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a QueryServiceOrderRequest.
+func (r *QueryServiceOrderRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(QueryServiceOrderRequest)
 	}
-	var c validate.Collector
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
 	c.String("channel_id", r.ChannelID, ruleStringRequiredLen1To32)
 	c.String("out_order_no", r.OutOrderNo, ruleQueryDeductionRequestOutOrderNo)
 	c.String("query_id", r.QueryID, ruleStringLen1To512)
 	c.OneOf([]string{"out_order_no", "query_id"}, []bool{r.OutOrderNo != "", r.QueryID != ""})
-	return c.Err("acquiringbank.QueryServiceOrderRequest")
 }
 
 // Validate checks every documented limit of QueryServiceOrderResponse and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *QueryServiceOrderResponse) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.QueryServiceOrderResponse")
+}
+
+// ValidateInto records every violation of QueryServiceOrderResponse in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a QueryServiceOrderResponse.
+func (r *QueryServiceOrderResponse) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(QueryServiceOrderResponse)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
@@ -449,37 +622,56 @@ func (r *QueryServiceOrderResponse) Validate() error {
 	c.String("state_description", string(r.StateDescription), ruleStateDescription)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayMax100)
 	for i := range r.PostPayments {
-		c.Item("post_payments", i, r.PostPayments[i].Validate())
+		c.EnterItem("post_payments", i)
+		r.PostPayments[i].ValidateInto(c)
+		c.Leave()
 	}
 	c.Array("post_discounts", len(r.PostDiscounts), ruleArrayMax30)
 	for i := range r.PostDiscounts {
-		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
+		c.EnterItem("post_discounts", i)
+		r.PostDiscounts[i].ValidateInto(c)
+		c.Leave()
 	}
-	c.Add("risk_fund", r.RiskFund.Validate())
+	c.Enter("risk_fund")
+	r.RiskFund.ValidateInto(c)
+	c.Leave()
 	c.Required("risk_fund.name", r.RiskFund.Name != "")
-	c.Add("time_range", r.TimeRange.Validate())
+	c.Enter("time_range")
+	r.TimeRange.ValidateInto(c)
+	c.Leave()
 	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntMin0)
 	if r.Collection != nil {
-		c.Add("collection", r.Collection.Validate())
+		c.Enter("collection")
+		r.Collection.ValidateInto(c)
+		c.Leave()
 	}
 	if r.Location != nil {
-		c.Add("location", r.Location.Validate())
+		c.Enter("location")
+		r.Location.ValidateInto(c)
+		c.Leave()
 	}
 	c.String("attach", r.Attach, ruleStringLen1To256)
 	c.String("notify_url", r.NotifyURL, ruleStringRequiredLen1To255)
 	c.String("order_id", r.OrderID, ruleStringRequiredLen1To64)
 	c.String("openid", r.OpenID, ruleStringLen1To128)
 	c.String("sub_openid", r.SubOpenID, ruleStringLen1To128)
-	return c.Err("acquiringbank.QueryServiceOrderResponse")
 }
 
 // Validate checks every documented limit of RegisterDeductInfoRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *RegisterDeductInfoRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.RegisterDeductInfoRequest")
+}
+
+// ValidateInto records every violation of RegisterDeductInfoRequest in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a RegisterDeductInfoRequest.
+func (r *RegisterDeductInfoRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(RegisterDeductInfoRequest)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleCancelServiceOrderRequestOutOrderNoRequired)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringLen1To32)
@@ -487,69 +679,106 @@ func (r *RegisterDeductInfoRequest) Validate() error {
 	c.String("sub_appid", r.SubAppID, ruleStringLen1To32)
 	c.String("channel_id", r.ChannelID, ruleStringRequiredLen1To32)
 	c.String("out_trade_no", r.OutTradeNo, ruleStringLen1To32)
-	return c.Err("acquiringbank.RegisterDeductInfoRequest")
 }
 
 // Validate checks every documented limit of RegisterDeductInfoResponse and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *RegisterDeductInfoResponse) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.RegisterDeductInfoResponse")
+}
+
+// ValidateInto records every violation of RegisterDeductInfoResponse in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a RegisterDeductInfoResponse.
+func (r *RegisterDeductInfoResponse) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(RegisterDeductInfoResponse)
 	}
-	var c validate.Collector
 	c.String("description", r.Description, ruleStringLen1ToAny)
-	return c.Err("acquiringbank.RegisterDeductInfoResponse")
 }
 
 // Validate checks every documented limit of SyncServiceOrderRequest and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *SyncServiceOrderRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.SyncServiceOrderRequest")
+}
+
+// ValidateInto records every violation of SyncServiceOrderRequest in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// SyncServiceOrderRequest.
+func (r *SyncServiceOrderRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(SyncServiceOrderRequest)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleCancelServiceOrderRequestOutOrderNoRequired)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
 	c.String("channel_id", r.ChannelID, ruleStringLen1To32)
 	c.String("type", string(r.Type), ruleTypeRequired)
-	c.Add("detail", r.Detail.Validate())
-	return c.Err("acquiringbank.SyncServiceOrderRequest")
+	c.Enter("detail")
+	r.Detail.ValidateInto(c)
+	c.Leave()
 }
 
 // Validate checks every documented limit of SyncServiceOrderRequestDetail and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *SyncServiceOrderRequestDetail) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.SyncServiceOrderRequestDetail")
+}
+
+// ValidateInto records every violation of SyncServiceOrderRequestDetail in c, under the path c is
+// in (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type
+// holding a SyncServiceOrderRequestDetail.
+func (r *SyncServiceOrderRequestDetail) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(SyncServiceOrderRequestDetail)
 	}
-	var c validate.Collector
 	c.Required("paid_time", !r.PaidTime.IsZero())
-	return c.Err("acquiringbank.SyncServiceOrderRequestDetail")
 }
 
 // Validate checks every documented limit of TerminateAuthorizationRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *TerminateAuthorizationRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.TerminateAuthorizationRequest")
+}
+
+// ValidateInto records every violation of TerminateAuthorizationRequest in c, under the path c is
+// in (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type
+// holding a TerminateAuthorizationRequest.
+func (r *TerminateAuthorizationRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(TerminateAuthorizationRequest)
 	}
-	var c validate.Collector
 	c.String("authorization_code", r.AuthorizationCode, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("channel_id", r.ChannelID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
 	c.String("reason", r.Reason, ruleStringRequiredLen1To50NoEmoji)
-	return c.Err("acquiringbank.TerminateAuthorizationRequest")
 }
 
 // Validate checks every documented limit of AuthorizationNotifyData and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizationNotifyData) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.AuthorizationNotifyData")
+}
+
+// ValidateInto records every violation of AuthorizationNotifyData in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// AuthorizationNotifyData.
+func (r *AuthorizationNotifyData) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(AuthorizationNotifyData)
 	}
-	var c validate.Collector
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
 	c.String("mchid", r.MchID, ruleStringRequiredLen1To32)
 	c.String("sub_appid", r.SubAppID, ruleStringLen1To32)
@@ -562,16 +791,23 @@ func (r *AuthorizationNotifyData) Validate() error {
 	c.Required("openorclose_time", !r.OpenorcloseTime.IsZero())
 	c.String("authorization_code", r.AuthorizationCode, ruleStringRequiredLen1To32)
 	c.OneOf([]string{"openid", "sub_openid"}, []bool{r.OpenID != "", r.SubOpenID != ""})
-	return c.Err("acquiringbank.AuthorizationNotifyData")
 }
 
 // Validate checks every documented limit of OrderNotifyData and returns a *validate.Errors listing
 // each violation with its field path, or nil. It makes no network call.
 func (r *OrderNotifyData) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.OrderNotifyData")
+}
+
+// ValidateInto records every violation of OrderNotifyData in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// OrderNotifyData.
+func (r *OrderNotifyData) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(OrderNotifyData)
 	}
-	var c validate.Collector
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
 	c.String("mchid", r.MchID, ruleStringRequiredLen1To32)
@@ -588,32 +824,51 @@ func (r *OrderNotifyData) Validate() error {
 	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntMin0)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayRequiredMax100)
 	for i := range r.PostPayments {
-		c.Item("post_payments", i, r.PostPayments[i].Validate())
+		c.EnterItem("post_payments", i)
+		r.PostPayments[i].ValidateInto(c)
+		c.Leave()
 	}
 	c.Array("post_discounts", len(r.PostDiscounts), ruleArrayMax30)
 	for i := range r.PostDiscounts {
-		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
+		c.EnterItem("post_discounts", i)
+		r.PostDiscounts[i].ValidateInto(c)
+		c.Leave()
 	}
-	c.Add("risk_fund", r.RiskFund.Validate())
-	c.Add("time_range", r.TimeRange.Validate())
+	c.Enter("risk_fund")
+	r.RiskFund.ValidateInto(c)
+	c.Leave()
+	c.Enter("time_range")
+	r.TimeRange.ValidateInto(c)
+	c.Leave()
 	if r.Location != nil {
-		c.Add("location", r.Location.Validate())
+		c.Enter("location")
+		r.Location.ValidateInto(c)
+		c.Leave()
 	}
 	c.String("attach", r.Attach, ruleStringLen1To256)
 	c.String("order_id", r.OrderID, ruleStringLen1To64)
 	if r.Collection != nil {
-		c.Add("collection", r.Collection.Validate())
+		c.Enter("collection")
+		r.Collection.ValidateInto(c)
+		c.Leave()
 	}
-	return c.Err("acquiringbank.OrderNotifyData")
 }
 
 // Validate checks every documented limit of MchPrepayData and returns a *validate.Errors listing
 // each violation with its field path, or nil. It makes no network call.
 func (r *MchPrepayData) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.MchPrepayData")
+}
+
+// ValidateInto records every violation of MchPrepayData in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// MchPrepayData.
+func (r *MchPrepayData) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(MchPrepayData)
 	}
-	var c validate.Collector
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
 	c.String("mchid", r.MchID, ruleStringRequiredLen1To32)
@@ -624,22 +879,31 @@ func (r *MchPrepayData) Validate() error {
 	c.String("openid", r.OpenID, ruleStringLen1To128)
 	c.String("sub_openid", r.SubOpenID, ruleStringLen1To128)
 	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
-	c.Add("prepay_req_body", r.PrepayReqBody.Validate())
+	c.Enter("prepay_req_body")
+	r.PrepayReqBody.ValidateInto(c)
+	c.Leave()
 	c.String("prepay_req_header_base64", r.PrepayReqHeaderBase64, ruleStringLen1ToAny)
 	c.String("prepay_req_body_base64", r.PrepayReqBodyBase64, ruleStringLen1ToAny)
 	c.Int("prepay_resp_http_code", r.PrepayRespHTTPCode, r.PrepayRespHTTPCode != 0, ruleIntMin100Max599)
 	c.String("prepay_resp_header_base64", r.PrepayRespHeaderBase64, ruleStringLen1ToAny)
 	c.String("prepay_resp_body_base64", r.PrepayRespBodyBase64, ruleStringLen1ToAny)
-	return c.Err("acquiringbank.MchPrepayData")
 }
 
 // Validate checks every documented limit of MchPrepayDataPrepayReqBody and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *MchPrepayDataPrepayReqBody) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("acquiringbank.MchPrepayDataPrepayReqBody")
+}
+
+// ValidateInto records every violation of MchPrepayDataPrepayReqBody in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a MchPrepayDataPrepayReqBody.
+func (r *MchPrepayDataPrepayReqBody) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(MchPrepayDataPrepayReqBody)
 	}
-	var c validate.Collector
 	c.String("device_info", r.DeviceInfo, ruleStringRequiredLen1ToAny)
 	c.String("nonce_str", r.NonceStr, ruleStringRequiredLen1ToAny)
 	c.String("body", r.Body, ruleStringRequiredLen1ToAny)
@@ -651,5 +915,4 @@ func (r *MchPrepayDataPrepayReqBody) Validate() error {
 	c.String("notify_url", r.NotifyURL, ruleMchPrepayDataPrepayReqBodyNotifyURLRequired)
 	c.String("trade_type", string(r.TradeType), ruleTradeTypeRequired)
 	c.String("limit_pay", string(r.LimitPay), ruleLimitPayRequired)
-	return c.Err("acquiringbank.MchPrepayDataPrepayReqBody")
 }

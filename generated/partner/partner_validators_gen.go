@@ -40,89 +40,135 @@ var (
 // Validate checks every documented limit of ApplyPermissionsRequest and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *ApplyPermissionsRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.ApplyPermissionsRequest")
+}
+
+// ValidateInto records every violation of ApplyPermissionsRequest in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// ApplyPermissionsRequest.
+func (r *ApplyPermissionsRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(ApplyPermissionsRequest)
 	}
-	var c validate.Collector
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
 	c.String("sub_appid", r.SubAppID, ruleStringLen1To32)
 	c.String("authorization_code", r.AuthorizationCode, ruleStringRequiredLen1To32)
 	c.String("notify_url", r.NotifyURL, ruleApplyPermissionsRequestNotifyURL)
-	return c.Err("partner.ApplyPermissionsRequest")
 }
 
 // Validate checks every documented limit of ApplyPermissionsResponse and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *ApplyPermissionsResponse) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.ApplyPermissionsResponse")
+}
+
+// ValidateInto records every violation of ApplyPermissionsResponse in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a ApplyPermissionsResponse.
+func (r *ApplyPermissionsResponse) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(ApplyPermissionsResponse)
 	}
-	var c validate.Collector
 	c.String("apply_permissions_token", r.ApplyPermissionsToken, ruleStringRequiredLen1To2048)
-	return c.Err("partner.ApplyPermissionsResponse")
 }
 
 // Validate checks every documented limit of CancelServiceOrderRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *CancelServiceOrderRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.CancelServiceOrderRequest")
+}
+
+// ValidateInto records every violation of CancelServiceOrderRequest in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a CancelServiceOrderRequest.
+func (r *CancelServiceOrderRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(CancelServiceOrderRequest)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
 	c.String("reason", r.Reason, ruleStringRequiredLen1To50)
-	return c.Err("partner.CancelServiceOrderRequest")
 }
 
 // Validate checks every documented limit of CollectServiceOrderRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *CollectServiceOrderRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.CollectServiceOrderRequest")
+}
+
+// ValidateInto records every violation of CollectServiceOrderRequest in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a CollectServiceOrderRequest.
+func (r *CollectServiceOrderRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(CollectServiceOrderRequest)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
-	return c.Err("partner.CollectServiceOrderRequest")
 }
 
 // Validate checks every documented limit of CompleteServiceOrderRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *CompleteServiceOrderRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.CompleteServiceOrderRequest")
+}
+
+// ValidateInto records every violation of CompleteServiceOrderRequest in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a CompleteServiceOrderRequest.
+func (r *CompleteServiceOrderRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(CompleteServiceOrderRequest)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayRequiredMax100)
 	for i := range r.PostPayments {
-		c.Item("post_payments", i, r.PostPayments[i].Validate())
+		c.EnterItem("post_payments", i)
+		r.PostPayments[i].ValidateInto(c)
+		c.Leave()
 		c.RequiredItem("post_payments", i, "name", r.PostPayments[i].Name != "")
 	}
 	c.Array("post_discounts", len(r.PostDiscounts), ruleArrayMax30)
 	for i := range r.PostDiscounts {
-		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
+		c.EnterItem("post_discounts", i)
+		r.PostDiscounts[i].ValidateInto(c)
+		c.Leave()
 		c.RequiredItem("post_discounts", i, "name", r.PostDiscounts[i].Name != "")
 		c.RequiredItem("post_discounts", i, "description", r.PostDiscounts[i].Description != "")
 		c.RequiredItem("post_discounts", i, "amount", r.PostDiscounts[i].Amount != 0)
 	}
 	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
 	if r.TimeRange != nil {
-		c.Add("time_range", r.TimeRange.Validate())
+		c.Enter("time_range")
+		r.TimeRange.ValidateInto(c)
+		c.Leave()
 	}
 	if r.Location != nil {
-		c.Add("location", r.Location.Validate())
+		c.Enter("location")
+		r.Location.ValidateInto(c)
+		c.Leave()
 	}
 	c.String("goods_tag", r.GoodsTag, ruleStringLen1To32)
 	if r.Device != nil {
-		c.Add("device", r.Device.Validate())
+		c.Enter("device")
+		r.Device.ValidateInto(c)
+		c.Leave()
 	}
 	{
 		sumTotalAmount := int64(0)
@@ -134,16 +180,23 @@ func (r *CompleteServiceOrderRequest) Validate() error {
 		}
 		c.Sum("total_amount", r.TotalAmount, sumTotalAmount, "post_payments.amount - post_discounts.amount")
 	}
-	return c.Err("partner.CompleteServiceOrderRequest")
 }
 
 // Validate checks every documented limit of CreatePayOnDeliveryOrderRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *CreatePayOnDeliveryOrderRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.CreatePayOnDeliveryOrderRequest")
+}
+
+// ValidateInto records every violation of CreatePayOnDeliveryOrderRequest in c, under the path c is
+// in (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type
+// holding a CreatePayOnDeliveryOrderRequest.
+func (r *CreatePayOnDeliveryOrderRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(CreatePayOnDeliveryOrderRequest)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleCreatePayOnDeliveryOrderRequestOutOrderNoRequired)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
@@ -152,20 +205,30 @@ func (r *CreatePayOnDeliveryOrderRequest) Validate() error {
 	c.String("service_introduction", r.ServiceIntroduction, ruleStringRequiredLen1To20)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayMax100)
 	for i := range r.PostPayments {
-		c.Item("post_payments", i, r.PostPayments[i].Validate())
+		c.EnterItem("post_payments", i)
+		r.PostPayments[i].ValidateInto(c)
+		c.Leave()
 		c.RequiredItem("post_payments", i, "name", r.PostPayments[i].Name != "")
 	}
 	c.Array("post_discounts", len(r.PostDiscounts), ruleArrayMax30)
 	for i := range r.PostDiscounts {
-		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
+		c.EnterItem("post_discounts", i)
+		r.PostDiscounts[i].ValidateInto(c)
+		c.Leave()
 	}
-	c.Add("time_range", r.TimeRange.Validate())
+	c.Enter("time_range")
+	r.TimeRange.ValidateInto(c)
+	c.Leave()
 	c.Required("time_range.start_time", r.TimeRange.StartTime != "")
 	if r.Location != nil {
-		c.Add("location", r.Location.Validate())
+		c.Enter("location")
+		r.Location.ValidateInto(c)
+		c.Leave()
 	}
 	if r.RiskFund != nil {
-		c.Add("risk_fund", r.RiskFund.Validate())
+		c.Enter("risk_fund")
+		r.RiskFund.ValidateInto(c)
+		c.Leave()
 		c.Required("risk_fund.name", r.RiskFund.Name != "")
 	}
 	c.String("attach", r.Attach, ruleStringLen1To256)
@@ -173,18 +236,27 @@ func (r *CreatePayOnDeliveryOrderRequest) Validate() error {
 	c.String("openid", r.OpenID, ruleStringLen1To128)
 	c.String("sub_openid", r.SubOpenID, ruleStringLen1To128)
 	if r.ShoppingInfo != nil {
-		c.Add("shopping_info", r.ShoppingInfo.Validate())
+		c.Enter("shopping_info")
+		r.ShoppingInfo.ValidateInto(c)
+		c.Leave()
 	}
-	return c.Err("partner.CreatePayOnDeliveryOrderRequest")
 }
 
 // Validate checks every documented limit of CreatePayOnDeliveryOrderResponse and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *CreatePayOnDeliveryOrderResponse) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.CreatePayOnDeliveryOrderResponse")
+}
+
+// ValidateInto records every violation of CreatePayOnDeliveryOrderResponse in c, under the path c
+// is in (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type
+// holding a CreatePayOnDeliveryOrderResponse.
+func (r *CreatePayOnDeliveryOrderResponse) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(CreatePayOnDeliveryOrderResponse)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
@@ -196,38 +268,57 @@ func (r *CreatePayOnDeliveryOrderResponse) Validate() error {
 	c.String("state_description", string(r.StateDescription), ruleStateDescription)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayMax100)
 	for i := range r.PostPayments {
-		c.Item("post_payments", i, r.PostPayments[i].Validate())
+		c.EnterItem("post_payments", i)
+		r.PostPayments[i].ValidateInto(c)
+		c.Leave()
 	}
 	c.Array("post_discounts", len(r.PostDiscounts), ruleArrayMax30)
 	for i := range r.PostDiscounts {
-		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
+		c.EnterItem("post_discounts", i)
+		r.PostDiscounts[i].ValidateInto(c)
+		c.Leave()
 	}
 	if r.RiskFund != nil {
-		c.Add("risk_fund", r.RiskFund.Validate())
+		c.Enter("risk_fund")
+		r.RiskFund.ValidateInto(c)
+		c.Leave()
 	}
 	if r.TimeRange != nil {
-		c.Add("time_range", r.TimeRange.Validate())
+		c.Enter("time_range")
+		r.TimeRange.ValidateInto(c)
+		c.Leave()
 	}
 	if r.Location != nil {
-		c.Add("location", r.Location.Validate())
+		c.Enter("location")
+		r.Location.ValidateInto(c)
+		c.Leave()
 	}
 	c.String("attach", r.Attach, ruleStringLen1To256)
 	c.String("notify_url", r.NotifyURL, ruleStringLen1To256)
 	c.String("order_id", r.OrderID, ruleStringLen1To128)
 	c.String("package", r.Package, ruleStringLen1To300)
 	if r.ShoppingInfo != nil {
-		c.Add("shopping_info", r.ShoppingInfo.Validate())
+		c.Enter("shopping_info")
+		r.ShoppingInfo.ValidateInto(c)
+		c.Leave()
 	}
-	return c.Err("partner.CreatePayOnDeliveryOrderResponse")
 }
 
 // Validate checks every documented limit of CreateServiceOrderRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *CreateServiceOrderRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.CreateServiceOrderRequest")
+}
+
+// ValidateInto records every violation of CreateServiceOrderRequest in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a CreateServiceOrderRequest.
+func (r *CreateServiceOrderRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(CreateServiceOrderRequest)
 	}
-	var c validate.Collector
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
@@ -236,39 +327,58 @@ func (r *CreateServiceOrderRequest) Validate() error {
 	c.String("service_introduction", r.ServiceIntroduction, ruleStringRequiredLen1To20)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayMax100)
 	for i := range r.PostPayments {
-		c.Item("post_payments", i, r.PostPayments[i].Validate())
+		c.EnterItem("post_payments", i)
+		r.PostPayments[i].ValidateInto(c)
+		c.Leave()
 		c.RequiredItem("post_payments", i, "name", r.PostPayments[i].Name != "")
 	}
 	c.Array("post_discounts", len(r.PostDiscounts), ruleArrayMax30)
 	for i := range r.PostDiscounts {
-		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
+		c.EnterItem("post_discounts", i)
+		r.PostDiscounts[i].ValidateInto(c)
+		c.Leave()
 		c.RequiredItem("post_discounts", i, "name", r.PostDiscounts[i].Name != "")
 		c.RequiredItem("post_discounts", i, "description", r.PostDiscounts[i].Description != "")
 	}
-	c.Add("risk_fund", r.RiskFund.Validate())
+	c.Enter("risk_fund")
+	r.RiskFund.ValidateInto(c)
+	c.Leave()
 	c.Required("risk_fund.name", r.RiskFund.Name != "")
-	c.Add("time_range", r.TimeRange.Validate())
+	c.Enter("time_range")
+	r.TimeRange.ValidateInto(c)
+	c.Leave()
 	c.Required("time_range.start_time", r.TimeRange.StartTime != "")
 	if r.Location != nil {
-		c.Add("location", r.Location.Validate())
+		c.Enter("location")
+		r.Location.ValidateInto(c)
+		c.Leave()
 	}
 	c.String("openid", r.OpenID, ruleStringLen1To128)
 	c.String("sub_openid", r.SubOpenID, ruleStringLen1To128)
 	c.String("notify_url", r.NotifyURL, ruleCreateServiceOrderRequestNotifyURLRequired)
 	c.String("attach", r.Attach, ruleStringLen1To256)
 	if r.Device != nil {
-		c.Add("device", r.Device.Validate())
+		c.Enter("device")
+		r.Device.ValidateInto(c)
+		c.Leave()
 	}
-	return c.Err("partner.CreateServiceOrderRequest")
 }
 
 // Validate checks every documented limit of CreateServiceOrderResponse and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *CreateServiceOrderResponse) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.CreateServiceOrderResponse")
+}
+
+// ValidateInto records every violation of CreateServiceOrderResponse in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a CreateServiceOrderResponse.
+func (r *CreateServiceOrderResponse) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(CreateServiceOrderResponse)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
@@ -280,50 +390,73 @@ func (r *CreateServiceOrderResponse) Validate() error {
 	c.String("state_description", string(r.StateDescription), ruleStateDescription)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayMax100)
 	for i := range r.PostPayments {
-		c.Item("post_payments", i, r.PostPayments[i].Validate())
+		c.EnterItem("post_payments", i)
+		r.PostPayments[i].ValidateInto(c)
+		c.Leave()
 	}
 	c.Array("post_discounts", len(r.PostDiscounts), ruleArrayMax30)
 	for i := range r.PostDiscounts {
-		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
+		c.EnterItem("post_discounts", i)
+		r.PostDiscounts[i].ValidateInto(c)
+		c.Leave()
 	}
 	if r.RiskFund != nil {
-		c.Add("risk_fund", r.RiskFund.Validate())
+		c.Enter("risk_fund")
+		r.RiskFund.ValidateInto(c)
+		c.Leave()
 	}
 	if r.TimeRange != nil {
-		c.Add("time_range", r.TimeRange.Validate())
+		c.Enter("time_range")
+		r.TimeRange.ValidateInto(c)
+		c.Leave()
 	}
 	if r.Location != nil {
-		c.Add("location", r.Location.Validate())
+		c.Enter("location")
+		r.Location.ValidateInto(c)
+		c.Leave()
 	}
 	c.String("attach", r.Attach, ruleStringLen1To256)
 	c.String("notify_url", r.NotifyURL, ruleStringLen1To256)
 	c.String("order_id", r.OrderID, ruleStringRequiredLen1To128)
 	c.String("package", r.Package, ruleStringLen1To300)
-	return c.Err("partner.CreateServiceOrderResponse")
 }
 
 // Validate checks every documented limit of ModifyServiceOrderRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *ModifyServiceOrderRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.ModifyServiceOrderRequest")
+}
+
+// ValidateInto records every violation of ModifyServiceOrderRequest in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a ModifyServiceOrderRequest.
+func (r *ModifyServiceOrderRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(ModifyServiceOrderRequest)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayRequiredMax100)
 	for i := range r.PostPayments {
-		c.Item("post_payments", i, r.PostPayments[i].Validate())
+		c.EnterItem("post_payments", i)
+		r.PostPayments[i].ValidateInto(c)
+		c.Leave()
 	}
 	c.Array("post_discounts", len(r.PostDiscounts), ruleArrayMax30)
 	for i := range r.PostDiscounts {
-		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
+		c.EnterItem("post_discounts", i)
+		r.PostDiscounts[i].ValidateInto(c)
+		c.Leave()
 	}
 	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
 	c.String("reason", r.Reason, ruleStringRequiredLen1To50)
 	if r.Device != nil {
-		c.Add("device", r.Device.Validate())
+		c.Enter("device")
+		r.Device.ValidateInto(c)
+		c.Leave()
 	}
 	{
 		sumTotalAmount := int64(0)
@@ -335,29 +468,43 @@ func (r *ModifyServiceOrderRequest) Validate() error {
 		}
 		c.Sum("total_amount", r.TotalAmount, sumTotalAmount, "post_payments.amount - post_discounts.amount")
 	}
-	return c.Err("partner.ModifyServiceOrderRequest")
 }
 
 // Validate checks every documented limit of QueryAuthorizationRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *QueryAuthorizationRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.QueryAuthorizationRequest")
+}
+
+// ValidateInto records every violation of QueryAuthorizationRequest in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a QueryAuthorizationRequest.
+func (r *QueryAuthorizationRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(QueryAuthorizationRequest)
 	}
-	var c validate.Collector
 	c.String("authorization_code", r.AuthorizationCode, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
-	return c.Err("partner.QueryAuthorizationRequest")
 }
 
 // Validate checks every documented limit of QueryAuthorizationResponse and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *QueryAuthorizationResponse) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.QueryAuthorizationResponse")
+}
+
+// ValidateInto records every violation of QueryAuthorizationResponse in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a QueryAuthorizationResponse.
+func (r *QueryAuthorizationResponse) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(QueryAuthorizationResponse)
 	}
-	var c validate.Collector
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
 	c.String("mchid", r.MchID, ruleStringRequiredLen1To32)
@@ -370,16 +517,23 @@ func (r *QueryAuthorizationResponse) Validate() error {
 	c.String("notify_url", r.NotifyURL, ruleStringLen1To255)
 	c.Int("user_risk_level", r.UserRiskLevel, r.UserRiskLevel != 0, ruleInt)
 	c.Int("risk_level_version", r.RiskLevelVersion, r.RiskLevelVersion != 0, ruleInt)
-	return c.Err("partner.QueryAuthorizationResponse")
 }
 
 // Validate checks every documented limit of QueryAuthorizationByOpenIDRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *QueryAuthorizationByOpenIDRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.QueryAuthorizationByOpenIDRequest")
+}
+
+// ValidateInto records every violation of QueryAuthorizationByOpenIDRequest in c, under the path c
+// is in (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type
+// holding a QueryAuthorizationByOpenIDRequest.
+func (r *QueryAuthorizationByOpenIDRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(QueryAuthorizationByOpenIDRequest)
 	}
-	var c validate.Collector
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
@@ -387,16 +541,23 @@ func (r *QueryAuthorizationByOpenIDRequest) Validate() error {
 	c.String("openid", r.OpenID, ruleStringLen1To128)
 	c.String("sub_openid", r.SubOpenID, ruleStringLen1To128)
 	c.OneOf([]string{"openid", "sub_openid"}, []bool{r.OpenID != "", r.SubOpenID != ""})
-	return c.Err("partner.QueryAuthorizationByOpenIDRequest")
 }
 
 // Validate checks every documented limit of QueryAuthorizationByOpenIDResponse and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *QueryAuthorizationByOpenIDResponse) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.QueryAuthorizationByOpenIDResponse")
+}
+
+// ValidateInto records every violation of QueryAuthorizationByOpenIDResponse in c, under the path c
+// is in (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type
+// holding a QueryAuthorizationByOpenIDResponse.
+func (r *QueryAuthorizationByOpenIDResponse) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(QueryAuthorizationByOpenIDResponse)
 	}
-	var c validate.Collector
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
 	c.String("mchid", r.MchID, ruleStringRequiredLen1To32)
@@ -410,31 +571,45 @@ func (r *QueryAuthorizationByOpenIDResponse) Validate() error {
 	c.Required("authorization_success_time", !r.AuthorizationSuccessTime.IsZero())
 	c.Int("user_risk_level", r.UserRiskLevel, r.UserRiskLevel != 0, ruleInt)
 	c.Int("risk_level_version", r.RiskLevelVersion, r.RiskLevelVersion != 0, ruleInt)
-	return c.Err("partner.QueryAuthorizationByOpenIDResponse")
 }
 
 // Validate checks every documented limit of QueryServiceOrderRequest and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *QueryServiceOrderRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.QueryServiceOrderRequest")
+}
+
+// ValidateInto records every violation of QueryServiceOrderRequest in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a QueryServiceOrderRequest.
+func (r *QueryServiceOrderRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(QueryServiceOrderRequest)
 	}
-	var c validate.Collector
 	c.String("service_id", r.ServiceID, ruleStringLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
 	c.String("out_order_no", r.OutOrderNo, ruleStringLen1To32)
 	c.String("query_id", r.QueryID, ruleStringLen1To512)
 	c.OneOf([]string{"out_order_no", "query_id"}, []bool{r.OutOrderNo != "", r.QueryID != ""})
-	return c.Err("partner.QueryServiceOrderRequest")
 }
 
 // Validate checks every documented limit of QueryServiceOrderResponse and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *QueryServiceOrderResponse) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.QueryServiceOrderResponse")
+}
+
+// ValidateInto records every violation of QueryServiceOrderResponse in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a QueryServiceOrderResponse.
+func (r *QueryServiceOrderResponse) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(QueryServiceOrderResponse)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
@@ -446,126 +621,190 @@ func (r *QueryServiceOrderResponse) Validate() error {
 	c.String("state_description", string(r.StateDescription), ruleStateDescription)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayMax100)
 	for i := range r.PostPayments {
-		c.Item("post_payments", i, r.PostPayments[i].Validate())
+		c.EnterItem("post_payments", i)
+		r.PostPayments[i].ValidateInto(c)
+		c.Leave()
 	}
 	c.Array("post_discounts", len(r.PostDiscounts), ruleArrayMax30)
 	for i := range r.PostDiscounts {
-		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
+		c.EnterItem("post_discounts", i)
+		r.PostDiscounts[i].ValidateInto(c)
+		c.Leave()
 	}
-	c.Add("risk_fund", r.RiskFund.Validate())
+	c.Enter("risk_fund")
+	r.RiskFund.ValidateInto(c)
+	c.Leave()
 	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntMin0)
 	if r.Collection != nil {
-		c.Add("collection", r.Collection.Validate())
+		c.Enter("collection")
+		r.Collection.ValidateInto(c)
+		c.Leave()
 	}
-	c.Add("time_range", r.TimeRange.Validate())
+	c.Enter("time_range")
+	r.TimeRange.ValidateInto(c)
+	c.Leave()
 	if r.Location != nil {
-		c.Add("location", r.Location.Validate())
+		c.Enter("location")
+		r.Location.ValidateInto(c)
+		c.Leave()
 	}
 	c.String("attach", r.Attach, ruleStringLen1To256)
 	c.String("notify_url", r.NotifyURL, ruleStringRequiredLen1To256)
 	c.String("openid", r.OpenID, ruleStringLen1To128)
 	c.String("sub_openid", r.SubOpenID, ruleStringLen1To128)
 	c.String("order_id", r.OrderID, ruleStringRequiredLen1To128)
-	return c.Err("partner.QueryServiceOrderResponse")
 }
 
 // Validate checks every documented limit of SendPendingMessageRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *SendPendingMessageRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.SendPendingMessageRequest")
+}
+
+// ValidateInto records every violation of SendPendingMessageRequest in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a SendPendingMessageRequest.
+func (r *SendPendingMessageRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(SendPendingMessageRequest)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayRequiredMax100)
 	for i := range r.PostPayments {
-		c.Item("post_payments", i, r.PostPayments[i].Validate())
+		c.EnterItem("post_payments", i)
+		r.PostPayments[i].ValidateInto(c)
+		c.Leave()
 		c.RequiredItem("post_payments", i, "name", r.PostPayments[i].Name != "")
 	}
 	c.Array("post_discounts", len(r.PostDiscounts), ruleArrayMax30)
 	for i := range r.PostDiscounts {
-		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
+		c.EnterItem("post_discounts", i)
+		r.PostDiscounts[i].ValidateInto(c)
+		c.Leave()
 	}
 	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
 	c.String("prepaid_time", r.PrepaidTime, ruleStringRequiredLen8To8ChinaDate)
-	return c.Err("partner.SendPendingMessageRequest")
 }
 
 // Validate checks every documented limit of SendPrepaidMessageRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *SendPrepaidMessageRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.SendPrepaidMessageRequest")
+}
+
+// ValidateInto records every violation of SendPrepaidMessageRequest in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a SendPrepaidMessageRequest.
+func (r *SendPrepaidMessageRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(SendPrepaidMessageRequest)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayRequiredMax100)
 	for i := range r.PostPayments {
-		c.Item("post_payments", i, r.PostPayments[i].Validate())
+		c.EnterItem("post_payments", i)
+		r.PostPayments[i].ValidateInto(c)
+		c.Leave()
 		c.RequiredItem("post_payments", i, "name", r.PostPayments[i].Name != "")
 	}
 	c.Array("post_discounts", len(r.PostDiscounts), ruleArrayMax30)
 	for i := range r.PostDiscounts {
-		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
+		c.EnterItem("post_discounts", i)
+		r.PostDiscounts[i].ValidateInto(c)
+		c.Leave()
 	}
 	c.Int("total_amount", r.TotalAmount, true, ruleIntRequiredMin0)
 	c.String("prepaid_time", r.PrepaidTime, ruleStringRequiredLen8To8ChinaDate)
-	return c.Err("partner.SendPrepaidMessageRequest")
 }
 
 // Validate checks every documented limit of SyncServiceOrderRequest and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *SyncServiceOrderRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.SyncServiceOrderRequest")
+}
+
+// ValidateInto records every violation of SyncServiceOrderRequest in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// SyncServiceOrderRequest.
+func (r *SyncServiceOrderRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(SyncServiceOrderRequest)
 	}
-	var c validate.Collector
 	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
 	c.String("type", string(r.Type), ruleTypeRequired)
-	c.Add("detail", r.Detail.Validate())
-	return c.Err("partner.SyncServiceOrderRequest")
+	c.Enter("detail")
+	r.Detail.ValidateInto(c)
+	c.Leave()
 }
 
 // Validate checks every documented limit of SyncServiceOrderRequestDetail and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *SyncServiceOrderRequestDetail) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.SyncServiceOrderRequestDetail")
+}
+
+// ValidateInto records every violation of SyncServiceOrderRequestDetail in c, under the path c is
+// in (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type
+// holding a SyncServiceOrderRequestDetail.
+func (r *SyncServiceOrderRequestDetail) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(SyncServiceOrderRequestDetail)
 	}
-	var c validate.Collector
 	c.Int("seq", r.Seq, r.Seq != 0, ruleIntMin1)
 	c.Required("paid_time", !r.PaidTime.IsZero())
 	c.Int("paid_amount", r.PaidAmount, r.PaidAmount != 0, ruleIntMin0)
-	return c.Err("partner.SyncServiceOrderRequestDetail")
 }
 
 // Validate checks every documented limit of TerminateAuthorizationRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *TerminateAuthorizationRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.TerminateAuthorizationRequest")
+}
+
+// ValidateInto records every violation of TerminateAuthorizationRequest in c, under the path c is
+// in (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type
+// holding a TerminateAuthorizationRequest.
+func (r *TerminateAuthorizationRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(TerminateAuthorizationRequest)
 	}
-	var c validate.Collector
 	c.String("authorization_code", r.AuthorizationCode, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
 	c.String("reason", r.Reason, ruleStringRequiredLen1To50)
-	return c.Err("partner.TerminateAuthorizationRequest")
 }
 
 // Validate checks every documented limit of TerminateAuthorizationByOpenIDRequest and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *TerminateAuthorizationByOpenIDRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.TerminateAuthorizationByOpenIDRequest")
+}
+
+// ValidateInto records every violation of TerminateAuthorizationByOpenIDRequest in c, under the
+// path c is in (see validate.Collector.Enter): Validate uses it, and so does the Validate of every
+// type holding a TerminateAuthorizationByOpenIDRequest.
+func (r *TerminateAuthorizationByOpenIDRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(TerminateAuthorizationByOpenIDRequest)
 	}
-	var c validate.Collector
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
@@ -574,16 +813,23 @@ func (r *TerminateAuthorizationByOpenIDRequest) Validate() error {
 	c.String("sub_openid", r.SubOpenID, ruleStringLen1To128)
 	c.String("reason", r.Reason, ruleStringRequiredLen1To50)
 	c.OneOf([]string{"openid", "sub_openid"}, []bool{r.OpenID != "", r.SubOpenID != ""})
-	return c.Err("partner.TerminateAuthorizationByOpenIDRequest")
 }
 
 // Validate checks every documented limit of AuthorizationNotifyData and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizationNotifyData) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.AuthorizationNotifyData")
+}
+
+// ValidateInto records every violation of AuthorizationNotifyData in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// AuthorizationNotifyData.
+func (r *AuthorizationNotifyData) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(AuthorizationNotifyData)
 	}
-	var c validate.Collector
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
 	c.String("mchid", r.MchID, ruleStringRequiredLen1To32)
 	c.String("sub_appid", r.SubAppID, ruleStringLen1To32)
@@ -596,16 +842,23 @@ func (r *AuthorizationNotifyData) Validate() error {
 	c.String("authorization_code", r.AuthorizationCode, ruleStringLen1To32)
 	c.String("out_request_no", r.OutRequestNo, ruleStringLen1To64)
 	c.OneOf([]string{"openid", "sub_openid"}, []bool{r.OpenID != "", r.SubOpenID != ""})
-	return c.Err("partner.AuthorizationNotifyData")
 }
 
 // Validate checks every documented limit of ServiceOrderNotifyData and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *ServiceOrderNotifyData) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("partner.ServiceOrderNotifyData")
+}
+
+// ValidateInto records every violation of ServiceOrderNotifyData in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// ServiceOrderNotifyData.
+func (r *ServiceOrderNotifyData) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(ServiceOrderNotifyData)
 	}
-	var c validate.Collector
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
 	c.String("mchid", r.MchID, ruleStringRequiredLen1To32)
@@ -621,21 +874,32 @@ func (r *ServiceOrderNotifyData) Validate() error {
 	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntMin0)
 	c.Array("post_payments", len(r.PostPayments), ruleArrayRequiredMax100)
 	for i := range r.PostPayments {
-		c.Item("post_payments", i, r.PostPayments[i].Validate())
+		c.EnterItem("post_payments", i)
+		r.PostPayments[i].ValidateInto(c)
+		c.Leave()
 	}
 	c.Array("post_discounts", len(r.PostDiscounts), ruleArrayMax30)
 	for i := range r.PostDiscounts {
-		c.Item("post_discounts", i, r.PostDiscounts[i].Validate())
+		c.EnterItem("post_discounts", i)
+		r.PostDiscounts[i].ValidateInto(c)
+		c.Leave()
 	}
-	c.Add("risk_fund", r.RiskFund.Validate())
-	c.Add("time_range", r.TimeRange.Validate())
+	c.Enter("risk_fund")
+	r.RiskFund.ValidateInto(c)
+	c.Leave()
+	c.Enter("time_range")
+	r.TimeRange.ValidateInto(c)
+	c.Leave()
 	if r.Location != nil {
-		c.Add("location", r.Location.Validate())
+		c.Enter("location")
+		r.Location.ValidateInto(c)
+		c.Leave()
 	}
 	c.String("attach", r.Attach, ruleStringLen1To256)
 	c.String("order_id", r.OrderID, ruleStringLen1To128)
 	if r.Collection != nil {
-		c.Add("collection", r.Collection.Validate())
+		c.Enter("collection")
+		r.Collection.ValidateInto(c)
+		c.Leave()
 	}
-	return c.Err("partner.ServiceOrderNotifyData")
 }

@@ -52,92 +52,142 @@ var (
 // Validate checks every documented limit of PostPayment and returns a *validate.Errors listing each
 // violation with its field path, or nil. It makes no network call.
 func (r *PostPayment) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.PostPayment")
+}
+
+// ValidateInto records every violation of PostPayment in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// PostPayment.
+func (r *PostPayment) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(PostPayment)
 	}
-	var c validate.Collector
 	c.String("name", r.Name, ruleStringLen1To20)
 	c.Int("amount", r.Amount, r.Amount != 0, ruleIntMin0)
 	c.String("description", r.Description, ruleStringLen1To30)
 	c.Int("count", r.Count, r.Count != 0, ruleIntMin1Max100)
-	return c.Err("payscore.PostPayment")
 }
 
 // Validate checks every documented limit of PostDiscount and returns a *validate.Errors listing
 // each violation with its field path, or nil. It makes no network call.
 func (r *PostDiscount) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.PostDiscount")
+}
+
+// ValidateInto records every violation of PostDiscount in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// PostDiscount.
+func (r *PostDiscount) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(PostDiscount)
 	}
-	var c validate.Collector
 	c.String("name", r.Name, ruleStringLen1To20)
 	c.String("description", r.Description, ruleStringLen1To30)
 	c.Int("amount", r.Amount, r.Amount != 0, ruleIntMin0)
 	c.Int("count", r.Count, r.Count != 0, ruleIntMin1Max100)
-	return c.Err("payscore.PostDiscount")
 }
 
 // Validate checks every documented limit of RiskFund and returns a *validate.Errors listing each
 // violation with its field path, or nil. It makes no network call.
 func (r *RiskFund) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.RiskFund")
+}
+
+// ValidateInto records every violation of RiskFund in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// RiskFund.
+func (r *RiskFund) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(RiskFund)
 	}
-	var c validate.Collector
 	c.String("name", string(r.Name), ruleName)
 	c.Int("amount", r.Amount, true, ruleIntRequiredMin1)
 	c.String("description", r.Description, ruleStringLen1To30)
-	return c.Err("payscore.RiskFund")
 }
 
 // Validate checks every documented limit of TimeRange and returns a *validate.Errors listing each
 // violation with its field path, or nil. It makes no network call.
 func (r *TimeRange) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.TimeRange")
+}
+
+// ValidateInto records every violation of TimeRange in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// TimeRange.
+func (r *TimeRange) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(TimeRange)
 	}
-	var c validate.Collector
 	c.String("start_time", r.StartTime, ruleStringLen1To14ChinaTimeChinaDateOrOnAccept)
 	c.String("start_time_remark", r.StartTimeRemark, ruleStringLen1To20)
 	c.String("end_time", r.EndTime, ruleStringLen1To14ChinaTimeChinaDate)
 	c.String("end_time_remark", r.EndTimeRemark, ruleStringLen1To20)
-	return c.Err("payscore.TimeRange")
 }
 
 // Validate checks every documented limit of Location and returns a *validate.Errors listing each
 // violation with its field path, or nil. It makes no network call.
 func (r *Location) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.Location")
+}
+
+// ValidateInto records every violation of Location in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// Location.
+func (r *Location) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(Location)
 	}
-	var c validate.Collector
 	c.String("start_location", r.StartLocation, ruleStringLen1To50)
 	c.String("end_location", r.EndLocation, ruleStringLen1To50)
-	return c.Err("payscore.Location")
 }
 
 // Validate checks every documented limit of GoodsDetail and returns a *validate.Errors listing each
 // violation with its field path, or nil. It makes no network call.
 func (r *GoodsDetail) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.GoodsDetail")
+}
+
+// ValidateInto records every violation of GoodsDetail in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// GoodsDetail.
+func (r *GoodsDetail) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(GoodsDetail)
 	}
-	var c validate.Collector
 	c.String("goods_id", r.GoodsID, ruleStringRequiredLen1To32)
 	c.Int("quantity", r.Quantity, r.Quantity != 0, ruleIntMin1)
 	c.Int("unit_price", r.UnitPrice, r.UnitPrice != 0, ruleIntMin0)
 	c.Int("discount_amount", r.DiscountAmount, r.DiscountAmount != 0, ruleIntMin0)
 	c.String("goods_remark", r.GoodsRemark, ruleStringLen1To128)
-	return c.Err("payscore.GoodsDetail")
 }
 
 // Validate checks every documented limit of PromotionDetail and returns a *validate.Errors listing
 // each violation with its field path, or nil. It makes no network call.
 func (r *PromotionDetail) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.PromotionDetail")
+}
+
+// ValidateInto records every violation of PromotionDetail in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// PromotionDetail.
+func (r *PromotionDetail) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(PromotionDetail)
 	}
-	var c validate.Collector
 	c.String("coupon_id", r.CouponID, ruleStringRequiredLen1To32)
 	c.String("name", r.Name, ruleStringLen1To64)
 	c.String("scope", string(r.Scope), ruleScope)
@@ -149,80 +199,121 @@ func (r *PromotionDetail) Validate() error {
 	c.Int("other_contribute", r.OtherContribute, r.OtherContribute != 0, ruleIntMin0)
 	c.String("currency", string(r.Currency), ruleCurrency)
 	for i := range r.GoodsDetail {
-		c.Item("goods_detail", i, r.GoodsDetail[i].Validate())
+		c.EnterItem("goods_detail", i)
+		r.GoodsDetail[i].ValidateInto(c)
+		c.Leave()
 	}
-	return c.Err("payscore.PromotionDetail")
 }
 
 // Validate checks every documented limit of CollectionDetail and returns a *validate.Errors listing
 // each violation with its field path, or nil. It makes no network call.
 func (r *CollectionDetail) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.CollectionDetail")
+}
+
+// ValidateInto records every violation of CollectionDetail in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// CollectionDetail.
+func (r *CollectionDetail) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(CollectionDetail)
 	}
-	var c validate.Collector
 	c.Int("seq", r.Seq, r.Seq != 0, ruleIntMin1)
 	c.Int("amount", r.Amount, true, ruleIntRequiredMin0)
 	c.String("paid_type", string(r.PaidType), rulePaidType)
 	c.Required("paid_time", !r.PaidTime.IsZero())
 	c.String("transaction_id", r.TransactionID, ruleStringLen1To32)
 	for i := range r.PromotionDetail {
-		c.Item("promotion_detail", i, r.PromotionDetail[i].Validate())
+		c.EnterItem("promotion_detail", i)
+		r.PromotionDetail[i].ValidateInto(c)
+		c.Leave()
 	}
-	return c.Err("payscore.CollectionDetail")
 }
 
 // Validate checks every documented limit of Collection and returns a *validate.Errors listing each
 // violation with its field path, or nil. It makes no network call.
 func (r *Collection) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.Collection")
+}
+
+// ValidateInto records every violation of Collection in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// Collection.
+func (r *Collection) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(Collection)
 	}
-	var c validate.Collector
 	c.String("state", string(r.State), ruleStateRequired)
 	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntMin0)
 	c.Int("paying_amount", r.PayingAmount, r.PayingAmount != 0, ruleIntMin0)
 	c.Int("paid_amount", r.PaidAmount, r.PaidAmount != 0, ruleIntMin0)
 	for i := range r.Details {
-		c.Item("details", i, r.Details[i].Validate())
+		c.EnterItem("details", i)
+		r.Details[i].ValidateInto(c)
+		c.Leave()
 	}
 	c.String("bank_type", r.BankType, ruleStringLen1ToAny)
-	return c.Err("payscore.Collection")
 }
 
 // Validate checks every documented limit of Device and returns a *validate.Errors listing each
 // violation with its field path, or nil. It makes no network call.
 func (r *Device) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.Device")
+}
+
+// ValidateInto records every violation of Device in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// Device.
+func (r *Device) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(Device)
 	}
-	var c validate.Collector
 	c.String("start_device_id", r.StartDeviceID, ruleStringLen1To50)
 	c.String("end_device_id", r.EndDeviceID, ruleStringLen1To50)
 	c.String("materiel_no", r.MaterielNo, ruleStringLen1To100)
-	return c.Err("payscore.Device")
 }
 
 // Validate checks every documented limit of PayOnDeliveryJumpLink and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *PayOnDeliveryJumpLink) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.PayOnDeliveryJumpLink")
+}
+
+// ValidateInto records every violation of PayOnDeliveryJumpLink in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// PayOnDeliveryJumpLink.
+func (r *PayOnDeliveryJumpLink) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(PayOnDeliveryJumpLink)
 	}
-	var c validate.Collector
 	c.String("jump_link_type", string(r.JumpLinkType), ruleJumpLinkType)
 	c.String("appid", r.AppID, ruleStringLen1To32)
 	c.String("path", r.Path, ruleStringLen1ToAny)
-	return c.Err("payscore.PayOnDeliveryJumpLink")
 }
 
 // Validate checks every documented limit of PayOnDeliveryGoods and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *PayOnDeliveryGoods) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.PayOnDeliveryGoods")
+}
+
+// ValidateInto records every violation of PayOnDeliveryGoods in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// PayOnDeliveryGoods.
+func (r *PayOnDeliveryGoods) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(PayOnDeliveryGoods)
 	}
-	var c validate.Collector
 	c.String("name", r.Name, ruleStringLen1ToAny)
 	c.String("picture", r.Picture, ruleStringLen1ToAny)
 	c.Int("amount", r.Amount, r.Amount != 0, ruleIntMin0)
@@ -230,70 +321,109 @@ func (r *PayOnDeliveryGoods) Validate() error {
 	for i := range r.CategoryID {
 		c.StringItem("category_id", i, r.CategoryID[i], ruleStringLen1ToAny)
 	}
-	return c.Err("payscore.PayOnDeliveryGoods")
 }
 
 // Validate checks every documented limit of PayOnDeliveryShoppingInfo and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *PayOnDeliveryShoppingInfo) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.PayOnDeliveryShoppingInfo")
+}
+
+// ValidateInto records every violation of PayOnDeliveryShoppingInfo in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a PayOnDeliveryShoppingInfo.
+func (r *PayOnDeliveryShoppingInfo) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(PayOnDeliveryShoppingInfo)
 	}
-	var c validate.Collector
 	c.String("real_merchant_appid", r.RealMerchantAppID, ruleStringLen1To32)
 	if r.JumpLink != nil {
-		c.Add("jump_link", r.JumpLink.Validate())
+		c.Enter("jump_link")
+		r.JumpLink.ValidateInto(c)
+		c.Leave()
 	}
 	for i := range r.Goods {
-		c.Item("goods", i, r.Goods[i].Validate())
+		c.EnterItem("goods", i)
+		r.Goods[i].ValidateInto(c)
+		c.Leave()
 	}
-	return c.Err("payscore.PayOnDeliveryShoppingInfo")
 }
 
 // Validate checks every documented limit of AuthorizeAppData and returns a *validate.Errors listing
 // each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeAppData) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.AuthorizeAppData")
+}
+
+// ValidateInto records every violation of AuthorizeAppData in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// AuthorizeAppData.
+func (r *AuthorizeAppData) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(AuthorizeAppData)
 	}
-	var c validate.Collector
 	c.String("apply_permissions_token", r.ApplyPermissionsToken, ruleStringRequiredLen1To2048)
-	return c.Err("payscore.AuthorizeAppData")
 }
 
 // Validate checks every documented limit of AuthorizeAppParams and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeAppParams) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.AuthorizeAppParams")
+}
+
+// ValidateInto records every violation of AuthorizeAppParams in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// AuthorizeAppParams.
+func (r *AuthorizeAppParams) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(AuthorizeAppParams)
 	}
-	var c validate.Collector
 	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreEnableRequiredLen1To16)
 	c.String("query", r.Query, ruleStringRequiredLen1To2048)
 	c.String("extInfo", r.ExtInfo, ruleStringLen1To128)
-	return c.Err("payscore.AuthorizeAppParams")
 }
 
 // Validate checks every documented limit of AuthorizeAppReturn and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeAppReturn) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.AuthorizeAppReturn")
+}
+
+// ValidateInto records every violation of AuthorizeAppReturn in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// AuthorizeAppReturn.
+func (r *AuthorizeAppReturn) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(AuthorizeAppReturn)
 	}
-	var c validate.Collector
 	c.String("extMsg", r.ExtMsg, ruleString)
 	c.String("errStr", r.ErrStr, ruleString)
 	c.String("businessType", r.BusinessType, ruleString)
-	return c.Err("payscore.AuthorizeAppReturn")
 }
 
 // Validate checks every documented limit of AuthorizeAppMerchantSignedData and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeAppMerchantSignedData) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.AuthorizeAppMerchantSignedData")
+}
+
+// ValidateInto records every violation of AuthorizeAppMerchantSignedData in c, under the path c is
+// in (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type
+// holding a AuthorizeAppMerchantSignedData.
+func (r *AuthorizeAppMerchantSignedData) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(AuthorizeAppMerchantSignedData)
 	}
-	var c validate.Collector
 	c.String("mch_id", r.MchID, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("out_request_no", r.OutRequestNo, ruleStringRequiredLen1To32)
@@ -301,187 +431,304 @@ func (r *AuthorizeAppMerchantSignedData) Validate() error {
 	c.String("nonce_str", r.NonceStr, ruleStringRequiredLen1To32)
 	c.String("sign_type", r.SignType, ruleFixedHmacSha256RequiredLen1To32)
 	c.String("sign", r.Sign, ruleAuthorizeAppMerchantSignedDataSignRequired)
-	return c.Err("payscore.AuthorizeAppMerchantSignedData")
 }
 
 // Validate checks every documented limit of AuthorizeAppMerchantSignedParams and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeAppMerchantSignedParams) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.AuthorizeAppMerchantSignedParams")
+}
+
+// ValidateInto records every violation of AuthorizeAppMerchantSignedParams in c, under the path c
+// is in (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type
+// holding a AuthorizeAppMerchantSignedParams.
+func (r *AuthorizeAppMerchantSignedParams) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(AuthorizeAppMerchantSignedParams)
 	}
-	var c validate.Collector
 	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreEnableRequiredLen1To16)
 	c.String("query", r.Query, ruleStringRequiredLen1To2048)
 	c.String("extInfo", r.ExtInfo, ruleStringLen1To128)
-	return c.Err("payscore.AuthorizeAppMerchantSignedParams")
 }
 
 // Validate checks every documented limit of AuthorizeJSAPIData and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeJSAPIData) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.AuthorizeJSAPIData")
+}
+
+// ValidateInto records every violation of AuthorizeJSAPIData in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// AuthorizeJSAPIData.
+func (r *AuthorizeJSAPIData) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(AuthorizeJSAPIData)
 	}
-	var c validate.Collector
 	c.String("apply_permissions_token", r.ApplyPermissionsToken, ruleStringRequiredLen1To2048)
-	return c.Err("payscore.AuthorizeJSAPIData")
 }
 
 // Validate checks every documented limit of AuthorizeJSAPIParams and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeJSAPIParams) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.AuthorizeJSAPIParams")
+}
+
+// ValidateInto records every violation of AuthorizeJSAPIParams in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// AuthorizeJSAPIParams.
+func (r *AuthorizeJSAPIParams) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(AuthorizeJSAPIParams)
 	}
-	var c validate.Collector
 	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreEnableRequiredLen1To16)
 	c.String("queryString", r.QueryString, ruleStringRequiredLen1To2048)
-	return c.Err("payscore.AuthorizeJSAPIParams")
 }
 
 // Validate checks every documented limit of AuthorizeJSAPIReturn and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeJSAPIReturn) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.AuthorizeJSAPIReturn")
+}
+
+// ValidateInto records every violation of AuthorizeJSAPIReturn in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// AuthorizeJSAPIReturn.
+func (r *AuthorizeJSAPIReturn) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(AuthorizeJSAPIReturn)
 	}
-	var c validate.Collector
 	c.String("err_code", r.ErrCode, ruleString)
-	return c.Err("payscore.AuthorizeJSAPIReturn")
 }
 
 // Validate checks every documented limit of AuthorizeMiniprogramData and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeMiniprogramData) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.AuthorizeMiniprogramData")
+}
+
+// ValidateInto records every violation of AuthorizeMiniprogramData in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a AuthorizeMiniprogramData.
+func (r *AuthorizeMiniprogramData) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(AuthorizeMiniprogramData)
 	}
-	var c validate.Collector
 	c.String("apply_permissions_token", r.ApplyPermissionsToken, ruleStringRequiredLen1To2048)
-	return c.Err("payscore.AuthorizeMiniprogramData")
 }
 
 // Validate checks every documented limit of AuthorizeMiniprogramOpenBusinessViewParams and returns
 // a *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeMiniprogramOpenBusinessViewParams) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.AuthorizeMiniprogramOpenBusinessViewParams")
+}
+
+// ValidateInto records every violation of AuthorizeMiniprogramOpenBusinessViewParams in c, under
+// the path c is in (see validate.Collector.Enter): Validate uses it, and so does the Validate of
+// every type holding a AuthorizeMiniprogramOpenBusinessViewParams.
+func (r *AuthorizeMiniprogramOpenBusinessViewParams) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(AuthorizeMiniprogramOpenBusinessViewParams)
 	}
-	var c validate.Collector
 	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreEnableRequiredLen1To32)
-	c.Add("extraData", r.ExtraData.Validate())
-	return c.Err("payscore.AuthorizeMiniprogramOpenBusinessViewParams")
+	c.Enter("extraData")
+	r.ExtraData.ValidateInto(c)
+	c.Leave()
 }
 
 // Validate checks every documented limit of AuthorizeMiniprogramNavigateParams and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *AuthorizeMiniprogramNavigateParams) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.AuthorizeMiniprogramNavigateParams")
+}
+
+// ValidateInto records every violation of AuthorizeMiniprogramNavigateParams in c, under the path c
+// is in (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type
+// holding a AuthorizeMiniprogramNavigateParams.
+func (r *AuthorizeMiniprogramNavigateParams) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(AuthorizeMiniprogramNavigateParams)
 	}
-	var c validate.Collector
 	c.String("appId", r.AppID, ruleFixedWxd8f3793ea3b935b8RequiredLen1To32)
 	c.String("path", r.Path, ruleFixedPagesUseEnableRequiredLen1To64)
-	c.Add("extraData", r.ExtraData.Validate())
-	return c.Err("payscore.AuthorizeMiniprogramNavigateParams")
+	c.Enter("extraData")
+	r.ExtraData.ValidateInto(c)
+	c.Leave()
 }
 
 // Validate checks every documented limit of ConfirmOrderData and returns a *validate.Errors listing
 // each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderData) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.ConfirmOrderData")
+}
+
+// ValidateInto records every violation of ConfirmOrderData in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// ConfirmOrderData.
+func (r *ConfirmOrderData) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(ConfirmOrderData)
 	}
-	var c validate.Collector
 	c.String("mch_id", r.MchID, ruleStringRequiredLen1To32)
 	c.String("package", r.Package, ruleStringRequiredLen1To128)
 	c.String("timestamp", r.Timestamp, ruleStringRequiredLen1To32UnixSeconds)
 	c.String("nonce_str", r.NonceStr, ruleStringRequiredLen1To32)
 	c.String("sign_type", r.SignType, ruleFixedHmacSha256RequiredLen1To32)
 	c.String("sign", r.Sign, ruleConfirmOrderDataSignRequired)
-	return c.Err("payscore.ConfirmOrderData")
 }
 
 // Validate checks every documented limit of ConfirmOrderOpenBusinessViewParams and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderOpenBusinessViewParams) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.ConfirmOrderOpenBusinessViewParams")
+}
+
+// ValidateInto records every violation of ConfirmOrderOpenBusinessViewParams in c, under the path c
+// is in (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type
+// holding a ConfirmOrderOpenBusinessViewParams.
+func (r *ConfirmOrderOpenBusinessViewParams) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(ConfirmOrderOpenBusinessViewParams)
 	}
-	var c validate.Collector
 	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreUseRequiredLen1To32)
-	c.Add("extraData", r.ExtraData.Validate())
-	return c.Err("payscore.ConfirmOrderOpenBusinessViewParams")
+	c.Enter("extraData")
+	r.ExtraData.ValidateInto(c)
+	c.Leave()
 }
 
 // Validate checks every documented limit of ConfirmOrderReturn and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderReturn) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.ConfirmOrderReturn")
+}
+
+// ValidateInto records every violation of ConfirmOrderReturn in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// ConfirmOrderReturn.
+func (r *ConfirmOrderReturn) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(ConfirmOrderReturn)
 	}
-	var c validate.Collector
 	c.String("query_id", r.QueryID, ruleStringRequiredLen1To512)
-	return c.Err("payscore.ConfirmOrderReturn")
 }
 
 // Validate checks every documented limit of ConfirmOrderNavigateParams and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderNavigateParams) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.ConfirmOrderNavigateParams")
+}
+
+// ValidateInto records every violation of ConfirmOrderNavigateParams in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a ConfirmOrderNavigateParams.
+func (r *ConfirmOrderNavigateParams) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(ConfirmOrderNavigateParams)
 	}
-	var c validate.Collector
 	c.String("appId", r.AppID, ruleFixedWxd8f3793ea3b935b8RequiredLen1To32)
 	c.String("path", r.Path, ruleFixedPagesUseUseRequiredLen1To64)
-	c.Add("extraData", r.ExtraData.Validate())
-	return c.Err("payscore.ConfirmOrderNavigateParams")
+	c.Enter("extraData")
+	r.ExtraData.ValidateInto(c)
+	c.Leave()
 }
 
 // Validate checks every documented limit of ConfirmOrderPackageData and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderPackageData) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.ConfirmOrderPackageData")
+}
+
+// ValidateInto records every violation of ConfirmOrderPackageData in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// ConfirmOrderPackageData.
+func (r *ConfirmOrderPackageData) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(ConfirmOrderPackageData)
 	}
-	var c validate.Collector
 	c.String("package", r.Package, ruleStringRequiredLen1ToAny)
-	return c.Err("payscore.ConfirmOrderPackageData")
 }
 
 // Validate checks every documented limit of ConfirmOrderPackageOpenBusinessViewParams and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderPackageOpenBusinessViewParams) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.ConfirmOrderPackageOpenBusinessViewParams")
+}
+
+// ValidateInto records every violation of ConfirmOrderPackageOpenBusinessViewParams in c, under the
+// path c is in (see validate.Collector.Enter): Validate uses it, and so does the Validate of every
+// type holding a ConfirmOrderPackageOpenBusinessViewParams.
+func (r *ConfirmOrderPackageOpenBusinessViewParams) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(ConfirmOrderPackageOpenBusinessViewParams)
 	}
-	var c validate.Collector
 	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreUseRequiredLen1To32)
-	c.Add("extraData", r.ExtraData.Validate())
-	return c.Err("payscore.ConfirmOrderPackageOpenBusinessViewParams")
+	c.Enter("extraData")
+	r.ExtraData.ValidateInto(c)
+	c.Leave()
 }
 
 // Validate checks every documented limit of ConfirmOrderPackageNavigateParams and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *ConfirmOrderPackageNavigateParams) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.ConfirmOrderPackageNavigateParams")
+}
+
+// ValidateInto records every violation of ConfirmOrderPackageNavigateParams in c, under the path c
+// is in (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type
+// holding a ConfirmOrderPackageNavigateParams.
+func (r *ConfirmOrderPackageNavigateParams) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(ConfirmOrderPackageNavigateParams)
 	}
-	var c validate.Collector
 	c.String("appId", r.AppID, ruleFixedWxd8f3793ea3b935b8RequiredLen1To32)
 	c.String("path", r.Path, ruleFixedPagesUseUseRequiredLen1To64)
-	c.Add("extraData", r.ExtraData.Validate())
-	return c.Err("payscore.ConfirmOrderPackageNavigateParams")
+	c.Enter("extraData")
+	r.ExtraData.ValidateInto(c)
+	c.Leave()
 }
 
 // Validate checks every documented limit of OrderDetailData and returns a *validate.Errors listing
 // each violation with its field path, or nil. It makes no network call.
 func (r *OrderDetailData) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.OrderDetailData")
+}
+
+// ValidateInto records every violation of OrderDetailData in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// OrderDetailData.
+func (r *OrderDetailData) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(OrderDetailData)
 	}
-	var c validate.Collector
 	c.String("mch_id", r.MchID, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
@@ -489,43 +736,67 @@ func (r *OrderDetailData) Validate() error {
 	c.String("nonce_str", r.NonceStr, ruleStringRequiredLen1To32)
 	c.String("sign_type", r.SignType, ruleFixedHmacSha256RequiredLen1To32)
 	c.String("sign", r.Sign, ruleOrderDetailDataSignRequired)
-	return c.Err("payscore.OrderDetailData")
 }
 
 // Validate checks every documented limit of OrderDetailOpenBusinessViewParams and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *OrderDetailOpenBusinessViewParams) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.OrderDetailOpenBusinessViewParams")
+}
+
+// ValidateInto records every violation of OrderDetailOpenBusinessViewParams in c, under the path c
+// is in (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type
+// holding a OrderDetailOpenBusinessViewParams.
+func (r *OrderDetailOpenBusinessViewParams) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(OrderDetailOpenBusinessViewParams)
 	}
-	var c validate.Collector
 	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreDetailRequiredLen1To16)
-	c.Add("extraData", r.ExtraData.Validate())
-	return c.Err("payscore.OrderDetailOpenBusinessViewParams")
+	c.Enter("extraData")
+	r.ExtraData.ValidateInto(c)
+	c.Leave()
 }
 
 // Validate checks every documented limit of OrderDetailNavigateParams and returns a
 // *validate.Errors listing each violation with its field path, or nil. It makes no network call.
 func (r *OrderDetailNavigateParams) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.OrderDetailNavigateParams")
+}
+
+// ValidateInto records every violation of OrderDetailNavigateParams in c, under the path c is in
+// (see validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding
+// a OrderDetailNavigateParams.
+func (r *OrderDetailNavigateParams) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(OrderDetailNavigateParams)
 	}
-	var c validate.Collector
 	c.String("appId", r.AppID, ruleFixedWxd8f3793ea3b935b8RequiredLen1To32)
 	c.String("path", r.Path, ruleFixedPagesRecordDetailRequiredLen1To64)
-	c.Add("extraData", r.ExtraData.Validate())
-	return c.Err("payscore.OrderDetailNavigateParams")
+	c.Enter("extraData")
+	r.ExtraData.ValidateInto(c)
+	c.Leave()
 }
 
 // Validate checks every documented limit of OrderDetailAppParams and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *OrderDetailAppParams) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("payscore.OrderDetailAppParams")
+}
+
+// ValidateInto records every violation of OrderDetailAppParams in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// OrderDetailAppParams.
+func (r *OrderDetailAppParams) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(OrderDetailAppParams)
 	}
-	var c validate.Collector
 	c.String("businessType", r.BusinessType, ruleFixedWxpayScoreDetailRequiredLen1To16)
 	c.String("query", r.Query, ruleStringRequiredLen1To2048)
 	c.String("extInfo", r.ExtInfo, ruleStringLen1To128)
-	return c.Err("payscore.OrderDetailAppParams")
 }

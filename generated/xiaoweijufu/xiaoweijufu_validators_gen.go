@@ -28,23 +28,38 @@ var (
 // Validate checks every documented limit of OrderInfoRequest and returns a *validate.Errors listing
 // each violation with its field path, or nil. It makes no network call.
 func (r *OrderInfoRequest) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("xiaoweijufu.OrderInfoRequest")
+}
+
+// ValidateInto records every violation of OrderInfoRequest in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// OrderInfoRequest.
+func (r *OrderInfoRequest) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(OrderInfoRequest)
 	}
-	var c validate.Collector
 	c.String("order_no", r.OrderNo, ruleStringRequiredLen1ToAny)
 	c.String("access_key", r.AccessKey, ruleStringRequiredLen1ToAny)
 	c.String("sign", r.Sign, ruleOrderInfoRequestSignRequired)
-	return c.Err("xiaoweijufu.OrderInfoRequest")
 }
 
 // Validate checks every documented limit of OrderInfoResponse and returns a *validate.Errors
 // listing each violation with its field path, or nil. It makes no network call.
 func (r *OrderInfoResponse) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("xiaoweijufu.OrderInfoResponse")
+}
+
+// ValidateInto records every violation of OrderInfoResponse in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// OrderInfoResponse.
+func (r *OrderInfoResponse) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(OrderInfoResponse)
 	}
-	var c validate.Collector
 	c.String("status", r.Status, ruleString)
 	c.Int("total_fee", r.TotalFee, r.TotalFee != 0, ruleInt)
 	c.String("out_trade_no", r.OutTradeNo, ruleString)
@@ -55,16 +70,23 @@ func (r *OrderInfoResponse) Validate() error {
 	c.String("attach", r.Attach, ruleString)
 	c.String("mchid", r.MchID, ruleString)
 	c.String("sign", r.Sign, ruleString)
-	return c.Err("xiaoweijufu.OrderInfoResponse")
 }
 
 // Validate checks every documented limit of NotifyData and returns a *validate.Errors listing each
 // violation with its field path, or nil. It makes no network call.
 func (r *NotifyData) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("xiaoweijufu.NotifyData")
+}
+
+// ValidateInto records every violation of NotifyData in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// NotifyData.
+func (r *NotifyData) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(NotifyData)
 	}
-	var c validate.Collector
 	c.String("status", r.Status, ruleStringRequired)
 	c.Int("total_fee", r.TotalFee, true, ruleIntRequiredMin1)
 	c.String("out_trade_no", r.OutTradeNo, ruleStringRequiredLen0To32)
@@ -75,16 +97,23 @@ func (r *NotifyData) Validate() error {
 	c.String("attach", r.Attach, ruleStringLen0To128)
 	c.String("mchid", r.MchID, ruleStringRequiredLen0To16)
 	c.String("sign", r.Sign, ruleOrderInfoRequestSignRequired)
-	return c.Err("xiaoweijufu.NotifyData")
 }
 
 // Validate checks every documented limit of PayData and returns a *validate.Errors listing each
 // violation with its field path, or nil. It makes no network call.
 func (r *PayData) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("xiaoweijufu.PayData")
+}
+
+// ValidateInto records every violation of PayData in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// PayData.
+func (r *PayData) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(PayData)
 	}
-	var c validate.Collector
 	c.String("mchid", r.MchID, ruleStringRequiredLen1To16)
 	c.Int("total_fee", r.TotalFee, true, ruleIntRequiredMin1)
 	c.String("out_trade_no", r.OutTradeNo, ruleStringRequiredLen1To32)
@@ -93,31 +122,46 @@ func (r *PayData) Validate() error {
 	c.String("notify_url", r.NotifyURL, ruleStringLen0To255)
 	c.String("nonce", r.Nonce, ruleStringRequiredLen1To128)
 	c.String("sign", r.Sign, rulePayDataSignRequired)
-	return c.Err("xiaoweijufu.PayData")
 }
 
 // Validate checks every documented limit of PayParams and returns a *validate.Errors listing each
 // violation with its field path, or nil. It makes no network call.
 func (r *PayParams) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("xiaoweijufu.PayParams")
+}
+
+// ValidateInto records every violation of PayParams in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// PayParams.
+func (r *PayParams) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(PayParams)
 	}
-	var c validate.Collector
 	c.String("appId", r.AppID, ruleFixedWx959c8c1fb2d89988Required)
 	c.String("path", r.Path, ruleFixedPagesPayRequired)
-	c.Add("extraData", r.ExtraData.Validate())
-	return c.Err("xiaoweijufu.PayParams")
+	c.Enter("extraData")
+	r.ExtraData.ValidateInto(c)
+	c.Leave()
 }
 
 // Validate checks every documented limit of PayReturn and returns a *validate.Errors listing each
 // violation with its field path, or nil. It makes no network call.
 func (r *PayReturn) Validate() error {
+	var c validate.Collector
+	r.ValidateInto(&c)
+	return c.Err("xiaoweijufu.PayReturn")
+}
+
+// ValidateInto records every violation of PayReturn in c, under the path c is in (see
+// validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a
+// PayReturn.
+func (r *PayReturn) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(PayReturn)
 	}
-	var c validate.Collector
 	c.String("resultCode", r.ResultCode, ruleString)
 	c.String("msg", r.Msg, ruleString)
 	c.String("payjsOrderId", r.PayjsOrderID, ruleString)
-	return c.Err("xiaoweijufu.PayReturn")
 }

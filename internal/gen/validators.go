@@ -136,11 +136,20 @@ func present(f *ir.Field, v *jen.Statement) *jen.Statement {
 	return v.Op("!=").Nil()
 }
 
-// validateMethod writes Validate for one struct.
+// validateMethod writes Validate for one struct, and ValidateInto, which
+// does the checking into a caller's collector: a value nested in another
+// records its violations straight into the outer one.
 func validateMethod(g *jen.File, s *ir.Struct) {
+	doc(g, 0, "Validate checks every documented limit of "+s.Name+" and returns a *validate.Errors "+
+		"listing each violation with its field path, or nil. It makes no network call.")
+	g.Func().Params(jen.Id("r").Op("*").Id(s.Name)).Id("Validate").Params().Error().Block(
+		jen.Var().Id("c").Qual(pkgValidate, "Collector"),
+		jen.Id("r").Dot("ValidateInto").Call(jen.Op("&").Id("c")),
+		jen.Return(collector.Clone().Dot("Err").Call(jen.Lit(s.Wire))),
+	)
+	g.Line()
 	body := []jen.Code{
 		jen.If(jen.Id("r").Op("==").Nil()).Block(jen.Id("r").Op("=").New(jen.Id(s.Name))),
-		jen.Var().Id("c").Qual(pkgValidate, "Collector"),
 	}
 	for _, f := range s.Fields {
 		body = append(body, checkField(f)...)
@@ -148,10 +157,15 @@ func validateMethod(g *jen.File, s *ir.Struct) {
 	for _, r := range s.Rules {
 		body = append(body, crossRule(r)...)
 	}
-	body = append(body, jen.Return(collector.Clone().Dot("Err").Call(jen.Lit(s.Wire))))
-	doc(g, 0, "Validate checks every documented limit of "+s.Name+" and returns a *validate.Errors "+
-		"listing each violation with its field path, or nil. It makes no network call.")
-	g.Func().Params(jen.Id("r").Op("*").Id(s.Name)).Id("Validate").Params().Error().Block(body...)
+	doc(g, 0, "ValidateInto records every violation of "+s.Name+" in c, under the path c is in (see "+
+		"validate.Collector.Enter): Validate uses it, and so does the Validate of every type holding a "+s.Name+".")
+	g.Func().Params(jen.Id("r").Op("*").Id(s.Name)).Id("ValidateInto").Params(jen.Id("c").Op("*").Qual(pkgValidate, "Collector")).Block(body...)
+}
+
+// nested checks a value of a generated type at path: entered, checked into
+// the same collector, left. enter is Enter(path) or EnterItem(path, i).
+func nested(enter *jen.Statement, v *jen.Statement) []jen.Code {
+	return []jen.Code{enter, v.Dot("ValidateInto").Call(collector), collector.Clone().Dot("Leave").Call()}
 }
 
 func checkField(f *ir.Field) []jen.Code {
@@ -172,7 +186,7 @@ func checkField(f *ir.Field) []jen.Code {
 		}
 		out = append(out, collector.Clone().Dot("Int").Call(jen.Lit(f.Wire), v(), isSet, jen.Id(ck.Int.Name)))
 	case ck.Nested:
-		checks := []jen.Code{collector.Clone().Dot("Add").Call(jen.Lit(f.Wire), v().Dot("Validate").Call())}
+		checks := nested(collector.Clone().Dot("Enter").Call(jen.Lit(f.Wire)), v())
 		for _, m := range ck.Require {
 			checks = append(checks, collector.Clone().Dot("Required").Call(jen.Lit(f.Wire+"."+m.Wire), present(m, v().Dot(m.Name))))
 		}
@@ -217,7 +231,7 @@ func itemChecks(f *ir.Field, v func() *jen.Statement) []jen.Code {
 	case e.Int != nil:
 		out = append(out, collector.Clone().Dot("IntItem").Call(path, i, item(), jen.Id(e.Int.Name)))
 	case e.Nested:
-		out = append(out, collector.Clone().Dot("Item").Call(path, i, item().Dot("Validate").Call()))
+		out = append(out, nested(collector.Clone().Dot("EnterItem").Call(path, i), item())...)
 		for _, m := range e.Require {
 			out = append(out, collector.Clone().Dot("RequiredItem").Call(path, i, jen.Lit(m.Wire), present(m, item().Dot(m.Name))))
 		}

@@ -42,6 +42,15 @@ func TestInvalidPathAllocations(t *testing.T) {
 			c.String("notify_url", "http://a/?q", url)
 			return c.Err("T")
 		}},
+		{"one per item of 100", 100, func() error {
+			var c validate.Collector
+			for i := range 100 {
+				c.EnterItem("post_payments", i)
+				c.String("name", long, ruleID)
+				c.Leave()
+			}
+			return c.Err("T")
+		}},
 		{"twelve", 12, func() error {
 			var c validate.Collector
 			for range 12 {

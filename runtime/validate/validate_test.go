@@ -257,6 +257,54 @@ func TestAddNested(t *testing.T) {
 	}
 }
 
+// TestEnterPaths: violations recorded inside Enter/EnterItem carry the
+// whole path, at any depth (past the frames kept in place too), and Leave
+// restores the outer path.
+func TestEnterPaths(t *testing.T) {
+	var c validate.Collector
+	c.Enter("time_range")
+	c.String("start_time", "", ruleID)
+	c.Leave()
+	c.EnterItem("post_payments", 3)
+	c.String("name", strings.Repeat("a", 40), ruleID)
+	c.Int("count", 0, true, &validate.IntRule{HasMin: true, Min: 1})
+	c.Leave()
+	c.RequiredItem("post_payments", 12, "name", false)
+	c.Enter("collection")
+	c.EnterItem("details", 0)
+	c.EnterItem("promotion_detail", 1)
+	c.EnterItem("goods_detail", 2)
+	c.Enter("deeper")
+	c.StringItem("tags", 4, "", ruleID)
+	c.Add("x", errors.New("custom"))
+	c.Leave()
+	c.Leave()
+	c.Leave()
+	c.Leave()
+	c.Leave()
+	c.String("top", "", ruleID)
+	var es *validate.Errors
+	if !errors.As(c.Err("Order"), &es) {
+		t.Fatal("no errors")
+	}
+	var paths []string
+	for _, f := range es.Fields {
+		paths = append(paths, f.Path)
+	}
+	want := []string{"time_range.start_time", "post_payments[3].name", "post_payments[3].count", "post_payments[12].name",
+		"collection.details[0].promotion_detail[1].goods_detail[2].deeper.tags[4]",
+		"collection.details[0].promotion_detail[1].goods_detail[2].deeper.x", "top"}
+	if diff := cmp.Diff(want, paths); diff != "" {
+		t.Errorf("paths (-want +got):\n%s", diff)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Leave without Enter did not panic")
+		}
+	}()
+	c.Leave()
+}
+
 // indexErr prefixes the paths of a nested *Errors with an array index, as
 // generated code does for slices.
 func indexErr(i int, err error) error {

@@ -38,31 +38,72 @@ const benchPlaintext = `{"appid":"wxd678efh567hg6787","mchid":"1230000109","sub_
 
 const benchSerial = "PUB_KEY_ID_BENCH"
 
+// notifyKind is one notification the benchmarks deliver: its envelope and
+// plaintext, the generated handler for it, and the floor's decoding.
+type notifyKind struct {
+	eventType, summary, plaintext string
+	maxBody                       int64 // the generated handler's body limit
+	// ours builds the generated handler; it runs callback for the event
+	// after checking that the data was decoded.
+	ours func(p *notify.Parser, store dedupe.Store, callback func(), opts ...notify.HandlerOption) (http.Handler, error)
+	// floorDecode is the floor's decoding and checking of plain, written by
+	// hand for this notification: the same fields, the same rules.
+	floorDecode func(plain []byte) bool
+}
+
+// onInvalid is the dead-letter hook of the benchmarks' handlers: the
+// fixtures are valid, so any call is a failure.
+func onInvalid(context.Context, *notify.Invalid) error { return errors.New("invalid") }
+
+var authorizationKind = &notifyKind{
+	eventType: "PAYSCORE.USER_OPEN_SERVICE", summary: "授权成功", plaintext: benchPlaintext,
+	maxBody: notify.DefaultMaxBodyBytes,
+	ours: func(p *notify.Parser, store dedupe.Store, callback func(), opts ...notify.HandlerOption) (http.Handler, error) {
+		return acquiringbank.NewAuthorizationNotifyHandler(p, store, acquiringbank.AuthorizationNotifyHandlers{
+			OnUserOpenService: func(_ context.Context, ev *acquiringbank.UserOpenServiceEvent) error {
+				if ev.Data.SubOpenID == "" {
+					return errors.New("no sub_openid")
+				}
+				callback()
+				return nil
+			},
+			Default:   func(context.Context, *notify.Notification) error { return nil },
+			OnInvalid: onInvalid,
+		}, opts...)
+	},
+	floorDecode: func(plain []byte) bool {
+		var data floorData
+		return notify.CheckStrictJSON(plain) == nil && json.Unmarshal(plain, &data) == nil && data.check() &&
+			data.SubOpenID != ""
+	},
+}
+
 // callbackFixture holds signed deliveries with distinct ids, so that duplicate
 // protection never short-cuts a delivery, and builds the handlers compared.
 type callbackFixture struct {
+	kind     *notifyKind
 	apiV3Key string
 	signer   *notifytest.Signer
 	requests []*http.Request // templates: each delivery gets a shallow copy with a fresh body
 	bodies   [][]byte
 }
 
-func newCallbackFixture(b testing.TB, n int) *callbackFixture {
+func newCallbackFixture(b testing.TB, kind *notifyKind, n int) *callbackFixture {
 	_, plat := keys()
 	key := make([]byte, 16)
 	if _, err := rand.Read(key); err != nil {
 		b.Fatal(err)
 	}
-	f := &callbackFixture{apiV3Key: fmt.Sprintf("%x", key), signer: &notifytest.Signer{PrivateKey: plat, Serial: benchSerial}}
+	f := &callbackFixture{kind: kind, apiV3Key: fmt.Sprintf("%x", key), signer: &notifytest.Signer{PrivateKey: plat, Serial: benchSerial}}
 	for i := range n {
-		f.add(b, f.seal(b, benchEnvelope(i), benchPlaintext))
+		f.add(b, f.seal(b, f.envelope(i), kind.plaintext))
 	}
 	return f
 }
 
-func benchEnvelope(i int) notify.Envelope {
+func (f *callbackFixture) envelope(i int) notify.Envelope {
 	return notify.Envelope{ID: fmt.Sprintf("EV-%08d", i), CreateTime: "2015-05-20T13:29:35+08:00",
-		EventType: "PAYSCORE.USER_OPEN_SERVICE", ResourceType: "encrypt-resource", Summary: "授权成功"}
+		EventType: f.kind.eventType, ResourceType: "encrypt-resource", Summary: f.kind.summary}
 }
 
 // seal encrypts plaintext into env with the fixture's APIv3 key.
@@ -213,17 +254,7 @@ func (f *callbackFixture) ours(b testing.TB) *deliverer {
 	store := &rotatingStore{}
 	store.reset()
 	d := &deliverer{f: f, rotate: store.reset}
-	h, err := acquiringbank.NewAuthorizationNotifyHandler(parser, store, acquiringbank.AuthorizationNotifyHandlers{
-		OnUserOpenService: func(_ context.Context, ev *acquiringbank.UserOpenServiceEvent) error {
-			if ev.Data.SubOpenID == "" {
-				return errors.New("no sub_openid")
-			}
-			d.handled.Add(1)
-			return nil
-		},
-		Default:   func(context.Context, *notify.Notification) error { return nil },
-		OnInvalid: func(context.Context, *notify.Invalid) error { return errors.New("invalid") },
-	}, notify.WithLogger(slog.New(slog.DiscardHandler)))
+	h, err := f.kind.ours(parser, store, func() { d.handled.Add(1) }, notify.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -301,9 +332,10 @@ func lenIn(s string, required bool, max int) bool {
 // call refuses repeated member names, so the floor runs the same
 // notify.CheckStrictJSON as ours: that cost is equal on both sides.
 type floorHandler struct {
+	kind     *notifyKind
 	pub      *rsa.PublicKey
 	gcm      cipher.AEAD
-	callback func(*floorData)
+	callback func()
 
 	mu   sync.Mutex
 	seen map[string]floorEntry
@@ -369,13 +401,8 @@ func (f *callbackFixture) floor(b testing.TB) *deliverer {
 		b.Fatal(err)
 	}
 	d := &deliverer{f: f}
-	h := &floorHandler{pub: &plat.PublicKey, gcm: gcm, seen: map[string]floorEntry{}}
-	h.callback = func(data *floorData) {
-		if data.SubOpenID == "" {
-			panic("no sub_openid")
-		}
-		d.handled.Add(1)
-	}
+	h := &floorHandler{kind: f.kind, pub: &plat.PublicKey, gcm: gcm, seen: map[string]floorEntry{}}
+	h.callback = func() { d.handled.Add(1) }
 	d.h = h
 	d.rotate = func() {
 		h.mu.Lock()
@@ -407,8 +434,8 @@ func (h *floorHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, http.StatusUnauthorized)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, notify.DefaultMaxBodyBytes+1))
-	if err != nil || len(body) > notify.DefaultMaxBodyBytes {
+	body, err := io.ReadAll(io.LimitReader(r.Body, h.kind.maxBody+1))
+	if err != nil || int64(len(body)) > h.kind.maxBody {
 		h.fail(w, http.StatusRequestEntityTooLarge)
 		return
 	}
@@ -444,16 +471,14 @@ func (h *floorHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, http.StatusBadRequest)
 		return
 	}
-	h.dispatch(w, env.ID, func(data *floorData) bool {
-		return env.EventType == "PAYSCORE.USER_OPEN_SERVICE" && notify.CheckStrictJSON(plain) == nil &&
-			json.Unmarshal(plain, data) == nil && data.check()
-	})
+	h.dispatch(w, env.ID, func() bool { return env.EventType == h.kind.eventType && h.kind.floorDecode(plain) })
 }
 
 // dispatch runs the callback once per id: a duplicate of a done delivery
 // is acknowledged, one still in progress is refused for a retry. decode
-// fills and checks the data after the claim, as the generated handler does.
-func (h *floorHandler) dispatch(w http.ResponseWriter, id string, decode func(*floorData) bool) {
+// decodes and checks the data after the claim, as the generated handler
+// does.
+func (h *floorHandler) dispatch(w http.ResponseWriter, id string, decode func() bool) {
 	if e, ok := h.claim(id); !ok {
 		if e.done {
 			w.WriteHeader(http.StatusNoContent)
@@ -462,13 +487,12 @@ func (h *floorHandler) dispatch(w http.ResponseWriter, id string, decode func(*f
 		}
 		return
 	}
-	var data floorData
-	if !decode(&data) {
+	if !decode() {
 		h.settle(id, false)
 		h.fail(w, http.StatusInternalServerError)
 		return
 	}
-	h.callback(&data)
+	h.callback()
 	h.settle(id, true)
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -500,10 +524,9 @@ func (f *callbackFixture) wechatpayGo(b testing.TB) *deliverer {
 			fl.fail(w, http.StatusBadRequest)
 			return
 		}
-		fl.dispatch(w, req.ID, func(data2 *floorData) bool {
-			*data2 = data
-			return req.EventType == "PAYSCORE.USER_OPEN_SERVICE" &&
-				notify.CheckStrictJSON([]byte(req.Resource.Plaintext)) == nil && data2.check()
+		fl.dispatch(w, req.ID, func() bool {
+			return req.EventType == fl.kind.eventType && notify.CheckStrictJSON([]byte(req.Resource.Plaintext)) == nil &&
+				data.check() && data.SubOpenID != ""
 		})
 	})
 	return d
@@ -513,7 +536,7 @@ func (f *callbackFixture) wechatpayGo(b testing.TB) *deliverer {
 // reason: every side accepts the fixture's deliveries and runs the callback
 // once per id, and the floor rejects what the generated handler rejects.
 func TestCallbackSidesAgree(t *testing.T) {
-	f := newCallbackFixture(t, 4)
+	f := newCallbackFixture(t, authorizationKind, 4)
 	for name, d := range map[string]*deliverer{"ours": f.ours(t), "floor": f.floor(t), "wechatpay-go": f.wechatpayGo(t)} {
 		w := &replyRecorder{header: http.Header{}}
 		for i := range f.requests {
@@ -546,9 +569,9 @@ func TestCallbackSidesAgree(t *testing.T) {
 // JSON or the documented limits are refused by every side, and no callback
 // runs, so the floors do the generated handler's checks, not fewer.
 func TestCallbackSidesRejectAlike(t *testing.T) {
-	f := newCallbackFixture(t, 0)
+	f := newCallbackFixture(t, authorizationKind, 0)
 	cases := map[string]int{}
-	envelope := func(i int) notify.Envelope { return benchEnvelope(1000 + i) }
+	envelope := func(i int) notify.Envelope { return f.envelope(1000 + i) }
 	body := f.seal(t, envelope(0), benchPlaintext)
 	cases["envelope member repeated up to case"] = f.add(t, append([]byte(`{"ID":"EV-other",`), body[1:]...))
 	long := envelope(1)
@@ -578,7 +601,7 @@ func TestCallbackSidesRejectAlike(t *testing.T) {
 }
 
 func BenchmarkPairCallback(b *testing.B) {
-	f := newCallbackFixture(b, 512)
+	f := newCallbackFixture(b, authorizationKind, 512)
 	b.Run("floor", func(b *testing.B) {
 		comparePair(b, f.ours(b).serial(), f.floor(b).serial())
 	})
