@@ -182,29 +182,23 @@ func (*UserCloseServiceEvent) isAuthorizationNotifyEvent() {}
 func DecodeAuthorizationNotifyEvent(n *notify.Notification) (AuthorizationNotifyEvent, error) {
 	switch n.Envelope.EventType {
 	case UserOpenServiceEventType:
-		d, err := DecodeAuthorizationNotifyData(n.Plaintext)
-		if err != nil {
+		ev := &UserOpenServiceEvent{Envelope: n.Envelope}
+		if err := notify.DecodePlaintext(n.Plaintext, &ev.Data); err != nil {
 			return nil, err
 		}
-		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_OPEN_SERVICE", string(d.UserServiceStatus)); err != nil {
+		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_OPEN_SERVICE", string(ev.Data.UserServiceStatus)); err != nil {
 			return nil, err
 		}
-		return &UserOpenServiceEvent{
-			Envelope: n.Envelope,
-			Data:     *d,
-		}, nil
+		return ev, nil
 	case UserCloseServiceEventType:
-		d, err := DecodeAuthorizationNotifyData(n.Plaintext)
-		if err != nil {
+		ev := &UserCloseServiceEvent{Envelope: n.Envelope}
+		if err := notify.DecodePlaintext(n.Plaintext, &ev.Data); err != nil {
 			return nil, err
 		}
-		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_CLOSE_SERVICE", string(d.UserServiceStatus)); err != nil {
+		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_CLOSE_SERVICE", string(ev.Data.UserServiceStatus)); err != nil {
 			return nil, err
 		}
-		return &UserCloseServiceEvent{
-			Envelope: n.Envelope,
-			Data:     *d,
-		}, nil
+		return ev, nil
 	}
 	return nil, &notify.UnknownEventError{EventType: n.Envelope.EventType}
 }
@@ -261,32 +255,26 @@ func (h AuthorizationNotifyHandlers) Dispatch(ctx context.Context, n *notify.Not
 		if h.OnUserOpenService == nil {
 			return &notify.UnknownEventError{EventType: n.Envelope.EventType, NoCallback: true}
 		}
-		d, err := DecodeAuthorizationNotifyData(n.Plaintext)
-		if err != nil {
+		ev := &UserOpenServiceEvent{Envelope: n.Envelope}
+		if err := notify.DecodePlaintext(n.Plaintext, &ev.Data); err != nil {
 			return err
 		}
-		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_OPEN_SERVICE", string(d.UserServiceStatus)); err != nil {
+		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_OPEN_SERVICE", string(ev.Data.UserServiceStatus)); err != nil {
 			return err
 		}
-		return h.OnUserOpenService(ctx, &UserOpenServiceEvent{
-			Envelope: n.Envelope,
-			Data:     *d,
-		})
+		return h.OnUserOpenService(ctx, ev)
 	case UserCloseServiceEventType:
 		if h.OnUserCloseService == nil {
 			return &notify.UnknownEventError{EventType: n.Envelope.EventType, NoCallback: true}
 		}
-		d, err := DecodeAuthorizationNotifyData(n.Plaintext)
-		if err != nil {
+		ev := &UserCloseServiceEvent{Envelope: n.Envelope}
+		if err := notify.DecodePlaintext(n.Plaintext, &ev.Data); err != nil {
 			return err
 		}
-		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_CLOSE_SERVICE", string(d.UserServiceStatus)); err != nil {
+		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_CLOSE_SERVICE", string(ev.Data.UserServiceStatus)); err != nil {
 			return err
 		}
-		return h.OnUserCloseService(ctx, &UserCloseServiceEvent{
-			Envelope: n.Envelope,
-			Data:     *d,
-		})
+		return h.OnUserCloseService(ctx, ev)
 	}
 	return &notify.UnknownEventError{EventType: n.Envelope.EventType}
 }
@@ -704,32 +692,23 @@ func (*MchPrepayEvent) isOrderNotifyEvent() {}
 func DecodeOrderNotifyEvent(n *notify.Notification) (OrderNotifyEvent, error) {
 	switch n.Envelope.EventType {
 	case UserConfirmEventType:
-		d, err := DecodeOrderNotifyData(n.Plaintext)
-		if err != nil {
+		ev := &UserConfirmEvent{Envelope: n.Envelope}
+		if err := notify.DecodePlaintext(n.Plaintext, &ev.Data); err != nil {
 			return nil, err
 		}
-		return &UserConfirmEvent{
-			Envelope: n.Envelope,
-			Data:     *d,
-		}, nil
+		return ev, nil
 	case UserPaidEventType:
-		d, err := DecodeOrderNotifyData(n.Plaintext)
-		if err != nil {
+		ev := &UserPaidEvent{Envelope: n.Envelope}
+		if err := notify.DecodePlaintext(n.Plaintext, &ev.Data); err != nil {
 			return nil, err
 		}
-		return &UserPaidEvent{
-			Envelope: n.Envelope,
-			Data:     *d,
-		}, nil
+		return ev, nil
 	case MchPrepayEventType:
-		d, err := DecodeMchPrepayData(n.Plaintext)
-		if err != nil {
+		ev := &MchPrepayEvent{Envelope: n.Envelope}
+		if err := notify.DecodePlaintext(n.Plaintext, &ev.Data); err != nil {
 			return nil, err
 		}
-		return &MchPrepayEvent{
-			Envelope: n.Envelope,
-			Data:     *d,
-		}, nil
+		return ev, nil
 	}
 	return nil, &notify.UnknownEventError{EventType: n.Envelope.EventType}
 }
@@ -786,38 +765,29 @@ func (h OrderNotifyHandlers) Dispatch(ctx context.Context, n *notify.Notificatio
 		if h.OnUserConfirm == nil {
 			return &notify.UnknownEventError{EventType: n.Envelope.EventType, NoCallback: true}
 		}
-		d, err := DecodeOrderNotifyData(n.Plaintext)
-		if err != nil {
+		ev := &UserConfirmEvent{Envelope: n.Envelope}
+		if err := notify.DecodePlaintext(n.Plaintext, &ev.Data); err != nil {
 			return err
 		}
-		return h.OnUserConfirm(ctx, &UserConfirmEvent{
-			Envelope: n.Envelope,
-			Data:     *d,
-		})
+		return h.OnUserConfirm(ctx, ev)
 	case UserPaidEventType:
 		if h.OnUserPaid == nil {
 			return &notify.UnknownEventError{EventType: n.Envelope.EventType, NoCallback: true}
 		}
-		d, err := DecodeOrderNotifyData(n.Plaintext)
-		if err != nil {
+		ev := &UserPaidEvent{Envelope: n.Envelope}
+		if err := notify.DecodePlaintext(n.Plaintext, &ev.Data); err != nil {
 			return err
 		}
-		return h.OnUserPaid(ctx, &UserPaidEvent{
-			Envelope: n.Envelope,
-			Data:     *d,
-		})
+		return h.OnUserPaid(ctx, ev)
 	case MchPrepayEventType:
 		if h.OnMchPrepay == nil {
 			return &notify.UnknownEventError{EventType: n.Envelope.EventType, NoCallback: true}
 		}
-		d, err := DecodeMchPrepayData(n.Plaintext)
-		if err != nil {
+		ev := &MchPrepayEvent{Envelope: n.Envelope}
+		if err := notify.DecodePlaintext(n.Plaintext, &ev.Data); err != nil {
 			return err
 		}
-		return h.OnMchPrepay(ctx, &MchPrepayEvent{
-			Envelope: n.Envelope,
-			Data:     *d,
-		})
+		return h.OnMchPrepay(ctx, ev)
 	}
 	return &notify.UnknownEventError{EventType: n.Envelope.EventType}
 }

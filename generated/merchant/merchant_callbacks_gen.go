@@ -159,29 +159,23 @@ func (*UserCloseServiceEvent) isAuthorizationNotifyEvent() {}
 func DecodeAuthorizationNotifyEvent(n *notify.Notification) (AuthorizationNotifyEvent, error) {
 	switch n.Envelope.EventType {
 	case UserOpenServiceEventType:
-		d, err := DecodeAuthorizationNotifyData(n.Plaintext)
-		if err != nil {
+		ev := &UserOpenServiceEvent{Envelope: n.Envelope}
+		if err := notify.DecodePlaintext(n.Plaintext, &ev.Data); err != nil {
 			return nil, err
 		}
-		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_OPEN_SERVICE", string(d.UserServiceStatus)); err != nil {
+		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_OPEN_SERVICE", string(ev.Data.UserServiceStatus)); err != nil {
 			return nil, err
 		}
-		return &UserOpenServiceEvent{
-			Envelope: n.Envelope,
-			Data:     *d,
-		}, nil
+		return ev, nil
 	case UserCloseServiceEventType:
-		d, err := DecodeAuthorizationNotifyData(n.Plaintext)
-		if err != nil {
+		ev := &UserCloseServiceEvent{Envelope: n.Envelope}
+		if err := notify.DecodePlaintext(n.Plaintext, &ev.Data); err != nil {
 			return nil, err
 		}
-		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_CLOSE_SERVICE", string(d.UserServiceStatus)); err != nil {
+		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_CLOSE_SERVICE", string(ev.Data.UserServiceStatus)); err != nil {
 			return nil, err
 		}
-		return &UserCloseServiceEvent{
-			Envelope: n.Envelope,
-			Data:     *d,
-		}, nil
+		return ev, nil
 	}
 	return nil, &notify.UnknownEventError{EventType: n.Envelope.EventType}
 }
@@ -236,32 +230,26 @@ func (h AuthorizationNotifyHandlers) Dispatch(ctx context.Context, n *notify.Not
 		if h.OnUserOpenService == nil {
 			return &notify.UnknownEventError{EventType: n.Envelope.EventType, NoCallback: true}
 		}
-		d, err := DecodeAuthorizationNotifyData(n.Plaintext)
-		if err != nil {
+		ev := &UserOpenServiceEvent{Envelope: n.Envelope}
+		if err := notify.DecodePlaintext(n.Plaintext, &ev.Data); err != nil {
 			return err
 		}
-		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_OPEN_SERVICE", string(d.UserServiceStatus)); err != nil {
+		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_OPEN_SERVICE", string(ev.Data.UserServiceStatus)); err != nil {
 			return err
 		}
-		return h.OnUserOpenService(ctx, &UserOpenServiceEvent{
-			Envelope: n.Envelope,
-			Data:     *d,
-		})
+		return h.OnUserOpenService(ctx, ev)
 	case UserCloseServiceEventType:
 		if h.OnUserCloseService == nil {
 			return &notify.UnknownEventError{EventType: n.Envelope.EventType, NoCallback: true}
 		}
-		d, err := DecodeAuthorizationNotifyData(n.Plaintext)
-		if err != nil {
+		ev := &UserCloseServiceEvent{Envelope: n.Envelope}
+		if err := notify.DecodePlaintext(n.Plaintext, &ev.Data); err != nil {
 			return err
 		}
-		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_CLOSE_SERVICE", string(d.UserServiceStatus)); err != nil {
+		if err := notify.CheckEventStatus(n.Envelope.EventType, "user_service_status", "USER_CLOSE_SERVICE", string(ev.Data.UserServiceStatus)); err != nil {
 			return err
 		}
-		return h.OnUserCloseService(ctx, &UserCloseServiceEvent{
-			Envelope: n.Envelope,
-			Data:     *d,
-		})
+		return h.OnUserCloseService(ctx, ev)
 	}
 	return &notify.UnknownEventError{EventType: n.Envelope.EventType}
 }
@@ -521,23 +509,17 @@ func (*UserPaidEvent) isServiceOrderNotifyEvent() {}
 func DecodeServiceOrderNotifyEvent(n *notify.Notification) (ServiceOrderNotifyEvent, error) {
 	switch n.Envelope.EventType {
 	case UserConfirmEventType:
-		d, err := DecodeServiceOrderNotifyData(n.Plaintext)
-		if err != nil {
+		ev := &UserConfirmEvent{Envelope: n.Envelope}
+		if err := notify.DecodePlaintext(n.Plaintext, &ev.Data); err != nil {
 			return nil, err
 		}
-		return &UserConfirmEvent{
-			Envelope: n.Envelope,
-			Data:     *d,
-		}, nil
+		return ev, nil
 	case UserPaidEventType:
-		d, err := DecodeServiceOrderNotifyData(n.Plaintext)
-		if err != nil {
+		ev := &UserPaidEvent{Envelope: n.Envelope}
+		if err := notify.DecodePlaintext(n.Plaintext, &ev.Data); err != nil {
 			return nil, err
 		}
-		return &UserPaidEvent{
-			Envelope: n.Envelope,
-			Data:     *d,
-		}, nil
+		return ev, nil
 	}
 	return nil, &notify.UnknownEventError{EventType: n.Envelope.EventType}
 }
@@ -592,26 +574,20 @@ func (h ServiceOrderNotifyHandlers) Dispatch(ctx context.Context, n *notify.Noti
 		if h.OnUserConfirm == nil {
 			return &notify.UnknownEventError{EventType: n.Envelope.EventType, NoCallback: true}
 		}
-		d, err := DecodeServiceOrderNotifyData(n.Plaintext)
-		if err != nil {
+		ev := &UserConfirmEvent{Envelope: n.Envelope}
+		if err := notify.DecodePlaintext(n.Plaintext, &ev.Data); err != nil {
 			return err
 		}
-		return h.OnUserConfirm(ctx, &UserConfirmEvent{
-			Envelope: n.Envelope,
-			Data:     *d,
-		})
+		return h.OnUserConfirm(ctx, ev)
 	case UserPaidEventType:
 		if h.OnUserPaid == nil {
 			return &notify.UnknownEventError{EventType: n.Envelope.EventType, NoCallback: true}
 		}
-		d, err := DecodeServiceOrderNotifyData(n.Plaintext)
-		if err != nil {
+		ev := &UserPaidEvent{Envelope: n.Envelope}
+		if err := notify.DecodePlaintext(n.Plaintext, &ev.Data); err != nil {
 			return err
 		}
-		return h.OnUserPaid(ctx, &UserPaidEvent{
-			Envelope: n.Envelope,
-			Data:     *d,
-		})
+		return h.OnUserPaid(ctx, ev)
 	}
 	return &notify.UnknownEventError{EventType: n.Envelope.EventType}
 }

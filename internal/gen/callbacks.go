@@ -219,23 +219,26 @@ func unknownEvent(noCallback bool) jen.Code {
 }
 
 // decodeCase decodes the data of event e, checks its status against the
-// event type, and hands the event to use.
+// event type, and hands the event to use. The data is decoded in place into
+// the event (what the Decode function does, without its own allocation and
+// a copy of the whole data).
 func (c *jsonCallback) decodeCase(e *ir.Event, failed func() jen.Code, use func(ev jen.Code) jen.Code) []jen.Code {
+	data := func() *jen.Statement { return jen.Id("ev").Dot("Data") }
 	code := []jen.Code{
-		jen.List(jen.Id("d"), jen.Err()).Op(":=").Id(e.Decoder.Name).Call(jen.Id("n").Dot("Plaintext")),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(failed())),
+		jen.Id("ev").Op(":=").Op("&").Id(e.Type).Values(jen.Id("Envelope").Op(":").Id("n").Dot("Envelope")),
+		jen.If(
+			jen.Err().Op(":=").Qual(pkgNotify, "DecodePlaintext").Call(jen.Id("n").Dot("Plaintext"), jen.Op("&").Add(data())),
+			jen.Err().Op("!=").Nil(),
+		).Block(jen.Return(failed())),
 	}
 	if e.Status != nil {
 		code = append(code, jen.If(
 			jen.Err().Op(":=").Qual(pkgNotify, "CheckEventStatus").Call(eventType(), jen.Lit(e.Status.Wire),
-				jen.Lit(e.StatusValue), jen.String().Call(jen.Id("d").Dot(e.Status.Name))),
+				jen.Lit(e.StatusValue), jen.String().Call(data().Dot(e.Status.Name))),
 			jen.Err().Op("!=").Nil(),
 		).Block(jen.Return(failed())))
 	}
-	return append(code, use(jen.Op("&").Id(e.Type).Add(ordered(
-		kv("Envelope", jen.Id("n").Dot("Envelope")),
-		kv("Data", jen.Op("*").Id("d")),
-	))))
+	return append(code, use(jen.Id("ev")))
 }
 
 // hasStatus reports whether decoders check a status field against the event type.
