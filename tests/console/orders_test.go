@@ -1,52 +1,14 @@
 package console_test
 
 import (
-	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/payscoregen/payscoregen/generated/acquiringbank"
+	"github.com/payscoregen/payscoregen/generated/payscore"
 	"github.com/payscoregen/payscoregen/sim"
 )
-
-// TODO(generated order client): these calls go through wechatpay-go's
-// core.Client (signed requests, verified answers) because the committed
-// generated/ has no order endpoints yet; switch to the generated
-// acquiringbank client (CreateServiceOrder, CompleteServiceOrder,
-// QueryServiceOrder) once generated/ is regenerated from the order spec.
-const orderPath = "/v3/payscore/acquiringbank/serviceorder"
-
-func (w *world) orderCall(t *testing.T, path string, body map[string]any) map[string]any {
-	t.Helper()
-	res, err := w.core.Post(context.Background(), w.sim.URL()+path, body)
-	if err != nil {
-		t.Fatalf("POST %s: %v", path, err)
-	}
-	defer res.Response.Body.Close()
-	out := map[string]any{}
-	if res.Response.StatusCode == 200 {
-		if err := json.NewDecoder(res.Response.Body).Decode(&out); err != nil {
-			t.Fatalf("POST %s: %v", path, err)
-		}
-	}
-	return out
-}
-
-func (w *world) queryOrder(t *testing.T, no string) map[string]any {
-	t.Helper()
-	res, err := w.core.Get(context.Background(), w.sim.URL()+orderPath+"?service_id="+serviceID+"&sub_mchid="+subMchID+
-		"&channel_id="+channelID+"&out_order_no="+no)
-	if err != nil {
-		t.Fatalf("query order: %v", err)
-	}
-	defer res.Response.Body.Close()
-	out := map[string]any{}
-	if err := json.NewDecoder(res.Response.Body).Decode(&out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
 
 // The merchant creates an order; the user confirms it in the console (the
 // merchant receives USER_CONFIRM); the merchant completes it; the user pays
@@ -56,17 +18,17 @@ func TestOrderFlowInConsole(t *testing.T) {
 	needBrowser(t)
 	w := newWorld(t)
 	const no = "ORDER-CONSOLE-1"
-	created := w.orderCall(t, orderPath, map[string]any{
-		"service_id": serviceID, "appid": "wxd678efh567hg6787", "sub_mchid": subMchID, "sub_appid": "wxd678efh567hg6786",
-		"channel_id": channelID, "out_order_no": no, "service_introduction": "某某酒店",
-		"post_payments": []any{map[string]any{"name": "住宿费", "amount": 40000, "count": 1}},
-		"risk_fund":     map[string]any{"name": "ESTIMATE_ORDER_COST", "amount": 50000},
-		"time_range":    map[string]any{"start_time": "OnAccept"},
-		"openid":        "oOrderUser_000000000000001",
-		"notify_url":    w.merchant.srv.URL + "/payscore/order-notify",
+	created, _, err := w.client.CreateServiceOrder(t.Context(), &acquiringbank.CreateServiceOrderRequest{
+		ServiceID: serviceID, AppID: "wxd678efh567hg6787", SubMchID: subMchID, SubAppID: "wxd678efh567hg6786",
+		ChannelID: channelID, OutOrderNo: no, ServiceIntroduction: "某某酒店",
+		PostPayments: []payscore.PostPayment{{Name: "住宿费", Amount: 40000, Count: 1}},
+		RiskFund:     payscore.RiskFund{Name: payscore.NameEstimateOrderCost, Amount: 50000},
+		TimeRange:    payscore.TimeRange{StartTime: "OnAccept"},
+		OpenID:       "oOrderUser_000000000000001",
+		NotifyURL:    w.merchant.srv.URL + "/payscore/order-notify",
 	})
-	if created["state"] != sim.OrderCreated || created["package"] == "" {
-		t.Fatalf("create: %v", created)
+	if err != nil || created.State != acquiringbank.StateCreated || created.Package == "" {
+		t.Fatalf("create: %+v, %v", created, err)
 	}
 
 	b := openTab(t, w.sim.URL())
@@ -91,11 +53,13 @@ func TestOrderFlowInConsole(t *testing.T) {
 	// The merchant completes the order; the open page follows by itself.
 	b.waitJS(`document.getElementById('live-status').dataset.state === 'live'`, "the live connection")
 	w.clock.Advance(2 * time.Hour)
-	w.orderCall(t, orderPath+"/"+no+"/complete", map[string]any{
-		"service_id": serviceID, "sub_mchid": subMchID, "channel_id": channelID,
-		"post_payments": []any{map[string]any{"name": "住宿费", "amount": 40000}},
-		"total_amount":  40000,
-	})
+	if _, err := w.client.CompleteServiceOrder(t.Context(), &acquiringbank.CompleteServiceOrderRequest{
+		OutOrderNo: no, ServiceID: serviceID, SubMchID: subMchID, ChannelID: channelID,
+		PostPayments: []payscore.PostPayment{{Name: "住宿费", Amount: 40000}},
+		TotalAmount:  40000,
+	}); err != nil {
+		t.Fatalf("complete: %v", err)
+	}
 	b.waitText(art, "MCH_COMPLETE", "USER_PAYING", "total_amount ¥400.00")
 
 	b.submit("pay-" + no)
@@ -105,8 +69,10 @@ func TestOrderFlowInConsole(t *testing.T) {
 	if len(evs) != 2 || evs[1].EventType != sim.EventUserPaid || evs[1].State != sim.OrderDone {
 		t.Fatalf("order notifications the merchant received: %+v", evs)
 	}
-	if q := w.queryOrder(t, no); q["state"] != sim.OrderDone {
-		t.Fatalf("query after payment: %v", q)
+	q, _, err := w.client.QueryServiceOrder(t.Context(), &acquiringbank.QueryServiceOrderRequest{
+		ServiceID: serviceID, SubMchID: subMchID, ChannelID: channelID, OutOrderNo: no})
+	if err != nil || q.State != acquiringbank.StateDone || q.Collection == nil || q.Collection.PaidAmount != 40000 {
+		t.Fatalf("query after payment: %+v, %v", q, err)
 	}
 
 	// The notifications page lists both, about the order.

@@ -2,7 +2,6 @@ package console_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -82,29 +81,29 @@ func newMerchant(t *testing.T) *merchant {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// TODO(generated order handler): use acquiringbank.NewOrderNotifyHandler
-	// once generated/ is regenerated from the order spec; until then the
-	// runtime parser verifies and decrypts the order notifications.
-	orderHandler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n, err := parser.Parse(r)
-		if err != nil {
-			notify.WriteFail(w, http.StatusBadRequest, "rejected")
-			return
-		}
-		var data struct {
-			OutOrderNo       string `json:"out_order_no"`
-			State            string `json:"state"`
-			StateDescription string `json:"state_description"`
-		}
-		if err := json.Unmarshal(n.Plaintext, &data); err != nil {
-			notify.WriteFail(w, http.StatusBadRequest, "bad plaintext")
-			return
-		}
+	record := func(env notify.Envelope, d *acquiringbank.OrderNotifyData) error {
 		m.mu.Lock()
-		m.orders = append(m.orders, orderEvent{n.Envelope.ID, n.Envelope.EventType, data.OutOrderNo, data.State, data.StateDescription})
-		m.mu.Unlock()
-		w.WriteHeader(http.StatusNoContent)
-	})
+		defer m.mu.Unlock()
+		m.orders = append(m.orders, orderEvent{env.ID, env.EventType, d.OutOrderNo, string(d.State), string(d.StateDescription)})
+		return nil
+	}
+	orderHandler, err := acquiringbank.NewOrderNotifyHandler(parser, dedupe.NewMemoryStore(), acquiringbank.OrderNotifyHandlers{
+		OnUserConfirm: func(_ context.Context, ev *acquiringbank.UserConfirmEvent) error {
+			return record(ev.Envelope, &ev.Data)
+		},
+		OnUserPaid: func(_ context.Context, ev *acquiringbank.UserPaidEvent) error { return record(ev.Envelope, &ev.Data) },
+		Default: func(_ context.Context, n *notify.Notification) error {
+			t.Errorf("unexpected order notification %s", n.Envelope.EventType)
+			return nil
+		},
+		OnInvalid: func(_ context.Context, inv *notify.Invalid) error {
+			t.Errorf("invalid order notification: %v", inv.Reasons)
+			return inv.Err
+		},
+	}, notify.WithLogger(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
 	m.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if m.failing.Load() {
 			notify.WriteFail(w, http.StatusInternalServerError, "database unavailable")
@@ -140,7 +139,6 @@ type world struct {
 	clock    *sim.Clock
 	merchant *merchant
 	client   *acquiringbank.Client
-	core     *core.Client
 }
 
 func newWorld(t *testing.T) *world {
@@ -173,7 +171,6 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w.client = acquiringbank.NewClient(c, acquiringbank.WithBaseURL(w.sim.URL()))
-	w.core = c
 	return w
 }
 
