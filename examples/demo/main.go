@@ -475,7 +475,7 @@ func serviceOrders(ctx context.Context, tr *transcript, client *acquiringbank.Cl
 		ServiceID: service, AppID: "wxd678efh567hg6787", SubMchID: subMch, SubAppID: "wxd678efh567hg6786", ChannelID: channel,
 		OutOrderNo: no, ServiceIntroduction: "共享充电宝", SubOpenID: subOpenID,
 		PostPayments: []payscore.PostPayment{{Name: "租借费", Amount: 600, Description: "每小时2元", Count: 3}},
-		RiskFund:     payscore.RiskFund{Name: payscore.NameDeposit, Amount: 9900, Description: "充电宝押金"},
+		RiskFund:     payscore.RiskFund{Name: payscore.RiskFundNameDeposit, Amount: 9900, Description: "充电宝押金"},
 		TimeRange:    payscore.TimeRange{StartTime: "OnAccept"},
 		NotifyURL:    notifyURL,
 	}

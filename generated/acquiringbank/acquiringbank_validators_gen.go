@@ -35,7 +35,7 @@ var (
 	ruleStringLen1To512                                    = &validate.StringRule{MinLength: 1, MaxLength: 512}
 	ruleIntMin0                                            = &validate.IntRule{HasMin: true, Min: 0}
 	ruleStringLen1ToAny                                    = &validate.StringRule{MinLength: 1}
-	ruleTypeRequired                                       = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"Order_Paid"}}
+	ruleSyncTypeRequired                                   = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"Order_Paid"}}
 	ruleStringRequiredLen1To50NoEmoji                      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 50, Reject4ByteUTF8: true}
 	ruleUserServiceStatusRequired                          = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"USER_OPEN_SERVICE", "USER_CLOSE_SERVICE"}}
 	ruleArrayRequiredMax100                                = &validate.ArrayRule{Required: true, MaxItems: 100}
@@ -718,7 +718,7 @@ func (r *SyncServiceOrderRequest) ValidateInto(c *validate.Collector) {
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
 	c.String("channel_id", r.ChannelID, ruleStringLen1To32)
-	c.String("type", string(r.Type), ruleTypeRequired)
+	c.String("type", string(r.Type), ruleSyncTypeRequired)
 	c.Enter("detail")
 	r.Detail.ValidateInto(c)
 	c.Leave()

@@ -34,7 +34,7 @@ var (
 	ruleInt                                               = &validate.IntRule{}
 	ruleStringLen1To512                                   = &validate.StringRule{MinLength: 1, MaxLength: 512}
 	ruleStringRequiredLen8To8ChinaDate                    = &validate.StringRule{Required: true, MinLength: 8, MaxLength: 8, Format: validate.FormatChinaDate}
-	ruleTypeRequired                                      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"Order_Paid"}}
+	ruleSyncTypeRequired                                  = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"Order_Paid"}}
 	ruleUserServiceStatusRequired                         = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"USER_OPEN_SERVICE", "USER_CLOSE_SERVICE"}}
 	ruleStringLen1To64                                    = &validate.StringRule{MinLength: 1, MaxLength: 64}
 )
@@ -881,7 +881,7 @@ func (r *SyncServiceOrderRequest) ValidateInto(c *validate.Collector) {
 	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
 	c.String("appid", r.AppID, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
-	c.String("type", string(r.Type), ruleTypeRequired)
+	c.String("type", string(r.Type), ruleSyncTypeRequired)
 	c.Enter("detail")
 	r.Detail.ValidateInto(c)
 	c.Leave()

@@ -122,34 +122,34 @@ func (v AuthorizationState) Description() string {
 // AuthorizationStateValues lists the documented values in doc order.
 var AuthorizationStateValues = []AuthorizationState{AuthorizationStateUnavailable, AuthorizationStateAvailable, AuthorizationStateUnbinduser}
 
-// Type is the 场景类型 (type) enum.
-type Type string
+// SyncType is the 场景类型 (type) enum.
+type SyncType string
 
 const (
 	// 订单收款成功(商户通过其他渠道收款)
-	TypeOrderPaid Type = "Order_Paid"
+	SyncTypeOrderPaid SyncType = "Order_Paid"
 )
 
 // Valid reports whether v is one of the documented type values.
-func (v Type) Valid() bool {
+func (v SyncType) Valid() bool {
 	switch v {
-	case TypeOrderPaid:
+	case SyncTypeOrderPaid:
 		return true
 	}
 	return false
 }
 
 // Description returns the doc's meaning of v, or "" for an undocumented value.
-func (v Type) Description() string {
+func (v SyncType) Description() string {
 	switch v {
-	case TypeOrderPaid:
+	case SyncTypeOrderPaid:
 		return "订单收款成功(商户通过其他渠道收款)"
 	}
 	return ""
 }
 
-// TypeValues lists the documented values in doc order.
-var TypeValues = []Type{TypeOrderPaid}
+// SyncTypeValues lists the documented values in doc order.
+var SyncTypeValues = []SyncType{SyncTypeOrderPaid}
 
 // UserServiceStatus is the 回调状态 (user_service_status) enum.
 type UserServiceStatus string
@@ -1187,7 +1187,7 @@ type SyncServiceOrderRequest struct {
 	// 场景类型 (type).
 	// 场景类型,目前只有Order_Paid。
 	// string[1,32] characters; required; in body; 示例值: Order_Paid.
-	Type Type `json:"type,omitempty"`
+	Type SyncType `json:"type,omitempty"`
 	// 内容信息详情 (detail).
 	// 场景类型为Order_Paid时的收款信息。
 	// object; required; in body.

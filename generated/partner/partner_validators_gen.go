@@ -31,7 +31,7 @@ var (
 	ruleIntMin0                                           = &validate.IntRule{HasMin: true, Min: 0}
 	ruleStringRequiredLen1To256                           = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 256}
 	ruleStringRequiredLen8To8ChinaDate                    = &validate.StringRule{Required: true, MinLength: 8, MaxLength: 8, Format: validate.FormatChinaDate}
-	ruleTypeRequired                                      = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"Order_Paid"}}
+	ruleSyncTypeRequired                                  = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"Order_Paid"}}
 	ruleIntMin1                                           = &validate.IntRule{HasMin: true, Min: 1}
 	ruleUserServiceStatusRequired                         = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"USER_OPEN_SERVICE", "USER_CLOSE_SERVICE"}}
 	ruleStringLen1To64                                    = &validate.StringRule{MinLength: 1, MaxLength: 64}
@@ -743,7 +743,7 @@ func (r *SyncServiceOrderRequest) ValidateInto(c *validate.Collector) {
 	c.String("out_order_no", r.OutOrderNo, ruleStringRequiredLen1To32)
 	c.String("service_id", r.ServiceID, ruleStringRequiredLen1To32)
 	c.String("sub_mchid", r.SubMchID, ruleStringRequiredLen1To32)
-	c.String("type", string(r.Type), ruleTypeRequired)
+	c.String("type", string(r.Type), ruleSyncTypeRequired)
 	c.Enter("detail")
 	r.Detail.ValidateInto(c)
 	c.Leave()

@@ -4,112 +4,112 @@ package payscore
 
 import "github.com/payscoregen/payscoregen/runtime/wxtime"
 
-// Name is the 风险金名称 (name) enum.
-type Name string
+// RiskFundName is the 风险金名称 (name) enum.
+type RiskFundName string
 
 const (
 	// 押金 (先免模式)
-	NameDeposit Name = "DEPOSIT"
+	RiskFundNameDeposit RiskFundName = "DEPOSIT"
 	// 预付款 (先免模式)
-	NameAdvance Name = "ADVANCE"
+	RiskFundNameAdvance RiskFundName = "ADVANCE"
 	// 保证金 (先免模式)
-	NameCashDeposit Name = "CASH_DEPOSIT"
+	RiskFundNameCashDeposit RiskFundName = "CASH_DEPOSIT"
 	// 预估订单费用 (先享模式)
-	NameEstimateOrderCost Name = "ESTIMATE_ORDER_COST"
+	RiskFundNameEstimateOrderCost RiskFundName = "ESTIMATE_ORDER_COST"
 )
 
 // Valid reports whether v is one of the documented name values.
-func (v Name) Valid() bool {
+func (v RiskFundName) Valid() bool {
 	switch v {
-	case NameDeposit, NameAdvance, NameCashDeposit, NameEstimateOrderCost:
+	case RiskFundNameDeposit, RiskFundNameAdvance, RiskFundNameCashDeposit, RiskFundNameEstimateOrderCost:
 		return true
 	}
 	return false
 }
 
 // Description returns the doc's meaning of v, or "" for an undocumented value.
-func (v Name) Description() string {
+func (v RiskFundName) Description() string {
 	switch v {
-	case NameDeposit:
+	case RiskFundNameDeposit:
 		return "押金 (先免模式)"
-	case NameAdvance:
+	case RiskFundNameAdvance:
 		return "预付款 (先免模式)"
-	case NameCashDeposit:
+	case RiskFundNameCashDeposit:
 		return "保证金 (先免模式)"
-	case NameEstimateOrderCost:
+	case RiskFundNameEstimateOrderCost:
 		return "预估订单费用 (先享模式)"
 	}
 	return ""
 }
 
-// NameValues lists the documented values in doc order.
-var NameValues = []Name{NameDeposit, NameAdvance, NameCashDeposit, NameEstimateOrderCost}
+// RiskFundNameValues lists the documented values in doc order.
+var RiskFundNameValues = []RiskFundName{RiskFundNameDeposit, RiskFundNameAdvance, RiskFundNameCashDeposit, RiskFundNameEstimateOrderCost}
 
-// Scope is the 优惠范围 (scope) enum.
-type Scope string
+// PromotionScope is the 优惠范围 (scope) enum.
+type PromotionScope string
 
 const (
 	// 全场代金券
-	ScopeGlobal Scope = "GLOBAL"
+	PromotionScopeGlobal PromotionScope = "GLOBAL"
 	// 单品优惠
-	ScopeSingle Scope = "SINGLE"
+	PromotionScopeSingle PromotionScope = "SINGLE"
 )
 
 // Valid reports whether v is one of the documented scope values.
-func (v Scope) Valid() bool {
+func (v PromotionScope) Valid() bool {
 	switch v {
-	case ScopeGlobal, ScopeSingle:
+	case PromotionScopeGlobal, PromotionScopeSingle:
 		return true
 	}
 	return false
 }
 
 // Description returns the doc's meaning of v, or "" for an undocumented value.
-func (v Scope) Description() string {
+func (v PromotionScope) Description() string {
 	switch v {
-	case ScopeGlobal:
+	case PromotionScopeGlobal:
 		return "全场代金券"
-	case ScopeSingle:
+	case PromotionScopeSingle:
 		return "单品优惠"
 	}
 	return ""
 }
 
-// ScopeValues lists the documented values in doc order.
-var ScopeValues = []Scope{ScopeGlobal, ScopeSingle}
+// PromotionScopeValues lists the documented values in doc order.
+var PromotionScopeValues = []PromotionScope{PromotionScopeGlobal, PromotionScopeSingle}
 
-// Type is the 优惠类型 (type) enum.
-type Type string
+// PromotionType is the 优惠类型 (type) enum.
+type PromotionType string
 
 const (
 	// 充值型代金券
-	TypeCash Type = "CASH"
+	PromotionTypeCash PromotionType = "CASH"
 	// 免充值型代金券
-	TypeNocash Type = "NOCASH"
+	PromotionTypeNocash PromotionType = "NOCASH"
 )
 
 // Valid reports whether v is one of the documented type values.
-func (v Type) Valid() bool {
+func (v PromotionType) Valid() bool {
 	switch v {
-	case TypeCash, TypeNocash:
+	case PromotionTypeCash, PromotionTypeNocash:
 		return true
 	}
 	return false
 }
 
 // Description returns the doc's meaning of v, or "" for an undocumented value.
-func (v Type) Description() string {
+func (v PromotionType) Description() string {
 	switch v {
-	case TypeCash:
+	case PromotionTypeCash:
 		return "充值型代金券"
-	case TypeNocash:
+	case PromotionTypeNocash:
 		return "免充值型代金券"
 	}
 	return ""
 }
 
-// TypeValues lists the documented values in doc order.
-var TypeValues = []Type{TypeCash, TypeNocash}
+// PromotionTypeValues lists the documented values in doc order.
+var PromotionTypeValues = []PromotionType{PromotionTypeCash, PromotionTypeNocash}
 
 // Currency is the 优惠币种 (currency) enum.
 type Currency string
@@ -173,38 +173,38 @@ func (v PaidType) Description() string {
 // PaidTypeValues lists the documented values in doc order.
 var PaidTypeValues = []PaidType{PaidTypeNewton, PaidTypeMch}
 
-// State is the 收款状态 (state) enum.
-type State string
+// CollectionState is the 收款状态 (state) enum.
+type CollectionState string
 
 const (
 	// 待支付
-	StateUserPaying State = "USER_PAYING"
+	CollectionStateUserPaying CollectionState = "USER_PAYING"
 	// 已支付
-	StateUserPaid State = "USER_PAID"
+	CollectionStateUserPaid CollectionState = "USER_PAID"
 )
 
 // Valid reports whether v is one of the documented state values.
-func (v State) Valid() bool {
+func (v CollectionState) Valid() bool {
 	switch v {
-	case StateUserPaying, StateUserPaid:
+	case CollectionStateUserPaying, CollectionStateUserPaid:
 		return true
 	}
 	return false
 }
 
 // Description returns the doc's meaning of v, or "" for an undocumented value.
-func (v State) Description() string {
+func (v CollectionState) Description() string {
 	switch v {
-	case StateUserPaying:
+	case CollectionStateUserPaying:
 		return "待支付"
-	case StateUserPaid:
+	case CollectionStateUserPaid:
 		return "已支付"
 	}
 	return ""
 }
 
-// StateValues lists the documented values in doc order.
-var StateValues = []State{StateUserPaying, StateUserPaid}
+// CollectionStateValues lists the documented values in doc order.
+var CollectionStateValues = []CollectionState{CollectionStateUserPaying, CollectionStateUserPaid}
 
 // JumpLinkType is the 跳转链接类型 (jump_link_type) enum.
 type JumpLinkType string
@@ -321,7 +321,7 @@ type RiskFund struct {
 	// order-risk-fund-name-in-paid.
 	// Borrowed: max_length 30 from the merchant/partner table (M-len); not on the acquiring-bank
 	// page.
-	Name Name `json:"name,omitempty"`
+	Name RiskFundName `json:"name,omitempty"`
 	// 风险金额 (amount).
 	// 风险金额, 单位为分, 必须大于0, 不超过服务ID的风险金额上限。
 	// integer >= 1; required; amount in fen (分); 示例值: 10000.
@@ -455,12 +455,12 @@ type PromotionDetail struct {
 	// 优惠范围。
 	// GLOBAL: 全场代金券; SINGLE: 单品优惠
 	// string[1,32] characters; optional; 示例值: SINGLE.
-	Scope Scope `json:"scope,omitempty"`
+	Scope PromotionScope `json:"scope,omitempty"`
 	// 优惠类型 (type).
 	// 优惠类型。
 	// CASH: 充值型代金券; NOCASH: 免充值型代金券
 	// string[1,32] characters; optional; 示例值: CASH.
-	Type Type `json:"type,omitempty"`
+	Type PromotionType `json:"type,omitempty"`
 	// 优惠券面额 (amount).
 	// 优惠券面额, 单位为分。
 	// integer >= 0; required; amount in fen (分); 示例值: 100.
@@ -551,7 +551,7 @@ type Collection struct {
 	// 收款状态。
 	// USER_PAYING: 待支付; USER_PAID: 已支付
 	// string[1,32] characters; required; 示例值: USER_PAID.
-	State State `json:"state,omitempty"`
+	State CollectionState `json:"state,omitempty"`
 	// 总收款金额 (total_amount).
 	// 总收款金额, 单位为分。
 	// integer >= 0; optional; amount in fen (分); 示例值: 3900.

@@ -10,7 +10,7 @@ var (
 	ruleIntMin0                                    = &validate.IntRule{HasMin: true, Min: 0}
 	ruleStringLen1To30                             = &validate.StringRule{MinLength: 1, MaxLength: 30}
 	ruleIntMin1Max100                              = &validate.IntRule{HasMin: true, Min: 1, HasMax: true, Max: 100}
-	ruleName                                       = &validate.StringRule{MinLength: 1, MaxLength: 30, Enum: []string{"DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST"}}
+	ruleRiskFundName                               = &validate.StringRule{MinLength: 1, MaxLength: 30, Enum: []string{"DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST"}}
 	ruleIntRequiredMin1                            = &validate.IntRule{Required: true, HasMin: true, Min: 1}
 	ruleStringLen1To14ChinaTimeChinaDateOrOnAccept = &validate.StringRule{MinLength: 1, MaxLength: 14, Formats: []string{validate.FormatChinaTime, validate.FormatChinaDate}, Literals: []string{"OnAccept"}}
 	ruleStringLen1To14ChinaTimeChinaDate           = &validate.StringRule{MinLength: 1, MaxLength: 14, Formats: []string{validate.FormatChinaTime, validate.FormatChinaDate}}
@@ -19,13 +19,13 @@ var (
 	ruleIntMin1                                    = &validate.IntRule{HasMin: true, Min: 1}
 	ruleStringLen1To128                            = &validate.StringRule{MinLength: 1, MaxLength: 128}
 	ruleStringLen1To64                             = &validate.StringRule{MinLength: 1, MaxLength: 64}
-	ruleScope                                      = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"GLOBAL", "SINGLE"}}
-	ruleType                                       = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"CASH", "NOCASH"}}
+	rulePromotionScope                             = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"GLOBAL", "SINGLE"}}
+	rulePromotionType                              = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"CASH", "NOCASH"}}
 	ruleIntRequiredMin0                            = &validate.IntRule{Required: true, HasMin: true, Min: 0}
 	ruleStringLen1To32                             = &validate.StringRule{MinLength: 1, MaxLength: 32}
 	ruleCurrency                                   = &validate.StringRule{MinLength: 1, MaxLength: 16, Enum: []string{"CNY"}}
 	rulePaidType                                   = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"NEWTON", "MCH"}}
-	ruleStateRequired                              = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"USER_PAYING", "USER_PAID"}}
+	ruleCollectionStateRequired                    = &validate.StringRule{Required: true, MinLength: 1, MaxLength: 32, Enum: []string{"USER_PAYING", "USER_PAID"}}
 	ruleStringLen1ToAny                            = &validate.StringRule{MinLength: 1}
 	ruleStringLen1To100                            = &validate.StringRule{MinLength: 1, MaxLength: 100}
 	ruleJumpLinkType                               = &validate.StringRule{MinLength: 1, MaxLength: 32, Enum: []string{"JUMP_LINK_MINI_PROGRAM"}}
@@ -106,7 +106,7 @@ func (r *RiskFund) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(RiskFund)
 	}
-	c.String("name", string(r.Name), ruleName)
+	c.String("name", string(r.Name), ruleRiskFundName)
 	c.Int("amount", r.Amount, true, ruleIntRequiredMin1)
 	c.String("description", r.Description, ruleStringLen1To30)
 }
@@ -190,8 +190,8 @@ func (r *PromotionDetail) ValidateInto(c *validate.Collector) {
 	}
 	c.String("coupon_id", r.CouponID, ruleStringRequiredLen1To32)
 	c.String("name", r.Name, ruleStringLen1To64)
-	c.String("scope", string(r.Scope), ruleScope)
-	c.String("type", string(r.Type), ruleType)
+	c.String("scope", string(r.Scope), rulePromotionScope)
+	c.String("type", string(r.Type), rulePromotionType)
 	c.Int("amount", r.Amount, true, ruleIntRequiredMin0)
 	c.String("stock_id", r.StockID, ruleStringLen1To32)
 	c.Int("wechatpay_contribute", r.WechatpayContribute, r.WechatpayContribute != 0, ruleIntMin0)
@@ -247,7 +247,7 @@ func (r *Collection) ValidateInto(c *validate.Collector) {
 	if r == nil {
 		r = new(Collection)
 	}
-	c.String("state", string(r.State), ruleStateRequired)
+	c.String("state", string(r.State), ruleCollectionStateRequired)
 	c.Int("total_amount", r.TotalAmount, r.TotalAmount != 0, ruleIntMin0)
 	c.Int("paying_amount", r.PayingAmount, r.PayingAmount != 0, ruleIntMin0)
 	c.Int("paid_amount", r.PaidAmount, r.PaidAmount != 0, ruleIntMin0)

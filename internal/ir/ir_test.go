@@ -110,6 +110,10 @@ func TestIRProblems(t *testing.T) {
 		{"boolean in a one-of group", head + endpoint + "      - {name: a, in: body, type: boolean}\n      - {name: b, in: body, type: string}\n" +
 			"    rules: [{at_most_one_of: [a, b]}]\n",
 			"a.yaml:14:30: request rules: a is a boolean, whose absence Go cannot tell from its zero value"},
+		{"enum_name taken by other values", head + "types:\n" +
+			"  - {id: a, title: t, fields: [{name: state, type: string, enum_name: OrderState, enum: [{value: X, description: x}]}]}\n" +
+			"  - {id: b, title: t, fields: [{name: state, type: string, enum_name: OrderState, enum: [{value: Y, description: y}]}]}\n",
+			"a.yaml:6:32: enum State: enum_name OrderState is taken by an enum with other values"},
 		{"boolean in require", head + endpoint + "      - {name: a, in: body, ref: t, require: [flag]}\n" +
 			"types:\n  - {id: t, title: t, fields: [{name: flag, type: boolean}]}\n",
 			"a.yaml:12:46: request.a: require: flag is a boolean"},
@@ -144,5 +148,27 @@ func TestSharedTypeDeclaredOnce(t *testing.T) {
 	b := prog.Package("modeb").Types[0].Fields[0].Type.Struct
 	if a != pp || b != pp || pp.Pkg.Path != "x.example/gen/payscore" {
 		t.Errorf("PostPayment is not one struct in payscore: %p %p %p (%s)", pp, a, b, pp.Pkg.Path)
+	}
+}
+
+// enum_name names an enum's type whatever its field is called, and equal
+// value lists under one enum_name share the type.
+func TestEnumName(t *testing.T) {
+	fsys := fstest.MapFS{"common.yaml": {Data: []byte("package: payscore\npage: {title: t, updated: 2024.01.01, source: s}\n" +
+		"types:\n" +
+		"  - {id: collection, title: t, fields: [{name: state, type: string, enum_name: CollectionState, enum: [{value: USER_PAID, description: p}]}]}\n" +
+		"  - {id: detail, title: t, fields: [{name: state, type: string, enum_name: CollectionState, enum: [{value: USER_PAID, description: p}]},\n" +
+		"      {name: kind, type: string, enum: [{value: A, description: a}]}]}\n")}}
+	prog, err := Load(fsys, "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := prog.Package("payscore").Types
+	c, d := types[0].Fields[0].Type.EnumT, types[1].Fields[0].Type.EnumT
+	if c.Name != "CollectionState" || c != d {
+		t.Errorf("enum_name: got %s and %s (%p, %p), want one CollectionState", c.Name, d.Name, c, d)
+	}
+	if k := types[1].Fields[1].Type.EnumT.Name; k != "Kind" {
+		t.Errorf("without enum_name: %s, want the field's name Kind", k)
 	}
 }

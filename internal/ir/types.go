@@ -210,7 +210,11 @@ func wireOf(f *spec.Field, stem string) string {
 // name in front when another field of the package has the name but other
 // values. Equal value lists share one type.
 func (pkg *Package) enum(parent, stem string, f *spec.Field, sc *spec.Schema, pos spec.Pos) *EnumType {
-	for _, candidate := range []string{stem, parent + stem} {
+	candidates := []string{stem, parent + stem}
+	if sc.EnumName != "" {
+		candidates = []string{sc.EnumName}
+	}
+	for _, candidate := range candidates {
 		prev, taken := pkg.enums[candidate]
 		if !taken {
 			// An enum of items has no field of its own: lend it the schema.
@@ -235,7 +239,11 @@ func (pkg *Package) enum(parent, stem string, f *spec.Field, sc *spec.Schema, po
 			return prev
 		}
 	}
-	pkg.problem(pos, "enum %s: the Go names %s and %s are taken by enums with other values; set go_name", stem, stem, parent+stem)
+	if sc.EnumName != "" {
+		pkg.problem(pos, "enum %s: enum_name %s is taken by an enum with other values", stem, sc.EnumName)
+	} else {
+		pkg.problem(pos, "enum %s: the Go names %s and %s are taken by enums with other values; set enum_name", stem, stem, parent+stem)
+	}
 	return &EnumType{Name: stem, Pkg: pkg, Field: &spec.Field{Name: stem, Schema: *sc}}
 }
 

@@ -142,6 +142,12 @@ func (c *checker) schema(s *Schema, pos Pos, path string) {
 			c.r.add(pos.At("pattern"), "%s: pattern %q must be anchored with ^ and $", path, s.Pattern)
 		}
 	}
+	switch {
+	case s.EnumName != "" && len(s.Enum) == 0:
+		c.r.add(pos.At("enum_name"), "%s: enum_name %q without an enum", path, s.EnumName)
+	case s.EnumName != "" && !naming.IsGoIdent(s.EnumName):
+		c.r.add(pos.At("enum_name"), "%s: enum_name %q is not an exported Go identifier", path, s.EnumName)
+	}
 	seen := map[string]bool{}
 	idents := map[string]bool{}
 	for _, ev := range s.Enum {

@@ -119,6 +119,8 @@ func TestFormatExtensionProblems(t *testing.T) {
 		{"type cycle", [2]string{"{name: amount, type: integer, format: fen}", "{name: amount, ref: post_payment}"}, `type post_payment contains itself`},
 		{"two rule kinds", [2]string{"- at_most_one_of: [openid, sub_openid]", "- {at_most_one_of: [openid, sub_openid], exactly_one_of: [openid, sub_openid]}"}, `a rule has exactly one of`},
 		{"event go_name not exported", [2]string{"{type: PAYSCORE.USER_CONFIRM, summary: s}", "{type: PAYSCORE.USER_CONFIRM, summary: s, go_name: type}"}, `go_name "type" is not an exported Go identifier`},
+		{"enum_name without enum", [2]string{"{name: query_id, in: body, type: string}", "{name: query_id, in: body, type: string, enum_name: QueryKind}"}, `enum_name "QueryKind" without an enum`},
+		{"enum_name not exported", [2]string{"{name: query_id, in: body, type: string}", "{name: query_id, in: body, type: string, enum_name: kind, enum: [{value: A}]}"}, `enum_name "kind" is not an exported Go identifier`},
 		{"field named empty", [2]string{"{name: query_id,", "{name: \"\","}, `a field needs a non-empty name`},
 		{"field named in Chinese", [2]string{"{name: query_id,", "{name: 服务,"}, `the name "服务" does not make an exported Go name; set go_name`},
 		{"dot-dot path", [2]string{"path: /v3/payscore/acquiringbank/serviceorder", "path: /v3/../serviceorder"}, `is not canonical`},

@@ -134,18 +134,21 @@ type Field struct {
 // Schema is what a value is: its kind and constraints. A Field has one, and
 // so does the items schema of an array.
 type Schema struct {
-	Type        Kind         `yaml:"type" spec:"enum=string|integer|boolean|object|array"` // object when ref is set
-	Format      Format       `yaml:"format" spec:"enum=rfc3339|yyyyMMddHHmmss|yyyyMMdd|unix_seconds|url|json|base64|query_string|fen"`
-	Formats     []Format     `yaml:"formats" spec:"enum=rfc3339|yyyyMMddHHmmss|yyyyMMdd"` // a string accepting any of these
-	Literals    []string     `yaml:"literals"`                                            // extra values a formatted string accepts (OnAccept)
-	MinLength   *int         `yaml:"min_length"`
-	MaxLength   *int         `yaml:"max_length"`
-	Minimum     *int64       `yaml:"minimum"`
-	Maximum     *int64       `yaml:"maximum"`
-	Enum        []*EnumValue `yaml:"enum"`
-	Const       string       `yaml:"const" spec:"scalar"` // a fixed value (固定配置)
-	Pattern     string       `yaml:"pattern"`             // RE2, anchored, allowed characters
-	PatternText string       `yaml:"pattern_text"`        // the doc's wording of the allowed characters
+	Type      Kind         `yaml:"type" spec:"enum=string|integer|boolean|object|array"` // object when ref is set
+	Format    Format       `yaml:"format" spec:"enum=rfc3339|yyyyMMddHHmmss|yyyyMMdd|unix_seconds|url|json|base64|query_string|fen"`
+	Formats   []Format     `yaml:"formats" spec:"enum=rfc3339|yyyyMMddHHmmss|yyyyMMdd"` // a string accepting any of these
+	Literals  []string     `yaml:"literals"`                                            // extra values a formatted string accepts (OnAccept)
+	MinLength *int         `yaml:"min_length"`
+	MaxLength *int         `yaml:"max_length"`
+	Minimum   *int64       `yaml:"minimum"`
+	Maximum   *int64       `yaml:"maximum"`
+	Enum      []*EnumValue `yaml:"enum"`
+	// EnumName is the Go name of the enum type (default: the field's Go
+	// name, or the parent's name in front of it when that is taken).
+	EnumName    string `yaml:"enum_name"`
+	Const       string `yaml:"const" spec:"scalar"` // a fixed value (固定配置)
+	Pattern     string `yaml:"pattern"`             // RE2, anchored, allowed characters
+	PatternText string `yaml:"pattern_text"`        // the doc's wording of the allowed characters
 	// Reject4ByteUTF8 marks fields where the API refuses 4-byte UTF-8 (emoji).
 	Reject4ByteUTF8 bool   `yaml:"reject_4byte_utf8"`
 	Secret          bool   `yaml:"secret"` // never echoed, even its length is all errors say

@@ -62,7 +62,7 @@ func TestCreateServiceOrderPlacement(t *testing.T) {
 		OutOrderNo: "NO1", ServiceIntroduction: "某某酒店",
 		PostPayments:  []payscore.PostPayment{{Name: "就餐费用", Amount: 40000, Count: 4}},
 		PostDiscounts: []payscore.PostDiscount{{Name: "满20减1元", Description: "不与其他优惠叠加"}},
-		RiskFund:      payscore.RiskFund{Name: payscore.NameEstimateOrderCost, Amount: 10000},
+		RiskFund:      payscore.RiskFund{Name: payscore.RiskFundNameEstimateOrderCost, Amount: 10000},
 		TimeRange:     payscore.TimeRange{StartTime: "OnAccept"},
 		NotifyURL:     "https://merchant.example/payscore/orders",
 	}
@@ -78,7 +78,7 @@ func TestCreateServiceOrderPlacement(t *testing.T) {
 		"risk_fund":{"name":"ESTIMATE_ORDER_COST","amount":10000},"time_range":{"start_time":"OnAccept"},
 		"notify_url":"https://merchant.example/payscore/orders"}`)
 	if resp.State != acquiringbank.StateCreated || resp.Package != "DJIOSQPYWDxsjdldeu" || resp.OrderID != "15646546545165651651" ||
-		len(resp.PostPayments) != 1 || resp.PostPayments[0].Amount != 40000 || resp.RiskFund.Name != payscore.NameEstimateOrderCost ||
+		len(resp.PostPayments) != 1 || resp.PostPayments[0].Amount != 40000 || resp.RiskFund.Name != payscore.RiskFundNameEstimateOrderCost ||
 		resp.Location == nil || resp.Location.EndLocation != "嗨客" {
 		t.Errorf("create response %+v", resp)
 	}
@@ -114,7 +114,7 @@ func TestQueryServiceOrderPlacement(t *testing.T) {
 		t.Errorf("GET with a body: %q", ex.Body)
 	}
 	c := resp.Collection
-	if resp.State != acquiringbank.StateDone || resp.TotalAmount != 3900 || c == nil || c.State != payscore.StateUserPaid || c.PaidAmount != 3900 ||
+	if resp.State != acquiringbank.StateDone || resp.TotalAmount != 3900 || c == nil || c.State != payscore.CollectionStateUserPaid || c.PaidAmount != 3900 ||
 		len(c.Details) != 1 || c.Details[0].PaidType != payscore.PaidTypeNewton || c.Details[0].Amount != 3900 ||
 		len(c.Details[0].PromotionDetail) != 1 || c.Details[0].PromotionDetail[0].CouponID != "109519" ||
 		len(c.Details[0].PromotionDetail[0].GoodsDetail) != 1 {
@@ -177,7 +177,7 @@ func TestNoContentOrderCalls(t *testing.T) {
 			func() error {
 				_, err := client.SyncServiceOrder(ctx, &acquiringbank.SyncServiceOrderRequest{
 					OutOrderNo: "NO1", ServiceID: "500001", SubMchID: "1900000109", ChannelID: "1230000109",
-					Type: acquiringbank.TypeOrderPaid, Detail: acquiringbank.SyncServiceOrderRequestDetail{PaidTime: paid}})
+					Type: acquiringbank.SyncTypeOrderPaid, Detail: acquiringbank.SyncServiceOrderRequestDetail{PaidTime: paid}})
 				return err
 			}},
 	} {

@@ -22,7 +22,7 @@ func TestOrderFlowInConsole(t *testing.T) {
 		ServiceID: serviceID, AppID: "wxd678efh567hg6787", SubMchID: subMchID, SubAppID: "wxd678efh567hg6786",
 		ChannelID: channelID, OutOrderNo: no, ServiceIntroduction: "某某酒店",
 		PostPayments: []payscore.PostPayment{{Name: "住宿费", Amount: 40000, Count: 1}},
-		RiskFund:     payscore.RiskFund{Name: payscore.NameEstimateOrderCost, Amount: 50000},
+		RiskFund:     payscore.RiskFund{Name: payscore.RiskFundNameEstimateOrderCost, Amount: 50000},
 		TimeRange:    payscore.TimeRange{StartTime: "OnAccept"},
 		OpenID:       "oOrderUser_000000000000001",
 		NotifyURL:    w.merchant.srv.URL + "/payscore/order-notify",

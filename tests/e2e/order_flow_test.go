@@ -108,7 +108,7 @@ func createRequest(no, notifyURL string) *acquiringbank.CreateServiceOrderReques
 		OutOrderNo: no, ServiceIntroduction: "共享充电宝",
 		PostPayments:  []payscore.PostPayment{{Name: "租借费", Amount: 600, Description: "每小时2元", Count: 3}},
 		PostDiscounts: []payscore.PostDiscount{{Name: "新用户优惠", Description: "首单减1元", Amount: 100}},
-		RiskFund:      payscore.RiskFund{Name: payscore.NameDeposit, Amount: 9900, Description: "充电宝押金"},
+		RiskFund:      payscore.RiskFund{Name: payscore.RiskFundNameDeposit, Amount: 9900, Description: "充电宝押金"},
 		TimeRange:     payscore.TimeRange{StartTime: "OnAccept"},
 		NotifyURL:     notifyURL,
 	}
@@ -163,7 +163,7 @@ func TestOrderFlow(t *testing.T) {
 	paidAt, _ := wxtime.ParseChinaTime("20250301120000")
 	syncReq := func(no string) *acquiringbank.SyncServiceOrderRequest {
 		return &acquiringbank.SyncServiceOrderRequest{OutOrderNo: no, ServiceID: orderServiceID, SubMchID: orderSubMchID,
-			Type: acquiringbank.TypeOrderPaid, Detail: acquiringbank.SyncServiceOrderRequestDetail{PaidTime: paidAt}}
+			Type: acquiringbank.SyncTypeOrderPaid, Detail: acquiringbank.SyncServiceOrderRequestDetail{PaidTime: paidAt}}
 	}
 	registerReq := func(no string) *acquiringbank.RegisterDeductInfoRequest {
 		return &acquiringbank.RegisterDeductInfoRequest{OutOrderNo: no, ServiceID: orderServiceID, SubMchID: orderSubMchID, ChannelID: orderChannelID, OutTradeNo: "DEDUCT-1"}
@@ -263,7 +263,7 @@ func TestOrderFlow(t *testing.T) {
 	flush()
 	done := query("ORDER-1")
 	if done.State != acquiringbank.StateDone || done.TotalAmount != 400 || done.Collection == nil ||
-		done.Collection.State != payscore.StateUserPaid || done.Collection.PaidAmount != 400 || len(done.Collection.Details) != 1 ||
+		done.Collection.State != payscore.CollectionStateUserPaid || done.Collection.PaidAmount != 400 || len(done.Collection.Details) != 1 ||
 		done.Collection.Details[0].PaidType != payscore.PaidTypeNewton {
 		t.Fatalf("after payment: %+v %+v", done, done.Collection)
 	}

@@ -132,7 +132,7 @@ func TestOrderNotifications(t *testing.T) {
 	}
 	c := got.confirm[0].Data
 	if c.State != acquiringbank.StateDoing || c.StateDescription != acquiringbank.StateDescriptionUserConfirm ||
-		c.SubOpenID != "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" || c.RiskFund.Name != payscore.NameEstimateOrderCost || got.confirm[0].Envelope.ID != "EV-1" {
+		c.SubOpenID != "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" || c.RiskFund.Name != payscore.RiskFundNameEstimateOrderCost || got.confirm[0].Envelope.ID != "EV-1" {
 		t.Errorf("USER_CONFIRM data %+v", c)
 	}
 	p := got.paid[0].Data

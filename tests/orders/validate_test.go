@@ -57,7 +57,7 @@ func validCreate() acquiringbank.CreateServiceOrderRequest {
 		ServiceIntroduction: "某某酒店",
 		PostPayments:        []payscore.PostPayment{{Name: "就餐费用", Amount: 40000, Description: "就餐人均100元", Count: 4}},
 		PostDiscounts:       []payscore.PostDiscount{{Name: "满20减1元", Description: "不与其他优惠叠加", Amount: 100, Count: 1}},
-		RiskFund:            payscore.RiskFund{Name: payscore.NameEstimateOrderCost, Amount: 10000, Description: "就餐的预估费用"},
+		RiskFund:            payscore.RiskFund{Name: payscore.RiskFundNameEstimateOrderCost, Amount: 10000, Description: "就餐的预估费用"},
 		TimeRange:           payscore.TimeRange{StartTime: "20091225091010", EndTime: "20091225121010"},
 		Location:            &payscore.Location{StartLocation: "嗨客时尚主题展餐厅", EndLocation: "嗨客时尚主题展餐厅"},
 		OpenID:              "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
@@ -126,7 +126,7 @@ func TestCreateValidation(t *testing.T) {
 		}, []string{"risk_fund.name", "risk_fund.amount", "risk_fund.description"}},
 		{"risk_fund name outside the enum", func(r *acquiringbank.CreateServiceOrderRequest) { r.RiskFund.Name = "BAIL" }, []string{"risk_fund.name"}},
 		{"every risk_fund name", func(r *acquiringbank.CreateServiceOrderRequest) {
-			for _, v := range payscore.NameValues {
+			for _, v := range payscore.RiskFundNameValues {
 				r.RiskFund.Name = v
 				if err := r.Validate(); err != nil {
 					t.Errorf("risk_fund.name %s: %v", v, err)
@@ -263,7 +263,7 @@ func TestSyncValidation(t *testing.T) {
 		t.Fatal(err)
 	}
 	ok := acquiringbank.SyncServiceOrderRequest{OutOrderNo: "NO1", ServiceID: "500001", SubMchID: "1900000109",
-		Type: acquiringbank.TypeOrderPaid, Detail: acquiringbank.SyncServiceOrderRequestDetail{PaidTime: paid}}
+		Type: acquiringbank.SyncTypeOrderPaid, Detail: acquiringbank.SyncServiceOrderRequestDetail{PaidTime: paid}}
 	wantPaths(t, "valid", ok.Validate())
 	r := ok
 	r.Type = "Order_Refund"
