@@ -55,6 +55,9 @@ type notifyKind struct {
 // fixtures are valid, so any call is a failure.
 func onInvalid(context.Context, *notify.Invalid) error { return errors.New("invalid") }
 
+// ignoreOther is the handlers' Default: the fixtures carry one event type.
+func ignoreOther(context.Context, *notify.Notification) error { return nil }
+
 var authorizationKind = &notifyKind{
 	eventType: "PAYSCORE.USER_OPEN_SERVICE", summary: "授权成功", plaintext: benchPlaintext,
 	maxBody: notify.DefaultMaxBodyBytes,
@@ -67,7 +70,7 @@ var authorizationKind = &notifyKind{
 				callback()
 				return nil
 			},
-			Default:   func(context.Context, *notify.Notification) error { return nil },
+			Default:   ignoreOther,
 			OnInvalid: onInvalid,
 		}, opts...)
 	},

@@ -343,7 +343,7 @@ var userPaidKind = &notifyKind{
 				callback()
 				return nil
 			},
-			Default:   func(context.Context, *notify.Notification) error { return nil },
+			Default:   ignoreOther,
 			OnInvalid: onInvalid,
 		}, opts...)
 	},
